@@ -1,0 +1,255 @@
+//! The chapters' small argument parser, their `--help` text and their `Results` block.
+//!
+//! Every chapter takes `--help`, `--seed N`, `--out DIR`, `--quick` and `--epochs N`;
+//! chapters that can read real data also take `--data DIR`, and a chapter may declare a few
+//! options of its own. Values come as `--flag value` or `--flag=value`. Anything unknown or
+//! malformed is an [`Error::Usage`], which [`run`] prints with a usage line and exit status 2.
+
+use std::fmt::Display;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+
+/// A chapter-specific option. `value` is the placeholder shown in help (`None` for a switch).
+#[derive(Clone, Copy, Debug)]
+pub struct Opt {
+    pub name: &'static str,
+    pub value: Option<&'static str>,
+    pub help: &'static str,
+}
+
+/// What a chapter is and which options it takes.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec {
+    /// The binary's name, e.g. `ch1_identity`.
+    pub name: &'static str,
+    /// The article section it reproduces, e.g. `§1`.
+    pub section: &'static str,
+    pub about: &'static str,
+    /// Help for `--data DIR`, or `None` if the chapter has no real-data mode.
+    pub data: Option<&'static str>,
+    pub options: &'static [Opt],
+    /// "Try this and watch that" lines, each with its command.
+    pub exercises: &'static [&'static str],
+}
+
+/// The default seed of every chapter.
+pub const DEFAULT_SEED: u64 = 1;
+
+#[derive(Clone, Debug)]
+pub struct Args {
+    pub seed: u64,
+    pub out: PathBuf,
+    pub quick: bool,
+    pub data: Option<PathBuf>,
+    pub epochs: Option<usize>,
+    extra: Vec<(&'static str, Option<String>)>,
+}
+
+pub enum Parsed {
+    Help,
+    Run(Args),
+}
+
+impl Args {
+    /// Whether a chapter switch was given.
+    pub fn flag(&self, name: &str) -> bool {
+        self.extra.iter().any(|(n, _)| *n == name)
+    }
+
+    /// The raw value of a chapter option (the last one wins if repeated).
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.extra.iter().rev().find(|(n, _)| *n == name).and_then(|(_, v)| v.as_deref())
+    }
+
+    /// A chapter option parsed as T; a value that does not parse is a usage error.
+    pub fn parsed<T: FromStr>(&self, name: &str) -> Result<Option<T>> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(v) => v.parse().map(Some).map_err(|_| Error::Usage(format!("--{name}: cannot read {v:?}"))),
+        }
+    }
+
+    /// `--epochs` if given, else `quick` in quick mode and `full` otherwise.
+    pub fn epochs_or(&self, full: usize, quick: usize) -> usize {
+        self.epochs.unwrap_or(if self.quick { quick } else { full })
+    }
+}
+
+fn usage_line(spec: &Spec) -> String {
+    let mut s = format!("usage: {} [--help] [--seed N] [--out DIR] [--quick] [--epochs N]", spec.name);
+    if spec.data.is_some() {
+        s.push_str(" [--data DIR]");
+    }
+    for o in spec.options {
+        match o.value {
+            Some(v) => s.push_str(&format!(" [--{} {}]", o.name, v)),
+            None => s.push_str(&format!(" [--{}]", o.name)),
+        }
+    }
+    s
+}
+
+/// The full `--help` text.
+pub fn help_text(spec: &Spec) -> String {
+    let mut s = format!("{} ({}): {}\n\n{}\n\noptions:\n", spec.name, spec.section, spec.about, usage_line(spec));
+    let mut rows: Vec<(String, &str)> = vec![
+        ("--help".into(), "print this help and exit"),
+        ("--seed N".into(), "seed of every random draw (default 1); same seed, same output"),
+        ("--out DIR".into(), "where pictures go (default target/chapters/<chapter>/)"),
+        ("--quick".into(), "a small, fast run (what the tests use)"),
+        ("--epochs N".into(), "number of training epochs"),
+    ];
+    if let Some(d) = spec.data {
+        rows.push(("--data DIR".into(), d));
+    }
+    for o in spec.options {
+        let name = match o.value {
+            Some(v) => format!("--{} {}", o.name, v),
+            None => format!("--{}", o.name),
+        };
+        rows.push((name, o.help));
+    }
+    let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    for (n, h) in rows {
+        s.push_str(&format!("  {n:<width$}  {h}\n"));
+    }
+    if !spec.exercises.is_empty() {
+        s.push_str("\nexercises:\n");
+        for e in spec.exercises {
+            s.push_str(&format!("  - {e}\n"));
+        }
+    }
+    s
+}
+
+fn parse_num<T: FromStr>(flag: &str, v: &str) -> Result<T> {
+    v.parse().map_err(|_| Error::Usage(format!("--{flag}: cannot read {v:?} as a number")))
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(spec: &Spec, argv: impl IntoIterator<Item = String>) -> Result<Parsed> {
+    let mut args = Args {
+        seed: DEFAULT_SEED,
+        out: PathBuf::from("target/chapters").join(spec.name),
+        quick: false,
+        data: None,
+        epochs: None,
+        extra: Vec::new(),
+    };
+    let mut it = argv.into_iter();
+    while let Some(arg) = it.next() {
+        let Some(body) = arg.strip_prefix("--") else {
+            return Err(Error::Usage(format!("unexpected argument {arg:?}")));
+        };
+        let (name, inline) = match body.split_once('=') {
+            Some((n, v)) => (n.to_string(), Some(v.to_string())),
+            None => (body.to_string(), None),
+        };
+        let takes_value = match name.as_str() {
+            "help" | "quick" => false,
+            "seed" | "out" | "epochs" => true,
+            "data" if spec.data.is_some() => true,
+            _ => match spec.options.iter().find(|o| o.name == name) {
+                Some(o) => o.value.is_some(),
+                None => return Err(Error::Usage(format!("unknown option --{name}"))),
+            },
+        };
+        let value = if takes_value {
+            match inline {
+                Some(v) => Some(v),
+                None => Some(it.next().ok_or_else(|| Error::Usage(format!("--{name} needs a value")))?),
+            }
+        } else {
+            if inline.is_some() {
+                return Err(Error::Usage(format!("--{name} takes no value")));
+            }
+            None
+        };
+        match (name.as_str(), value) {
+            ("help", _) => return Ok(Parsed::Help),
+            ("quick", _) => args.quick = true,
+            ("seed", Some(v)) => args.seed = parse_num("seed", &v)?,
+            ("epochs", Some(v)) => {
+                let e: usize = parse_num("epochs", &v)?;
+                if e == 0 {
+                    return Err(Error::Usage("--epochs must be at least 1".into()));
+                }
+                args.epochs = Some(e);
+            }
+            ("out", Some(v)) | ("data", Some(v)) if v.is_empty() => {
+                return Err(Error::Usage(format!("--{name} needs a non-empty path")));
+            }
+            ("out", Some(v)) => args.out = PathBuf::from(v),
+            ("data", Some(v)) => args.data = Some(PathBuf::from(v)),
+            (_, value) => {
+                let o = spec.options.iter().find(|o| o.name == name).expect("checked above");
+                args.extra.push((o.name, value));
+            }
+        }
+    }
+    Ok(Parsed::Run(args))
+}
+
+/// The `main` of every chapter: parse, run, and turn an error into one `error:` line and an
+/// exit status (1, or 2 with the usage line for a usage error).
+pub fn run(spec: &Spec, body: impl FnOnce(&Args) -> Result<()>) {
+    let outcome = match parse(spec, std::env::args().skip(1)) {
+        Ok(Parsed::Help) => {
+            print!("{}", help_text(spec));
+            return;
+        }
+        Ok(Parsed::Run(args)) => body(&args),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = outcome {
+        eprintln!("error: {e}");
+        if let Error::Usage(_) = e {
+            eprintln!("{}", usage_line(spec));
+            eprintln!("run `{} --help` for the options", spec.name);
+        }
+        std::process::exit(e.exit_code());
+    }
+}
+
+/// The `Results` block every chapter ends with: `key: value` lines that tests and readers grep.
+#[derive(Default, Debug)]
+pub struct Results {
+    lines: Vec<(String, String)>,
+}
+
+impl Results {
+    pub fn new() -> Self {
+        Results::default()
+    }
+
+    pub fn add(&mut self, key: &str, value: impl Display) {
+        self.lines.push((key.to_string(), value.to_string()));
+    }
+
+    /// A float with a fixed number of decimals, so output is byte-stable.
+    pub fn num(&mut self, key: &str, value: f64, decimals: usize) {
+        self.add(key, format!("{value:.decimals$}"));
+    }
+
+    pub fn print(&self) {
+        print!("{self}");
+    }
+}
+
+impl Display for Results {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "Results")?;
+        for (k, v) in &self.lines {
+            writeln!(f, "{k}: {v}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads the value of `key` from a chapter's printed output (the last `key: value` line).
+pub fn result_value<'a>(output: &'a str, key: &str) -> Option<&'a str> {
+    let block = &output[output.rfind("\nResults\n").map_or(0, |i| i + 1)..];
+    block.lines().rev().find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix(": ")))
+}

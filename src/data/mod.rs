@@ -1,0 +1,4 @@
+//! Data the chapters learn from: built-in tables generated in code, and readers for real
+//! data sets. Nothing here knows about networks.
+
+pub mod baskets;

@@ -1,0 +1,26 @@
+//! # An autoencoder workbook, from nothing but `std`
+//!
+//! Each idea of the article "Auto Encoder with Practical Implementation" (A. Ali, 2019) is
+//! one module here and one runnable chapter in `chapters/`:
+//!
+//! | article | module | chapter |
+//! |---|---|---|
+//! | §1 what an autoencoder is | [`nn::network`] | `ch1_identity` |
+//! | §2 encoder, decoder, bottleneck | [`nn::network`] | — |
+//! | §3 the seven training steps | [`nn::dense`], [`nn::loss`], [`nn::optim`], [`nn::gradcheck`], [`data::baskets`] | `ch3_training_steps` |
+//!
+//! Below the section modules sit [`matrix`] (the `Matrix` type and its products), [`rng`]
+//! (the seeded generator), [`error`], [`files`] (atomic writes), [`cli`] and [`render`].
+//! Arrows run one way: chapters → section modules → `nn` → `matrix`/`rng`/`error`.
+
+pub mod cli;
+pub mod data;
+pub mod error;
+pub mod files;
+pub mod matrix;
+pub mod nn;
+pub mod render;
+pub mod rng;
+
+pub use error::{Error, Result};
+pub use matrix::Matrix;

@@ -1,0 +1,9 @@
+//! The network core of §2–§3: activations, losses, the dense layer, networks and
+//! autoencoders, optimizers, and the numeric gradient check they all pass.
+
+pub mod activation;
+pub mod dense;
+pub mod gradcheck;
+pub mod loss;
+pub mod network;
+pub mod optim;

@@ -1,0 +1,4 @@
+//! Output for the reader: aligned text grids and tables (and, as the chapters grow, pictures).
+//! Nothing here knows about networks.
+
+pub mod text;
