@@ -1,1 +1,131 @@
-fn main() {}
+//! §1: the 4-2-4 autoencoder of the four one-hot vectors.
+
+use autoencoders::cli::{self, Args, Opt, Results, Spec};
+use autoencoders::identity::{self, Config, TARGET_MAX_ERROR};
+use autoencoders::matrix::Matrix;
+use autoencoders::render::text::{Table, fmt_num, vector};
+
+const SPEC: Spec = Spec {
+    name: "ch1_identity",
+    section: "§1",
+    about: "a 4-2-4 autoencoder learns to copy the four one-hot vectors through a 2-number code",
+    data: None,
+    options: &[
+        Opt { name: "code", value: Some("N"), help: "code width (default 2)" },
+        Opt { name: "lr", value: Some("RATE"), help: "learning rate (default 0.05 for Adam)" },
+        Opt { name: "sgd", value: None, help: "plain gradient descent instead of Adam (try --lr 3)" },
+    ],
+    exercises: &[
+        "squeeze the code to one number and watch which inputs stop coming back: cargo run --bin ch1_identity -- --code 1",
+        "widen it to three and watch the codes stop looking like bits: cargo run --bin ch1_identity -- --code 3",
+        "plain gradient descent needs a bigger step and more epochs: cargo run --bin ch1_identity -- --sgd --lr 3",
+    ],
+};
+
+fn main() {
+    cli::run(&SPEC, body);
+}
+
+fn body(args: &Args) -> autoencoders::Result<()> {
+    let mut config = Config::default();
+    if let Some(code) = args.parsed::<usize>("code")? {
+        if code == 0 {
+            return Err(autoencoders::Error::Usage("--code must be at least 1".into()));
+        }
+        config.code = code;
+    }
+    config.sgd = args.flag("sgd");
+    if config.sgd {
+        config.lr = 3.0;
+    }
+    if let Some(lr) = args.parsed::<f64>("lr")? {
+        if !(lr > 0.0 && lr.is_finite()) {
+            return Err(autoencoders::Error::Usage("--lr must be a positive number".into()));
+        }
+        config.lr = lr;
+    }
+    if let Some(e) = args.epochs {
+        config.max_epochs = e;
+    }
+
+    println!("§1: an autoencoder tries to give back its own input.");
+    println!("Network {}-{}-{}: sigmoid code, sigmoid output, binary cross-entropy,", config.n, config.code, config.n);
+    println!(
+        "full-batch {} with learning rate {}, seed {}.\n",
+        if config.sgd { "gradient descent" } else { "Adam" },
+        config.lr,
+        args.seed
+    );
+    let x = identity::one_hots(config.n);
+    let run = identity::train(&config, args.seed);
+
+    println!("Training (stops when every output entry is within {TARGET_MAX_ERROR} of its target):");
+    for (epoch, loss) in &run.log {
+        println!("  epoch {epoch:>5}  loss {}", fmt_num(*loss, 6));
+    }
+    println!();
+
+    let code = run.ae.encode(&x);
+    let out = run.ae.decode(&code);
+    print_table(&x, &code, &out);
+
+    let q = &run.quality;
+    println!();
+    if config.code == 2 {
+        println!("What two numbers can carry: four patterns need log2(4) = 2 bits, so a 2-unit code is");
+        println!("just wide enough. Round each code to 0 or 1 and every input should own one of the four");
+        println!("corners (0,0), (0,1), (1,0), (1,1); the decoder turns each corner back into its vector.");
+    } else if config.code < 2 {
+        println!("A {}-number code is narrower than the 2 bits four patterns need: some inputs must", config.code);
+        println!("share a region of code space, and the decoder cannot tell them apart.");
+    } else {
+        println!("A {}-number code has room to spare: the codes need not sit at corners any more.", config.code);
+    }
+    if run.stuck() {
+        let missed: Vec<String> = (0..x.rows())
+            .filter(|&r| out.argmax_row(r) != x.argmax_row(r))
+            .map(|r| format!("input {}", r + 1))
+            .collect();
+        println!();
+        println!(
+            "This run did NOT reconstruct every input within {} epochs (largest error {}).",
+            run.epochs,
+            fmt_num(q.max_error, 4)
+        );
+        if missed.is_empty() {
+            println!("Every argmax is right, but the outputs are not yet within {TARGET_MAX_ERROR} of the targets.");
+        } else {
+            println!("Wrong argmax for {}: their codes sit where the decoder cannot separate them.", missed.join(", "));
+        }
+        if config.code >= 2 {
+            println!("Training stalled in a local minimum or on a long plateau; another --seed or more --epochs");
+            println!("may escape it. The run is reported as it is, not retried behind your back.");
+        }
+    } else {
+        println!("\nAll {} inputs came back after {} epochs.", x.rows(), run.epochs);
+    }
+    println!();
+
+    let mut r = Results::new();
+    r.add("reconstructed", format!("{}/{}", q.reconstructed, x.rows()));
+    r.num("max_error", q.max_error, 4);
+    r.add("epochs", run.epochs);
+    r.add("stuck", run.stuck());
+    r.print();
+    Ok(())
+}
+
+fn print_table(x: &Matrix, code: &Matrix, out: &Matrix) {
+    let mut t = Table::new(&["input", "code h", "bits", "reconstruction", "argmax ok"]);
+    for r in 0..x.rows() {
+        let bits: String = code.row(r).iter().map(|&h| if h >= 0.5 { '1' } else { '0' }).collect();
+        t.row(vec![
+            vector(x.row(r), 0),
+            vector(code.row(r), 3),
+            bits,
+            vector(out.row(r), 3),
+            (out.argmax_row(r) == x.argmax_row(r)).to_string(),
+        ]);
+    }
+    print!("{}", t.render());
+}

@@ -13,10 +13,12 @@
 //! (the seeded generator), [`error`], [`files`] (atomic writes), [`cli`] and [`render`].
 //! Arrows run one way: chapters → section modules → `nn` → `matrix`/`rng`/`error`.
 
+pub mod catalog;
 pub mod cli;
 pub mod data;
 pub mod error;
 pub mod files;
+pub mod identity;
 pub mod matrix;
 pub mod nn;
 pub mod render;

@@ -201,6 +201,22 @@ impl Autoencoder {
         g.loss
     }
 
+    /// §3 steps 6–7: one epoch of per-example SGD, a step for each row of `x` in order.
+    /// Returns the mean of the per-row losses seen during the epoch (each before its update).
+    pub fn train_epoch_per_example(&mut self, x: &Matrix, loss: LossKind, opt: &mut dyn Optimizer) -> f64 {
+        let mut total = 0.0;
+        for r in 0..x.rows() {
+            let row = x.slice_rows(r, r + 1);
+            total += self.train_step(&row, &row, loss, opt);
+        }
+        total / x.rows().max(1) as f64
+    }
+
+    /// The loss of reconstructing all of `x`, without training.
+    pub fn loss(&self, x: &Matrix, loss: LossKind) -> f64 {
+        loss.eval(&self.reconstruct(x), x).value
+    }
+
     pub fn flat_params(&self) -> Vec<f64> {
         let mut v = self.encoder.flat_params();
         v.extend(self.decoder.flat_params());

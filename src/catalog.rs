@@ -1,0 +1,29 @@
+//! The workbook's table of contents: every chapter binary that exists, its article section and
+//! what it shows. `contents` prints it; a test checks it against Cargo.toml's `[[bin]]` list.
+
+/// One chapter binary.
+#[derive(Clone, Copy, Debug)]
+pub struct Chapter {
+    pub name: &'static str,
+    pub section: &'static str,
+    pub shows: &'static str,
+}
+
+/// The chapters that exist, in the article's order.
+pub const CHAPTERS: &[Chapter] = &[
+    Chapter {
+        name: "ch1_identity",
+        section: "§1",
+        shows: "a 4-2-4 autoencoder of one-hot vectors: each input's 2-number code and reconstruction",
+    },
+    Chapter {
+        name: "ch3_training_steps",
+        section: "§3",
+        shows: "the seven training steps on a customer × product table, backprop beside numeric gradients",
+    },
+];
+
+/// The command that runs a chapter.
+pub fn command(name: &str) -> String {
+    format!("cargo run --bin {name}")
+}

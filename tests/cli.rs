@@ -1,0 +1,76 @@
+//! The chapters' argument parser.
+
+use autoencoders::cli::{Opt, Parsed, Spec, help_text, parse, result_value};
+use autoencoders::error::Error;
+
+const SPEC: Spec = Spec {
+    name: "demo",
+    section: "§0",
+    about: "a parser test",
+    data: Some("real data"),
+    options: &[
+        Opt { name: "lr", value: Some("RATE"), help: "learning rate" },
+        Opt { name: "fast", value: None, help: "a switch" },
+    ],
+    exercises: &[],
+};
+
+fn args(v: &[&str]) -> Result<Parsed, Error> {
+    parse(&SPEC, v.iter().map(|s| s.to_string()))
+}
+
+#[test]
+fn defaults_and_values() {
+    let Ok(Parsed::Run(a)) = args(&[]) else { panic!() };
+    assert_eq!(a.seed, autoencoders::cli::DEFAULT_SEED);
+    assert!(!a.quick && a.data.is_none() && a.epochs.is_none());
+    assert_eq!(a.out, std::path::PathBuf::from("target/chapters/demo"));
+
+    let Ok(Parsed::Run(a)) = args(&["--seed", "9", "--quick", "--data=/x", "--epochs", "3", "--lr", "0.5", "--fast"])
+    else {
+        panic!()
+    };
+    assert_eq!((a.seed, a.quick, a.epochs), (9, true, Some(3)));
+    assert_eq!(a.data.as_deref(), Some(std::path::Path::new("/x")));
+    assert_eq!(a.parsed::<f64>("lr").unwrap(), Some(0.5));
+    assert!(a.flag("fast"));
+    assert_eq!(a.epochs_or(100, 5), 3);
+}
+
+#[test]
+fn malformed_is_usage() {
+    for bad in [
+        &["--nope"][..],
+        &["--seed", "-1"],
+        &["--seed"],
+        &["--epochs", "x"],
+        &["--fast=1"],
+        &["positional"],
+        &["--out", ""],
+        &["--seed", "99999999999999999999999"],
+    ] {
+        match args(bad) {
+            Err(e @ Error::Usage(_)) => assert_eq!(e.exit_code(), 2),
+            other => panic!("{bad:?} gave {:?}", other.map(|_| ())),
+        }
+    }
+    let Ok(Parsed::Run(a)) = args(&["--lr", "fast"]) else { panic!() };
+    assert!(matches!(a.parsed::<f64>("lr"), Err(Error::Usage(_))));
+}
+
+#[test]
+fn help_wins_and_lists_everything() {
+    assert!(matches!(args(&["--seed", "3", "--help"]), Ok(Parsed::Help)));
+    let h = help_text(&SPEC);
+    for s in ["--data DIR", "--lr RATE", "--fast", "--seed N", "--out DIR", "--epochs N"] {
+        assert!(h.contains(s), "help lacks {s}");
+    }
+}
+
+#[test]
+fn results_are_read_from_the_last_block() {
+    let out = "loss: 9\nResults\nloss: 0.5\nname: a: b\n";
+    assert_eq!(result_value(out, "loss"), Some("0.5"));
+    assert_eq!(result_value(out, "name"), Some("a: b"));
+    assert_eq!(result_value(out, "missing"), None);
+}

@@ -1,0 +1,51 @@
+//! The fast products against the naive triple loop, on random shapes.
+
+use autoencoders::matrix::{Matrix, matmul_naive};
+use autoencoders::rng::Rng;
+use proptest::prelude::*;
+
+fn close(a: &Matrix, b: &Matrix) -> Result<(), String> {
+    if a.shape() != b.shape() {
+        return Err(format!("shapes {:?} and {:?}", a.shape(), b.shape()));
+    }
+    let worst = a.sub(b).max_abs();
+    let scale = 1.0 + b.max_abs();
+    if worst > 1e-12 * scale { Err(format!("largest difference {worst:e}")) } else { Ok(()) }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn products_match_the_oracle(n in 0usize..20, k in 0usize..20, m in 0usize..20, sparse in any::<bool>(), seed in any::<u64>()) {
+        let mut rng = Rng::new(seed);
+        let mut a = Matrix::uniform(n, k, -1.0, 1.0, &mut rng);
+        if sparse {
+            // Mostly-zero rows exercise the zero-skipping path.
+            for v in a.data_mut() {
+                if rng.bernoulli(0.8) { *v = 0.0; }
+            }
+        }
+        let b = Matrix::uniform(k, m, -1.0, 1.0, &mut rng);
+        let expect = matmul_naive(&a, &b);
+        prop_assert_eq!(close(&a.matmul(&b), &expect), Ok(()));
+        // A·Bᵀ with B given transposed, and Aᵀ·B with A given transposed.
+        prop_assert_eq!(close(&a.matmul_a_bt(&b.transpose()), &expect), Ok(()));
+        prop_assert_eq!(close(&a.transpose().matmul_at_b(&b), &expect), Ok(()));
+    }
+}
+
+#[test]
+fn a_product_worked_by_hand() {
+    let a = Matrix::from_rows(&[&[1.0, 2.0, 3.0], &[4.0, 5.0, 6.0]]);
+    let b = Matrix::from_rows(&[&[7.0, 8.0], &[9.0, 10.0], &[11.0, 12.0]]);
+    // [1·7 + 2·9 + 3·11, 1·8 + 2·10 + 3·12; 4·7 + 5·9 + 6·11, 4·8 + 5·10 + 6·12]
+    assert_eq!(a.matmul(&b).data(), &[58.0, 64.0, 139.0, 154.0]);
+    assert_eq!(matmul_naive(&a, &b).data(), &[58.0, 64.0, 139.0, 154.0]);
+}
+
+#[test]
+#[should_panic(expected = "matmul")]
+fn mismatched_shapes_panic_with_both_shapes() {
+    let _ = Matrix::zeros(2, 3).matmul(&Matrix::zeros(2, 3));
+}
