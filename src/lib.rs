@@ -8,12 +8,14 @@
 //! | §1 what an autoencoder is | [`nn::network`] | `ch1_identity` |
 //! | §2 encoder, decoder, bottleneck | [`nn::network`] | — |
 //! | §3 the seven training steps | [`nn::dense`], [`nn::loss`], [`nn::optim`], [`nn::gradcheck`], [`data::baskets`] | `ch3_training_steps` |
+//! | §3.1 convolution and deconvolution | [`conv`] | `ch3_unpooling` |
 //!
 //! Below the section modules sit [`matrix`] (the `Matrix` type and its products), [`rng`]
 //! (the seeded generator), [`error`], [`files`] (atomic writes), [`cli`] and [`render`].
 //! Arrows run one way: chapters → section modules → `nn` → `matrix`/`rng`/`error`.
 
 pub mod cli;
+pub mod conv;
 pub mod data;
 pub mod error;
 pub mod files;
