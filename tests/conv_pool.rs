@@ -1,11 +1,14 @@
-//! Convolution and transposed convolution (§3.1): numeric gradients, the adjoint identity, and
-//! the direct loops against the naive oracles.
+//! Convolution, transposed convolution and pooling with switches (§3.1): numeric gradients,
+//! the adjoint identity, the switch properties, and the direct loops against the naive oracles.
 
 use autoencoders::conv::{
     Geometry, Kernel, Tensor3, conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_naive,
     conv_transpose2d_out_len, conv_transpose2d_to, conv2d, conv2d_backward, conv2d_naive, conv2d_out_len,
 };
 use autoencoders::nn::gradcheck::{TOLERANCE, check};
+use autoencoders::pool::{
+    Switches, Window, decode, max_pool2d, max_pool2d_backward, placed_products, pool_out_len, unpool2d, unpool2d_copy,
+};
 use autoencoders::rng::Rng;
 use proptest::prelude::*;
 
@@ -84,6 +87,35 @@ fn conv_transpose2d_gradients_match_numeric() {
     }
 }
 
+/// A (c, h, w) tensor whose entries are a shuffle of 0.1, 0.2, …, shifted to straddle 0:
+/// every two entries differ by at least 0.1, far more than the difference step, so no
+/// perturbation of the gradient check moves a switch.
+fn distinct(c: usize, h: usize, w: usize, rng: &mut Rng) -> Tensor3 {
+    let n = c * h * w;
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        order.swap(i, rng.below(i + 1));
+    }
+    Tensor3::from_vec(c, h, w, order.iter().map(|&v| 0.1 * (v as f64 + 1.0) - 0.05 * n as f64).collect())
+}
+
+// L = Σ r ⊙ max_pool2d(x): ∂L/∂x is r routed through the switches, summed where overlapping
+// windows share a maximum.
+#[test]
+fn max_pool2d_gradient_matches_numeric() {
+    let mut rng = Rng::new(13);
+    for (c, h, w, k, s) in [(1, 4, 4, 2, 2), (2, 5, 7, 2, 2), (2, 6, 5, 3, 2), (1, 5, 5, 3, 1), (3, 4, 6, 1, 1)] {
+        let win = Window { size: k, stride: s };
+        let x = distinct(c, h, w, &mut rng);
+        let p = max_pool2d(&x, win);
+        let r = Tensor3::uniform(c, p.y.height(), p.y.width(), -1.0, 1.0, &mut rng);
+        let d_x = max_pool2d_backward(&r, &p.switches);
+        assert_grad(&format!("max_pool2d {c}×{h}×{w}, window {k}, stride {s}"), x.data(), d_x.data(), |t| {
+            max_pool2d(&Tensor3::from_vec(c, h, w, t.to_vec()), win).y.dot(&r)
+        });
+    }
+}
+
 #[test]
 fn hand_worked_convolutions() {
     // x = [1 2 3; 4 5 6; 7 8 9], kernel [1 1; 1 1], stride 1, padding 1: each output is the
@@ -112,6 +144,9 @@ fn sizes_report_what_does_not_fit() {
     assert!(conv2d_out_len(4, 3, Geometry { stride: 0, padding: 0 }).is_err());
     assert!(conv2d_out_len(4, 0, g).is_err());
     assert!(conv2d_out_len(0, 1, g).is_err());
+    assert_eq!(pool_out_len(5, Window { size: 2, stride: 2 }).unwrap(), 2);
+    assert!(pool_out_len(1, Window { size: 2, stride: 2 }).is_err());
+    assert!(pool_out_len(4, Window { size: 2, stride: 0 }).is_err());
 }
 
 #[test]
@@ -126,6 +161,57 @@ fn conv_transpose2d_to_rejects_a_size_the_stride_cannot_give() {
     // Smallest is (2 − 1)·2 + 2 = 4; stride 2 allows 4 or 5.
     let g = Geometry { stride: 2, padding: 0 };
     conv_transpose2d_to(&Tensor3::zeros(1, 2, 1), &Kernel::zeros(1, 1, 2, 2), &[0.0], g, (7, 3));
+}
+
+#[test]
+fn ties_go_to_the_first_maximum_in_row_major_order() {
+    let win = Window { size: 2, stride: 2 };
+    // Left window: 5 at (0,1) and at (1,0); the top row comes first. Right window: all equal.
+    let x = Tensor3::from_vec(1, 2, 4, vec![1.0, 5.0, 2.0, 2.0, 5.0, 0.0, 2.0, 2.0]);
+    let p = max_pool2d(&x, win);
+    assert_eq!(p.y.data(), &[5.0, 2.0]);
+    assert_eq!(p.switches.indices(), &[1, 2]);
+    assert_eq!(p.switches.position(1), (0, 2));
+
+    let with_nan = Tensor3::from_vec(1, 2, 2, vec![1.0, f64::NAN, 9.0, f64::NAN]);
+    let p = max_pool2d(&with_nan, win);
+    assert!(p.y.data()[0].is_nan());
+    assert_eq!(p.switches.indices(), &[1]);
+}
+
+#[test]
+fn overlapping_windows_add_where_switches_coincide() {
+    // Windows of 2 with stride 1 on [1 3 2]: both windows pick the 3, so unpooling writes 3 + 3
+    // there, and pooling the result no longer gives the pooled values back.
+    let win = Window { size: 2, stride: 1 };
+    let x = Tensor3::from_vec(1, 2, 3, vec![1.0, 3.0, 2.0, 0.0, 0.0, 0.0]);
+    let p = max_pool2d(&x, Window { size: 2, stride: 1 });
+    assert_eq!(p.y.data(), &[3.0, 3.0]);
+    assert_eq!(p.switches.indices(), &[1, 1]);
+    let u = unpool2d(&p.y, &p.switches);
+    assert_eq!(u.data(), &[0.0, 6.0, 0.0, 0.0, 0.0, 0.0]);
+    assert_eq!(max_pool2d(&u, win).y.data(), &[6.0, 6.0]);
+    assert_eq!(unpool2d_copy(&p.y, win, (2, 3)).data(), &[3.0, 6.0, 3.0, 3.0, 6.0, 3.0]);
+}
+
+#[test]
+fn switchless_unpooling() {
+    let win = Window { size: 2, stride: 2 };
+    let y = Tensor3::from_vec(1, 1, 2, vec![4.0, 7.0]);
+    let top_left = Switches::fixed(1, (2, 5), win, (0, 0));
+    assert_eq!(top_left.indices(), &[0, 2]);
+    assert_eq!(unpool2d(&y, &top_left).data(), &[4.0, 0.0, 7.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+    // The fifth column belongs to no window and stays 0.
+    assert_eq!(unpool2d_copy(&y, win, (2, 5)).data(), &[4.0, 4.0, 7.0, 7.0, 0.0, 4.0, 4.0, 7.0, 7.0, 0.0]);
+}
+
+#[test]
+fn decoding_with_a_unit_kernel_is_unpooling() {
+    let mut rng = Rng::new(14);
+    let x = Tensor3::uniform(2, 6, 4, -1.0, 1.0, &mut rng);
+    let p = max_pool2d(&x, Window { size: 2, stride: 2 });
+    let one = Kernel::from_vec(2, 2, 1, 1, vec![1.0, 0.0, 0.0, 1.0]);
+    assert_eq!(decode(&p.y, &p.switches, &one), unpool2d(&p.y, &p.switches));
 }
 
 /// A convolution's shapes with random data behind them.
@@ -154,6 +240,26 @@ fn conv_case() -> impl Strategy<Value = ConvCase> {
             g: Geometry { stride, padding },
             seed,
         })
+}
+
+/// A pooling's shapes with random data behind them.
+#[derive(Clone, Debug)]
+struct PoolCase {
+    c: usize,
+    h: usize,
+    w: usize,
+    win: Window,
+    seed: u64,
+}
+
+fn pool_case(disjoint: bool) -> impl Strategy<Value = PoolCase> {
+    (1usize..=2, 1usize..=3, 0usize..=2, 0usize..=5, 0usize..=5, any::<u64>()).prop_map(
+        move |(c, size, extra, eh, ew, seed)| {
+            // Disjoint: s ∈ k..=k+2. Otherwise s ∈ 1..=3 may fall below k.
+            let stride = if disjoint { size + extra } else { 1 + extra };
+            PoolCase { c, h: size + eh, w: size + ew, win: Window { size, stride }, seed }
+        },
+    )
 }
 
 fn relative_gap(a: f64, b: f64) -> f64 {
@@ -206,5 +312,67 @@ proptest! {
         let naive = conv_transpose2d_naive(&x, &k, &b, g, size);
         prop_assert!(fast.max_abs_diff(&naive) < ORACLE_TOL, "largest gap {}", fast.max_abs_diff(&naive));
         prop_assert_eq!(conv_transpose2d(&x, &k, &b, g), conv_transpose2d_to(&x, &k, &b, g, (h0, w0)));
+    }
+
+    // Every nonzero cell of unpool2d(y) is a switch, and holds the sum of the values whose
+    // switches point there.
+    #[test]
+    fn unpool_writes_only_at_switches(case in pool_case(false)) {
+        let PoolCase { c, h, w, win, seed } = case;
+        let mut rng = Rng::new(seed);
+        let p = max_pool2d(&Tensor3::uniform(c, h, w, -1.0, 1.0, &mut rng), win);
+        let (_, oh, ow) = p.y.shape();
+        let y = Tensor3::uniform(c, oh, ow, 0.5, 1.0, &mut rng);
+        let u = unpool2d(&y, &p.switches);
+        let mut expected = Tensor3::zeros(c, h, w);
+        for (n, &v) in y.data().iter().enumerate() {
+            let (r, q) = p.switches.position(n);
+            expected[(n / (oh * ow), r, q)] += v;
+        }
+        prop_assert_eq!(&u, &expected);
+        let writes = u.data().iter().filter(|v| **v != 0.0).count();
+        prop_assert!(writes <= y.len());
+    }
+
+    // Post-ReLU maps (no negative values): with disjoint windows, pooling what unpooling left
+    // gives the same maxima, and, where every maximum is positive, the same switches.
+    #[test]
+    fn pool_unpool_pool_is_pool_on_non_negative_maps(case in pool_case(true)) {
+        let PoolCase { c, h, w, win, seed } = case;
+        let mut rng = Rng::new(seed);
+        let x = Tensor3::uniform(c, h, w, -1.0, 1.0, &mut rng).map(|v| v.max(0.0));
+        let p = max_pool2d(&x, win);
+        let again = max_pool2d(&unpool2d(&p.y, &p.switches), win);
+        prop_assert_eq!(&again.y, &p.y);
+        if p.y.data().iter().all(|&m| m > 0.0) {
+            prop_assert_eq!(&again.switches, &p.switches);
+        }
+    }
+
+    // Any map, disjoint windows of more than one cell: the round trip gives max(y, 0), because a
+    // window whose maximum is negative comes back as that value among zeros.
+    #[test]
+    fn pool_unpool_pool_clips_negative_maxima_at_zero(case in pool_case(true)) {
+        let PoolCase { c, h, w, win, seed } = case;
+        let mut rng = Rng::new(seed);
+        let x = Tensor3::uniform(c, h, w, -1.0, 0.5, &mut rng);
+        let p = max_pool2d(&x, win);
+        let again = max_pool2d(&unpool2d(&p.y, &p.switches), win);
+        let expected = if win.size > 1 { p.y.map(|m| m.max(0.0)) } else { p.y.clone() };
+        prop_assert_eq!(again.y, expected);
+    }
+
+    // The chapter's four stamps, in general: one per pooled value, summing to the decoder.
+    #[test]
+    fn placed_products_sum_to_the_decoder(case in pool_case(false), half in 0usize..=2, co in 1usize..=2) {
+        let PoolCase { c, h, w, win, seed } = case;
+        let mut rng = Rng::new(seed);
+        let p = max_pool2d(&Tensor3::uniform(c, h, w, -1.0, 1.0, &mut rng), win);
+        let k = Kernel::uniform(c, co, 2 * half + 1, 2 * half + 1, -1.0, 1.0, &mut rng);
+        let parts = placed_products(&p.y, &p.switches, &k);
+        prop_assert_eq!(parts.len(), p.y.len());
+        let sum = parts.iter().fold(Tensor3::zeros(co, h, w), |acc, t| acc.add(t));
+        let whole = decode(&p.y, &p.switches, &k);
+        prop_assert!(sum.max_abs_diff(&whole) < ORACLE_TOL);
     }
 }
