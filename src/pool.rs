@@ -1,7 +1,7 @@
 //! Max pooling that remembers where each maximum was, and unpooling that puts it back (§3.1).
 //!
 //! A window of `size × size` cells slides by `stride`; each window keeps its largest value and
-//! its switch, the position that value came from (a flat index y·W + x into its input plane).
+//! its switch, the position that value came from (a flat index r·W + q into its input plane).
 //!
 //! ```text
 //! max_pool2d   y[c,i,j]  = max { x[c,r,q] : r ∈ i·s..i·s+k, q ∈ j·s..j·s+k }
@@ -25,9 +25,10 @@
 //! maximum is negative comes back holding that value and zeros, and the zeros win. On inputs
 //! with no negative maximum (a ReLU's output, say) pool ∘ unpool ∘ pool = pool exactly.
 //!
-//! The last part of the module is §3.1's decoder: unpool, then a transposed convolution with a
-//! kernel centred on each switch ([`decode`]), taken apart one pooled value at a time
-//! ([`placed_products`]); beside it two ways to unpool without switches, for contrast.
+//! The last part of the module is §3.1's decoder: unpool, then [`stamp`] the kernel centred on
+//! each switch (a stride-1 transposed convolution), together [`decode`], taken apart one pooled
+//! value at a time by [`placed_products`]; beside it two ways to unpool without switches
+//! ([`Switches::fixed`], [`unpool2d_copy`]), for contrast. [`worked`] holds the chapter's numbers.
 //!
 //! ```
 //! use autoencoders::conv::Tensor3;
@@ -226,23 +227,30 @@ pub fn unpool2d_copy(y: &Tensor3, win: Window, input: (usize, usize)) -> Tensor3
     x
 }
 
-/// §3.1's decoder: unpool with the switches, then a stride-1 transposed convolution whose
-/// kernel is centred on each cell, so that each pooled value stamps value × kernel around its
-/// switch. Stamps that overlap add; parts that fall off the edge are dropped.
+/// Every cell stamps value × kernel, centred on itself; overlapping stamps add and whatever
+/// falls past the edge is dropped. This is a stride-1 transposed convolution with padding
+/// (k − 1)/2, which keeps the size.
+///
+/// x: (O, H, W), w: (O, C, k, k) with k odd → (C, H, W).
+///
+/// # Panics
+/// If the kernel is not square with an odd side, which a centre needs, or its O does not match x.
+pub fn stamp(x: &Tensor3, w: &Kernel) -> Tensor3 {
+    let (_, c, kh, kw) = w.shape();
+    assert!(kh == kw && kh % 2 == 1, "stamp: a {kh}×{kw} kernel has no centre cell");
+    conv_transpose2d(x, w, &vec![0.0; c], Geometry { stride: 1, padding: (kh - 1) / 2 })
+}
+
+/// §3.1's decoder: unpool with the switches, then [`stamp`] the kernel, so that each pooled
+/// value stamps value × kernel centred on its switch.
 ///
 /// ```text
 /// x̂ = conv_transpose2d(unpool2d(y, sw), w)    stride 1, padding (k − 1)/2, bias 0
 /// ```
 ///
 /// y: (O, H_out, W_out), w: (O, C, k, k) with k odd → (C, H, W).
-///
-/// # Panics
-/// If the kernel is not square with an odd side, which a centre needs, or its O does not match y.
 pub fn decode(y: &Tensor3, switches: &Switches, w: &Kernel) -> Tensor3 {
-    let (_, c, kh, kw) = w.shape();
-    assert!(kh == kw && kh % 2 == 1, "decode: a {kh}×{kw} kernel has no centre cell");
-    let g = Geometry { stride: 1, padding: (kh - 1) / 2 };
-    conv_transpose2d(&unpool2d(y, switches), w, &vec![0.0; c], g)
+    stamp(&unpool2d(y, switches), w)
 }
 
 /// The §3.1 decoder taken apart: one output per pooled value (in the pooled tensor's order),
