@@ -60,11 +60,6 @@ impl Window {
     pub fn span(self, i: usize) -> Range<usize> {
         i * self.stride..i * self.stride + self.size
     }
-
-    /// Whether no cell belongs to two windows.
-    pub fn disjoint(self) -> bool {
-        self.stride >= self.size
-    }
 }
 
 /// Pooled length along one axis, ⌊(n − k)/s⌋ + 1, or why there is none. Cells past the last
