@@ -8,6 +8,7 @@
 //! | §1 what an autoencoder is | [`nn::network`] | `ch1_identity` |
 //! | §2 encoder, decoder, bottleneck | [`nn::network`] | — |
 //! | §3 the seven training steps | [`nn::dense`], [`nn::loss`], [`nn::optim`], [`nn::gradcheck`], [`data::baskets`] | `ch3_training_steps` |
+//! | §3.1 convolution, pooling with switches, unpooling, deconvolution | [`conv`], [`pool`] | `ch3_unpooling` |
 //!
 //! Below the section modules sit [`matrix`] (the `Matrix` type and its products), [`rng`]
 //! (the seeded generator), [`error`], [`files`] (atomic writes), [`cli`] and [`render`].
@@ -15,12 +16,14 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod conv;
 pub mod data;
 pub mod error;
 pub mod files;
 pub mod identity;
 pub mod matrix;
 pub mod nn;
+pub mod pool;
 pub mod render;
 pub mod rng;
 

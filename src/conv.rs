@@ -1,0 +1,662 @@
+//! Convolution and transposed convolution (§3.1): the encoder's feature detector and the
+//! decoder's "deconvolution".
+//!
+//! One example's feature maps are a [`Tensor3`] of shape (C, H, W); a kernel is a [`Kernel`]
+//! of shape (O, C, k_h, k_w), stride s and zero padding p are a [`Geometry`]. For one output
+//! map o and one position (i, j):
+//!
+//! ```text
+//! conv2d            y[o,i,j] = b[o] + Σ_c Σ_u Σ_v w[o,c,u,v] · x[c, i·s+u−p, j·s+v−p]
+//!                   x reads as 0 outside its H × W plane (zero padding)
+//!                   H_out = ⌊(H + 2p − k_h)/s⌋ + 1,   W_out likewise
+//!
+//! conv_transpose2d  y[c, i·s+u−p, j·s+v−p] += x[o,i,j] · w[o,c,u,v]   for every o, i, j, u, v
+//!                   then y[c,·,·] += b[c]; products that land outside the output are dropped
+//!                   H_out = (H − 1)·s − 2p + k_h,   W_out likewise
+//! ```
+//!
+//! Like PyTorch's `Conv2d`, `conv2d` slides the kernel without flipping it: it is a
+//! cross-correlation, which the deep-learning world calls convolution. A learned kernel absorbs
+//! the flip, so nothing downstream cares.
+//!
+//! `conv_transpose2d` is what §3.1 calls deconvolution: every input value multiplies the whole
+//! kernel, the product is laid down at the input's position times the stride, and where
+//! products overlap they add. It does not undo a convolution; it is the convolution's adjoint
+//! (its matrix transposed), which is why the two share one kernel tensor and why each one's
+//! input gradient is the other one applied to the output gradient:
+//!
+//! ```text
+//! conv2d      d_b[o]       = Σ_{i,j} d_y[o,i,j]
+//!             d_w[o,c,u,v] = Σ_{i,j} d_y[o,i,j] · x[c, i·s+u−p, j·s+v−p]
+//!             d_x          = conv_transpose2d(d_y, w), sized back to H × W
+//!
+//! conv_transpose2d
+//!             d_b[c]       = Σ_{i,j} d_y[c,i,j]
+//!             d_w[o,c,u,v] = Σ_{i,j} x[o,i,j] · d_y[c, i·s+u−p, j·s+v−p]
+//!             d_x          = conv2d(d_y, w)
+//! ```
+//!
+//! The kernel is (O, C, k_h, k_w) for both, read from the convolution's side: `conv2d` maps C
+//! channels to O, `conv_transpose2d` maps O channels back to C. PyTorch stores a
+//! `ConvTranspose2d` weight as (in, out, k_h, k_w), which is the same tensor.
+//!
+//! A convolution with s > 1 drops the last (H + 2p − k_h) mod s rows, so several input heights
+//! give the same output height. [`conv_transpose2d_to`] picks one of them, as PyTorch's
+//! `output_padding` does; [`conv_transpose2d`] always picks the smallest.
+//!
+//! [`conv2d_naive`] and [`conv_transpose2d_naive`] compute the same things straight from the
+//! definitions above (an explicitly padded input; a canvas on which whole scaled kernels are
+//! laid down and then cropped). They are the oracles the tests hold the direct loops to.
+//!
+//! ```
+//! use autoencoders::conv::{conv2d, conv_transpose2d, Geometry, Kernel, Tensor3};
+//! let x = Tensor3::from_vec(1, 3, 3, vec![1.0, 2.0, 0.0, 0.0, 1.0, 3.0, 4.0, 0.0, 1.0]);
+//! let w = Kernel::from_vec(1, 1, 2, 2, vec![1.0, 0.0, 0.0, -1.0]);
+//! let y = conv2d(&x, &w, &[0.5], Geometry::default());
+//! // top-left window [1 2; 0 1] → 1·1 − 1·1 + 0.5, and so on
+//! assert_eq!(y.data(), &[0.5, -0.5, 0.5, 0.5]);
+//!
+//! // Deconvolution with stride 2: each value stamps a scaled copy of the kernel, no overlap.
+//! let code = Tensor3::from_vec(1, 1, 2, vec![2.0, 3.0]);
+//! let up = conv_transpose2d(&code, &w, &[0.0], Geometry { stride: 2, padding: 0 });
+//! assert_eq!(up.shape(), (1, 2, 4));
+//! assert_eq!(up.data(), &[2.0, 0.0, 3.0, 0.0, 0.0, -2.0, 0.0, -3.0]);
+//! ```
+
+use std::fmt;
+use std::ops::{Index, IndexMut, Range};
+
+use crate::error::{Error, Result};
+use crate::matrix::{Matrix, dot};
+use crate::rng::Rng;
+
+/// One example's feature maps: `c` planes of `h × w`, channel first, each plane row-major
+/// (PyTorch's (C, H, W)).
+#[derive(Clone, PartialEq)]
+pub struct Tensor3 {
+    c: usize,
+    h: usize,
+    w: usize,
+    data: Vec<f64>,
+}
+
+impl fmt::Debug for Tensor3 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Tensor3 {}×{}×{}", self.c, self.h, self.w)?;
+        for c in 0..self.c {
+            writeln!(f, "  channel {c}")?;
+            for r in self.plane(c).chunks(self.w.max(1)) {
+                writeln!(f, "    {r:?}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Tensor3 {
+    pub fn zeros(c: usize, h: usize, w: usize) -> Self {
+        Tensor3 { c, h, w, data: vec![0.0; c * h * w] }
+    }
+
+    /// data: channel by channel, each plane row-major, `c · h · w` long.
+    pub fn from_vec(c: usize, h: usize, w: usize, data: Vec<f64>) -> Self {
+        assert_eq!(data.len(), c * h * w, "Tensor3::from_vec: {c}×{h}×{w} needs {} values", c * h * w);
+        Tensor3 { c, h, w, data }
+    }
+
+    /// One channel holding the matrix: (rows, cols) → (1, rows, cols).
+    pub fn from_matrix(m: &Matrix) -> Self {
+        Tensor3 { c: 1, h: m.rows(), w: m.cols(), data: m.data().to_vec() }
+    }
+
+    /// Entries drawn uniformly from [lo, hi).
+    pub fn uniform(c: usize, h: usize, w: usize, lo: f64, hi: f64, rng: &mut Rng) -> Self {
+        Tensor3 { c, h, w, data: (0..c * h * w).map(|_| rng.range(lo, hi)).collect() }
+    }
+
+    /// (channels, height, width)
+    pub fn shape(&self) -> (usize, usize, usize) {
+        (self.c, self.h, self.w)
+    }
+
+    pub fn channels(&self) -> usize {
+        self.c
+    }
+
+    pub fn height(&self) -> usize {
+        self.h
+    }
+
+    pub fn width(&self) -> usize {
+        self.w
+    }
+
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    pub fn data(&self) -> &[f64] {
+        &self.data
+    }
+
+    pub fn data_mut(&mut self) -> &mut [f64] {
+        &mut self.data
+    }
+
+    pub fn into_vec(self) -> Vec<f64> {
+        self.data
+    }
+
+    /// Channel c as a row-major `h · w` slice.
+    pub fn plane(&self, c: usize) -> &[f64] {
+        let n = self.h * self.w;
+        &self.data[c * n..(c + 1) * n]
+    }
+
+    pub fn plane_mut(&mut self, c: usize) -> &mut [f64] {
+        let n = self.h * self.w;
+        &mut self.data[c * n..(c + 1) * n]
+    }
+
+    /// Channel c as an (h, w) matrix, for printing.
+    pub fn to_matrix(&self, c: usize) -> Matrix {
+        Matrix::from_vec(self.h, self.w, self.plane(c).to_vec())
+    }
+
+    pub fn map(&self, f: impl Fn(f64) -> f64) -> Tensor3 {
+        Tensor3 { data: self.data.iter().map(|&v| f(v)).collect(), ..*self }
+    }
+
+    pub fn add(&self, other: &Tensor3) -> Tensor3 {
+        self.zip_map(other, "add", |a, b| a + b)
+    }
+
+    pub fn sub(&self, other: &Tensor3) -> Tensor3 {
+        self.zip_map(other, "sub", |a, b| a - b)
+    }
+
+    /// ⟨self, other⟩ = Σ self_i · other_i, the inner product of the adjoint identity.
+    pub fn dot(&self, other: &Tensor3) -> f64 {
+        self.assert_same_shape(other, "dot");
+        dot(&self.data, &other.data)
+    }
+
+    /// Σ (self_i − other_i)², the chapters' reconstruction error.
+    pub fn sum_squared_diff(&self, other: &Tensor3) -> f64 {
+        self.assert_same_shape(other, "sum_squared_diff");
+        self.data.iter().zip(&other.data).map(|(a, b)| (a - b) * (a - b)).sum()
+    }
+
+    /// max |self_i − other_i|
+    pub fn max_abs_diff(&self, other: &Tensor3) -> f64 {
+        self.assert_same_shape(other, "max_abs_diff");
+        self.data.iter().zip(&other.data).fold(0.0, |m, (a, b)| m.max((a - b).abs()))
+    }
+
+    /// Σ over each plane: (c, h, w) → (c). A convolution's d_b is this of d_y.
+    pub fn plane_sums(&self) -> Vec<f64> {
+        (0..self.c).map(|c| self.plane(c).iter().sum()).collect()
+    }
+
+    fn zip_map(&self, other: &Tensor3, op: &str, f: impl Fn(f64, f64) -> f64) -> Tensor3 {
+        self.assert_same_shape(other, op);
+        Tensor3 { data: self.data.iter().zip(&other.data).map(|(&a, &b)| f(a, b)).collect(), ..*self }
+    }
+
+    fn assert_same_shape(&self, other: &Tensor3, op: &str) {
+        assert_eq!(
+            self.shape(),
+            other.shape(),
+            "Tensor3::{op}: shapes {:?} and {:?} differ",
+            self.shape(),
+            other.shape()
+        );
+    }
+}
+
+impl Index<(usize, usize, usize)> for Tensor3 {
+    type Output = f64;
+    fn index(&self, (c, y, x): (usize, usize, usize)) -> &f64 {
+        debug_assert!(c < self.c && y < self.h && x < self.w);
+        &self.data[(c * self.h + y) * self.w + x]
+    }
+}
+
+impl IndexMut<(usize, usize, usize)> for Tensor3 {
+    fn index_mut(&mut self, (c, y, x): (usize, usize, usize)) -> &mut f64 {
+        debug_assert!(c < self.c && y < self.h && x < self.w);
+        &mut self.data[(c * self.h + y) * self.w + x]
+    }
+}
+
+/// A bank of kernels, shape (O, C, k_h, k_w), row-major: O kernels of C planes each.
+#[derive(Clone, PartialEq)]
+pub struct Kernel {
+    out_c: usize,
+    in_c: usize,
+    kh: usize,
+    kw: usize,
+    data: Vec<f64>,
+}
+
+impl fmt::Debug for Kernel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Kernel {}×{}×{}×{} {:?}", self.out_c, self.in_c, self.kh, self.kw, self.data)
+    }
+}
+
+impl Kernel {
+    pub fn zeros(out_c: usize, in_c: usize, kh: usize, kw: usize) -> Self {
+        Kernel { out_c, in_c, kh, kw, data: vec![0.0; out_c * in_c * kh * kw] }
+    }
+
+    /// data: row-major (O, C, k_h, k_w), `O · C · k_h · k_w` long.
+    pub fn from_vec(out_c: usize, in_c: usize, kh: usize, kw: usize, data: Vec<f64>) -> Self {
+        let n = out_c * in_c * kh * kw;
+        assert_eq!(data.len(), n, "Kernel::from_vec: {out_c}×{in_c}×{kh}×{kw} needs {n} values");
+        Kernel { out_c, in_c, kh, kw, data }
+    }
+
+    /// One kernel of one plane: (k_h, k_w) → (1, 1, k_h, k_w).
+    pub fn from_matrix(m: &Matrix) -> Self {
+        Kernel { out_c: 1, in_c: 1, kh: m.rows(), kw: m.cols(), data: m.data().to_vec() }
+    }
+
+    /// Entries drawn uniformly from [lo, hi).
+    pub fn uniform(out_c: usize, in_c: usize, kh: usize, kw: usize, lo: f64, hi: f64, rng: &mut Rng) -> Self {
+        let data = (0..out_c * in_c * kh * kw).map(|_| rng.range(lo, hi)).collect();
+        Kernel { out_c, in_c, kh, kw, data }
+    }
+
+    /// (O, C, k_h, k_w)
+    pub fn shape(&self) -> (usize, usize, usize, usize) {
+        (self.out_c, self.in_c, self.kh, self.kw)
+    }
+
+    /// O: conv2d's output channels, conv_transpose2d's input channels.
+    pub fn out_channels(&self) -> usize {
+        self.out_c
+    }
+
+    /// C: conv2d's input channels, conv_transpose2d's output channels.
+    pub fn in_channels(&self) -> usize {
+        self.in_c
+    }
+
+    pub fn data(&self) -> &[f64] {
+        &self.data
+    }
+
+    pub fn data_mut(&mut self) -> &mut [f64] {
+        &mut self.data
+    }
+
+    /// Plane (o, c) as a (k_h, k_w) matrix, for printing.
+    pub fn to_matrix(&self, o: usize, c: usize) -> Matrix {
+        let n = self.kh * self.kw;
+        let start = (o * self.in_c + c) * n;
+        Matrix::from_vec(self.kh, self.kw, self.data[start..start + n].to_vec())
+    }
+}
+
+impl Index<(usize, usize, usize, usize)> for Kernel {
+    type Output = f64;
+    fn index(&self, (o, c, u, v): (usize, usize, usize, usize)) -> &f64 {
+        debug_assert!(o < self.out_c && c < self.in_c && u < self.kh && v < self.kw);
+        &self.data[((o * self.in_c + c) * self.kh + u) * self.kw + v]
+    }
+}
+
+impl IndexMut<(usize, usize, usize, usize)> for Kernel {
+    fn index_mut(&mut self, (o, c, u, v): (usize, usize, usize, usize)) -> &mut f64 {
+        debug_assert!(o < self.out_c && c < self.in_c && u < self.kh && v < self.kw);
+        &mut self.data[((o * self.in_c + c) * self.kh + u) * self.kw + v]
+    }
+}
+
+/// Stride and zero padding, the same along both axes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Geometry {
+    /// Step between neighbouring windows, at least 1.
+    pub stride: usize,
+    /// Zeros added on every side of the input (conv2d), or cropped from every side of the
+    /// output (conv_transpose2d).
+    pub padding: usize,
+}
+
+impl Default for Geometry {
+    /// Stride 1, no padding.
+    fn default() -> Self {
+        Geometry { stride: 1, padding: 0 }
+    }
+}
+
+fn check_common(n: usize, k: usize, g: Geometry) -> Result<()> {
+    if g.stride == 0 {
+        return Err(Error::Invalid("a convolution's stride must be at least 1".into()));
+    }
+    if k == 0 {
+        return Err(Error::Invalid("a convolution's kernel must be at least 1 wide".into()));
+    }
+    if n == 0 {
+        return Err(Error::Invalid("a convolution's input must be at least 1 wide".into()));
+    }
+    Ok(())
+}
+
+/// conv2d's output length along one axis, ⌊(n + 2p − k)/s⌋ + 1, or why there is none.
+pub fn conv2d_out_len(n: usize, k: usize, g: Geometry) -> Result<usize> {
+    check_common(n, k, g)?;
+    let padded = n + 2 * g.padding;
+    if padded < k {
+        return Err(Error::Invalid(format!(
+            "a kernel {k} wide does not fit in an input {n} wide padded by {} on each side",
+            g.padding
+        )));
+    }
+    Ok((padded - k) / g.stride + 1)
+}
+
+/// conv_transpose2d's output length along one axis, (n − 1)·s − 2p + k, or why there is none.
+pub fn conv_transpose2d_out_len(n: usize, k: usize, g: Geometry) -> Result<usize> {
+    check_common(n, k, g)?;
+    let full = (n - 1) * g.stride + k;
+    if full <= 2 * g.padding {
+        return Err(Error::Invalid(format!(
+            "cropping {} from each side of a transposed convolution {full} wide leaves nothing",
+            g.padding
+        )));
+    }
+    Ok(full - 2 * g.padding)
+}
+
+/// The output positions i ∈ 0..n_out whose kernel tap u lands inside 0..n, i.e.
+/// 0 ≤ i·s + u − p < n. Looping over this range instead of testing every position keeps the
+/// inner loops free of branches.
+fn taps(n_out: usize, u: usize, g: Geometry, n: usize) -> Range<usize> {
+    let (s, p) = (g.stride, g.padding);
+    let lo = if u >= p { 0 } else { (p - u).div_ceil(s) };
+    let hi = if n + p > u { ((n + p - u - 1) / s + 1).min(n_out) } else { 0 };
+    lo..hi.max(lo)
+}
+
+fn expect_len(r: Result<usize>, op: &str) -> usize {
+    r.unwrap_or_else(|e| panic!("{op}: {e}"))
+}
+
+/// conv2d's output shape, checking the channels and the bias against the kernel.
+fn conv2d_shape(x: &Tensor3, w: &Kernel, b_len: usize, g: Geometry, op: &str) -> (usize, usize) {
+    assert_eq!(x.c, w.in_c, "{op}: input has {} channels, kernel expects {}", x.c, w.in_c);
+    assert_eq!(b_len, w.out_c, "{op}: bias has {b_len} entries for {} output channels", w.out_c);
+    (expect_len(conv2d_out_len(x.h, w.kh, g), op), expect_len(conv2d_out_len(x.w, w.kw, g), op))
+}
+
+/// Checks conv_transpose2d's channels and bias against the kernel.
+fn check_transpose_channels(x: &Tensor3, w: &Kernel, b_len: usize, op: &str) {
+    assert_eq!(x.c, w.out_c, "{op}: input has {} channels, kernel (O, C, ..) expects O = {}", x.c, w.out_c);
+    assert_eq!(b_len, w.in_c, "{op}: bias has {b_len} entries for {} output channels", w.in_c);
+}
+
+/// The output lengths a transposed convolution can give along one axis: the smallest,
+/// (n − 1)·s − 2p + k, and up to s − 1 more (PyTorch's output_padding), of which only the
+/// positive ones. The smallest may be 0 or less when conv2d's padding exceeded what its windows
+/// read; the longer ones are still the adjoint of that conv2d.
+fn transpose_lengths(n: usize, k: usize, g: Geometry, op: &str) -> Range<usize> {
+    if let Err(e) = check_common(n, k, g) {
+        panic!("{op}: {e}");
+    }
+    let full = (n - 1) * g.stride + k;
+    full.saturating_sub(2 * g.padding).max(1)..(full + g.stride).saturating_sub(2 * g.padding)
+}
+
+/// Checks a chosen transposed-convolution output size against what x, w and g allow.
+fn check_transpose_size(x: &Tensor3, w: &Kernel, g: Geometry, (oh, ow): (usize, usize), op: &str) {
+    let rows = transpose_lengths(x.h, w.kh, g, op);
+    let cols = transpose_lengths(x.w, w.kw, g, op);
+    assert!(
+        rows.contains(&oh) && cols.contains(&ow),
+        "{op}: output {oh}×{ow} impossible from {}×{} with kernel {}×{}, stride {}, padding {}: \
+         rows must lie in {rows:?} and columns in {cols:?}",
+        x.h,
+        x.w,
+        w.kh,
+        w.kw,
+        g.stride,
+        g.padding
+    );
+}
+
+/// ∂L/∂x, ∂L/∂w and ∂L/∂b of one convolution or transposed convolution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConvGrads {
+    /// The shape of the layer's input.
+    pub d_x: Tensor3,
+    /// (O, C, k_h, k_w), the kernel's shape.
+    pub d_w: Kernel,
+    /// One entry per output channel.
+    pub d_b: Vec<f64>,
+}
+
+/// Cross-correlation, as PyTorch's `Conv2d`.
+///
+/// x: (C, H, W), w: (O, C, k_h, k_w), b: (O) → (O, H_out, W_out) with
+/// H_out = ⌊(H + 2p − k_h)/s⌋ + 1.
+///
+/// # Panics
+/// If the channels or the bias do not match the kernel or the kernel does not fit (see
+/// [`conv2d_out_len`], which callers holding user input should ask first).
+pub fn conv2d(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry) -> Tensor3 {
+    let (oh, ow) = conv2d_shape(x, w, b.len(), g, "conv2d");
+    let (s, p) = (g.stride, g.padding);
+    let mut y = Tensor3::zeros(w.out_c, oh, ow);
+    for (o, &b_o) in b.iter().enumerate() {
+        let y_o = y.plane_mut(o);
+        y_o.fill(b_o);
+        for c in 0..w.in_c {
+            let x_c = x.plane(c);
+            for u in 0..w.kh {
+                let rows = taps(oh, u, g, x.h);
+                for v in 0..w.kw {
+                    let cols = taps(ow, v, g, x.w);
+                    let w_ocuv = w[(o, c, u, v)];
+                    for i in rows.clone() {
+                        let x_row = (i * s + u - p) * x.w;
+                        for j in cols.clone() {
+                            y_o[i * ow + j] += w_ocuv * x_c[x_row + j * s + v - p];
+                        }
+                    }
+                }
+            }
+        }
+    }
+    y
+}
+
+/// d_y: (O, H_out, W_out), the gradient of conv2d's output; x is the forward's input, the only
+/// thing backward needs besides the kernel.
+pub fn conv2d_backward(x: &Tensor3, w: &Kernel, g: Geometry, d_y: &Tensor3) -> ConvGrads {
+    let (oh, ow) = conv2d_shape(x, w, w.out_c, g, "conv2d_backward");
+    assert_eq!(d_y.shape(), (w.out_c, oh, ow), "conv2d_backward: d_y does not have the output's shape");
+    ConvGrads {
+        d_x: conv_transpose2d_to(d_y, w, &vec![0.0; w.in_c], g, (x.h, x.w)),
+        d_w: kernel_gradient(d_y, x, w.kh, w.kw, g),
+        d_b: d_y.plane_sums(),
+    }
+}
+
+/// Transposed convolution, the article's "deconvolution", as PyTorch's `ConvTranspose2d`.
+///
+/// x: (O, H, W), w: (O, C, k_h, k_w), b: (C) → (C, H_out, W_out) with
+/// H_out = (H − 1)·s − 2p + k_h.
+///
+/// # Panics
+/// If the channels or the bias do not match the kernel or nothing is left after the padding
+/// is cropped (see [`conv_transpose2d_out_len`]).
+pub fn conv_transpose2d(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry) -> Tensor3 {
+    check_transpose_channels(x, w, b.len(), "conv_transpose2d");
+    let op = "conv_transpose2d";
+    let size = (
+        expect_len(conv_transpose2d_out_len(x.h, w.kh, g), op),
+        expect_len(conv_transpose2d_out_len(x.w, w.kw, g), op),
+    );
+    scatter(x, w, b, g, size)
+}
+
+/// [`conv_transpose2d`] with a chosen output size (H_out, W_out), each from the smallest
+/// (H − 1)·s − 2p + k up to s − 1 more (and at least 1). The extra rows and columns sit at the
+/// bottom and right, as with PyTorch's `output_padding`. This is what makes it the exact adjoint
+/// of a conv2d whose input size the stride did not divide.
+///
+/// # Panics
+/// As [`conv_transpose2d`], and if `size` is not one of those lengths.
+pub fn conv_transpose2d_to(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry, size: (usize, usize)) -> Tensor3 {
+    check_transpose_channels(x, w, b.len(), "conv_transpose2d_to");
+    check_transpose_size(x, w, g, size, "conv_transpose2d_to");
+    scatter(x, w, b, g, size)
+}
+
+/// The direct loop of conv_transpose2d: for each kernel tap, scatter the whole input plane.
+fn scatter(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry, (oh, ow): (usize, usize)) -> Tensor3 {
+    let (s, p) = (g.stride, g.padding);
+    let mut y = Tensor3::zeros(w.in_c, oh, ow);
+    for (c, &b_c) in b.iter().enumerate() {
+        y.plane_mut(c).fill(b_c);
+    }
+    for o in 0..w.out_c {
+        let x_o = x.plane(o);
+        for c in 0..w.in_c {
+            let y_c = y.plane_mut(c);
+            for u in 0..w.kh {
+                let rows = taps(x.h, u, g, oh);
+                for v in 0..w.kw {
+                    let cols = taps(x.w, v, g, ow);
+                    let w_ocuv = w[(o, c, u, v)];
+                    for i in rows.clone() {
+                        let y_row = (i * s + u - p) * ow;
+                        for j in cols.clone() {
+                            y_c[y_row + j * s + v - p] += w_ocuv * x_o[i * x.w + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+    y
+}
+
+/// d_y: (C, H_out, W_out), the gradient of conv_transpose2d's output (any size
+/// [`conv_transpose2d_to`] allows); x is the forward's input.
+pub fn conv_transpose2d_backward(x: &Tensor3, w: &Kernel, g: Geometry, d_y: &Tensor3) -> ConvGrads {
+    check_transpose_channels(x, w, w.in_c, "conv_transpose2d_backward");
+    assert_eq!(d_y.c, w.in_c, "conv_transpose2d_backward: d_y has {} channels, output has {}", d_y.c, w.in_c);
+    check_transpose_size(x, w, g, (d_y.h, d_y.w), "conv_transpose2d_backward");
+    let d_x = conv2d(d_y, w, &vec![0.0; w.out_c], g);
+    debug_assert_eq!(d_x.shape(), x.shape(), "fewer than s extra rows always convolve back to H");
+    ConvGrads { d_x, d_w: kernel_gradient(x, d_y, w.kh, w.kw, g), d_b: d_y.plane_sums() }
+}
+
+/// The kernel gradient both directions share:
+///
+/// ```text
+/// d_w[o,c,u,v] = Σ_{i,j} a[o,i,j] · z[c, i·s+u−p, j·s+v−p]      (z read as 0 outside)
+/// ```
+///
+/// a: (O, h_a, w_a) lives on the convolution's output side, z: (C, h_z, w_z) on its input
+/// side. For conv2d a = d_y and z = x; for conv_transpose2d a = x and z = d_y.
+fn kernel_gradient(a: &Tensor3, z: &Tensor3, kh: usize, kw: usize, g: Geometry) -> Kernel {
+    let (s, p) = (g.stride, g.padding);
+    let mut d_w = Kernel::zeros(a.c, z.c, kh, kw);
+    for o in 0..a.c {
+        let a_o = a.plane(o);
+        for c in 0..z.c {
+            let z_c = z.plane(c);
+            for u in 0..kh {
+                let rows = taps(a.h, u, g, z.h);
+                for v in 0..kw {
+                    let cols = taps(a.w, v, g, z.w);
+                    let mut sum = 0.0;
+                    for i in rows.clone() {
+                        let z_row = (i * s + u - p) * z.w;
+                        for j in cols.clone() {
+                            sum += a_o[i * a.w + j] * z_c[z_row + j * s + v - p];
+                        }
+                    }
+                    d_w[(o, c, u, v)] = sum;
+                }
+            }
+        }
+    }
+    d_w
+}
+
+/// conv2d from the definition: copy x into a zero-padded canvas, then for every output
+/// position sum the products of the window under the kernel. The oracle for [`conv2d`].
+pub fn conv2d_naive(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry) -> Tensor3 {
+    let (oh, ow) = conv2d_shape(x, w, b.len(), g, "conv2d_naive");
+    let (s, p) = (g.stride, g.padding);
+    let mut padded = Tensor3::zeros(x.c, x.h + 2 * p, x.w + 2 * p);
+    for c in 0..x.c {
+        for r in 0..x.h {
+            for q in 0..x.w {
+                padded[(c, r + p, q + p)] = x[(c, r, q)];
+            }
+        }
+    }
+    let mut y = Tensor3::zeros(w.out_c, oh, ow);
+    for o in 0..w.out_c {
+        for i in 0..oh {
+            for j in 0..ow {
+                let mut sum = b[o];
+                for c in 0..w.in_c {
+                    for u in 0..w.kh {
+                        for v in 0..w.kw {
+                            sum += w[(o, c, u, v)] * padded[(c, i * s + u, j * s + v)];
+                        }
+                    }
+                }
+                y[(o, i, j)] = sum;
+            }
+        }
+    }
+    y
+}
+
+/// conv_transpose2d from the §3.1 description: every input value multiplies the whole kernel,
+/// the product is laid on a canvas at (i·s, j·s), overlaps add, and then p rows and columns are
+/// cropped from each side (fewer at the bottom and right when `size` asks for more than the
+/// smallest output). The oracle for [`conv_transpose2d`] and [`conv_transpose2d_to`].
+pub fn conv_transpose2d_naive(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry, size: (usize, usize)) -> Tensor3 {
+    check_transpose_channels(x, w, b.len(), "conv_transpose2d_naive");
+    check_transpose_size(x, w, g, size, "conv_transpose2d_naive");
+    let (s, p) = (g.stride, g.padding);
+    let (oh, ow) = size;
+    let canvas_h = ((x.h - 1) * s + w.kh).max(p + oh);
+    let canvas_w = ((x.w - 1) * s + w.kw).max(p + ow);
+    let mut canvas = Tensor3::zeros(w.in_c, canvas_h, canvas_w);
+    for o in 0..w.out_c {
+        for i in 0..x.h {
+            for j in 0..x.w {
+                for c in 0..w.in_c {
+                    for u in 0..w.kh {
+                        for v in 0..w.kw {
+                            canvas[(c, i * s + u, j * s + v)] += x[(o, i, j)] * w[(o, c, u, v)];
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut y = Tensor3::zeros(w.in_c, oh, ow);
+    for c in 0..w.in_c {
+        for r in 0..oh {
+            for q in 0..ow {
+                y[(c, r, q)] = canvas[(c, r + p, q + p)] + b[c];
+            }
+        }
+    }
+    y
+}
