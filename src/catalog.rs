@@ -21,6 +21,11 @@ pub const CHAPTERS: &[Chapter] = &[
         section: "§3",
         shows: "the seven training steps on a customer × product table, backprop beside numeric gradients",
     },
+    Chapter {
+        name: "ch3_unpooling",
+        section: "§3.1",
+        shows: "the 4×4 worked example: pooling with switches, four unpooling steps, their sum",
+    },
 ];
 
 /// The command that runs a chapter.

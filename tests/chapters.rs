@@ -7,6 +7,7 @@ use common::*;
 const CONTENTS: &str = env!("CARGO_BIN_EXE_contents");
 const CH1_IDENTITY: &str = env!("CARGO_BIN_EXE_ch1_identity");
 const CH3_TRAINING_STEPS: &str = env!("CARGO_BIN_EXE_ch3_training_steps");
+const CH3_UNPOOLING: &str = env!("CARGO_BIN_EXE_ch3_unpooling");
 
 #[test]
 fn contents_lists_every_chapter() {
@@ -82,7 +83,7 @@ fn ch3_training_steps_full_run_converges() {
 
 #[test]
 fn bad_flags_are_usage_errors() {
-    for exe in [CONTENTS, CH1_IDENTITY, CH3_TRAINING_STEPS] {
+    for exe in [CONTENTS, CH1_IDENTITY, CH3_TRAINING_STEPS, CH3_UNPOOLING] {
         for args in
             [&["--no-such-flag"][..], &["--seed", "abc"], &["--seed"], &["--epochs", "0"], &["stray"], &["--quick=1"]]
         {
@@ -100,7 +101,7 @@ fn bad_flags_are_usage_errors() {
 
 #[test]
 fn help_exits_zero_and_lists_the_options() {
-    for exe in [CONTENTS, CH1_IDENTITY, CH3_TRAINING_STEPS] {
+    for exe in [CONTENTS, CH1_IDENTITY, CH3_TRAINING_STEPS, CH3_UNPOOLING] {
         let o = std::process::Command::new(exe).arg("--help").output().unwrap();
         assert_ok(&o);
         let s = stdout(&o);
