@@ -8,6 +8,7 @@
 //! | §1 what an autoencoder is | [`nn::network`] | `ch1_identity` |
 //! | §2 encoder, decoder, bottleneck | [`nn::network`] | — |
 //! | §3 the seven training steps | [`nn::dense`], [`nn::loss`], [`nn::optim`], [`nn::gradcheck`], [`data::baskets`] | `ch3_training_steps` |
+//! | §2, §4.5 a linear autoencoder and PCA share a subspace | [`pca`] | `ch2_structure`, `ch4_deep` |
 //!
 //! Below the section modules sit [`matrix`] (the `Matrix` type and its products), [`rng`]
 //! (the seeded generator), [`error`], [`files`] (atomic writes), [`cli`] and [`render`].
@@ -19,6 +20,7 @@ pub mod error;
 pub mod files;
 pub mod matrix;
 pub mod nn;
+pub mod pca;
 pub mod render;
 pub mod rng;
 
