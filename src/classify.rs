@@ -172,7 +172,9 @@ pub struct SoftmaxGrads {
 /// Which update rule trains a [`SoftmaxRegression`] (see [`crate::nn::optim`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Solver {
+    /// θ ← θ − lr·∇, one step per mini-batch.
     Sgd { lr: f64 },
+    /// Adam with PyTorch's betas (0.9, 0.999) and the given learning rate.
     Adam { lr: f64 },
 }
 
