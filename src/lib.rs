@@ -9,12 +9,15 @@
 //! | §2 encoder, decoder, bottleneck | [`nn::network`] | — |
 //! | §3 the seven training steps | [`nn::dense`], [`nn::loss`], [`nn::optim`], [`nn::gradcheck`], [`data::baskets`] | `ch3_training_steps` |
 //! | §3.1 convolution, pooling with switches, unpooling, deconvolution | [`conv`], [`pool`] | `ch3_unpooling` |
+//! | §2, §4.5 a linear autoencoder and PCA share a subspace | [`pca`] | `ch2_structure`, `ch4_deep` |
+//! | §1, §4.4 codes fed to softmax regression or an SVM | [`classify`] | `ch1_features`, `ch4_stacked` |
 //!
 //! Below the section modules sit [`matrix`] (the `Matrix` type and its products), [`rng`]
 //! (the seeded generator), [`error`], [`files`] (atomic writes), [`cli`] and [`render`].
 //! Arrows run one way: chapters → section modules → `nn` → `matrix`/`rng`/`error`.
 
 pub mod catalog;
+pub mod classify;
 pub mod cli;
 pub mod conv;
 pub mod data;
@@ -23,6 +26,7 @@ pub mod files;
 pub mod identity;
 pub mod matrix;
 pub mod nn;
+pub mod pca;
 pub mod pool;
 pub mod render;
 pub mod rng;
