@@ -2,3 +2,4 @@
 //! data sets. Nothing here knows about networks.
 
 pub mod baskets;
+pub mod movielens;
