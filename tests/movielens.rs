@@ -13,6 +13,7 @@ use autoencoders::data::movielens::{
     self, Entry, Fold, Format, MAX_ID, Rating, RatingTable, Split, Titles, detect, load, mku_split, parse_ratings,
     parse_titles, read_ratings, read_titles, seeded_split,
 };
+use autoencoders::data::synthetic_ratings::{self, ML100K_HISTOGRAM, SyntheticConfig};
 use proptest::prelude::*;
 
 /// ml-100k's counts of ratings 1 … 5 over all of u.data, from ../shared/data/SOURCES.md.
@@ -548,6 +549,101 @@ fn ml1m_movies_dat_reads_as_latin1() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Synthetic ratings
+
+#[test]
+fn synthetic_ratings_have_ml100k_shape_fill_and_histogram() {
+    let config = SyntheticConfig::default();
+    let start = std::time::Instant::now();
+    let data = synthetic_ratings::generate(&config, 1).unwrap();
+    let seconds = start.elapsed().as_secs_f64();
+    println!("synthetic 943 × 1682 table generated in {seconds:.3} s");
+    assert!(seconds < 2.0, "generation took {seconds:.3} s");
+
+    assert_eq!(data.ratings.len(), 100_000);
+    let fill = data.ratings.len() as f64 / (943.0 * 1682.0);
+    assert!((fill - 0.063).abs() < 0.001, "fill {fill}");
+    assert!(data.ratings.iter().all(|x| (1..=5).contains(&x.rating)));
+    assert!(data.ratings.iter().all(|x| (1..=943).contains(&x.user) && (1..=1682).contains(&x.movie)));
+    let mut h = [0; 5];
+    let mut per_user = vec![0; 943];
+    let mut per_movie = vec![0usize; 1682];
+    for x in &data.ratings {
+        h[usize::from(x.rating) - 1] += 1;
+        per_user[x.user as usize - 1] += 1;
+        per_movie[x.movie as usize - 1] += 1;
+    }
+    assert_eq!(ML100K_HISTOGRAM, SOURCES_HISTOGRAM);
+    assert_eq!(h, ML100K_HISTOGRAM, "100 000 ratings follow ml-100k's counts exactly");
+    assert!(per_user.iter().all(|&c| c >= 20), "every user rates at least 20 movies");
+    // Popularity skew: the busiest movie has many times the median movie's ratings.
+    per_movie.sort_unstable();
+    assert!(per_movie[1681] > 10 * per_movie[841], "{} vs {}", per_movie[1681], per_movie[841]);
+    assert!(data.ratings.windows(2).all(|w| (w[0].user, w[0].movie) < (w[1].user, w[1].movie)));
+
+    assert_eq!(data.titles.len(), 1682);
+    let mut unique = std::collections::HashSet::new();
+    for (id, title) in data.titles.iter() {
+        assert!(unique.insert(title.to_string()), "title {title:?} repeats");
+        assert_eq!(data.titles.id_of(title), Some(id));
+        let year: u32 = title[title.len() - 5..title.len() - 1].parse().expect("a year");
+        assert!(title.ends_with(')') && (1930..=1998).contains(&year), "{title}");
+    }
+}
+
+#[test]
+fn synthetic_ratings_are_deterministic_for_a_seed() {
+    let config = SyntheticConfig { n_users: 60, n_movies: 120, n_ratings: 1500, ..Default::default() };
+    let a = synthetic_ratings::generate(&config, 9).unwrap();
+    let b = synthetic_ratings::generate(&config, 9).unwrap();
+    let c = synthetic_ratings::generate(&config, 10).unwrap();
+    assert_eq!(a.ratings, b.ratings);
+    assert_eq!(a.titles.iter().collect::<Vec<_>>(), b.titles.iter().collect::<Vec<_>>());
+    assert_ne!(a.ratings, c.ratings);
+    assert_eq!(a.ratings.len(), 1500);
+}
+
+#[test]
+fn the_synthetic_split_is_80_20_and_keeps_the_configured_shape() {
+    let config = SyntheticConfig::default();
+    let split = synthetic_ratings::split(&config, Fold::default(), 3).unwrap();
+    assert_eq!((split.n_users(), split.n_movies()), (943, 1682));
+    assert_eq!((split.train.len(), split.test.len()), (80_000, 20_000));
+    assert!(split.source.starts_with("synthetic"), "{}", split.source);
+    for e in split.test.iter().take(2000) {
+        assert_eq!(split.train.get(e.user, e.movie), None);
+    }
+    let again = synthetic_ratings::split(&config, Fold::default(), 3).unwrap();
+    assert_eq!((split.train, split.test), (again.train, again.test));
+}
+
+#[test]
+fn impossible_synthetic_configs_are_errors() {
+    let bad = [
+        SyntheticConfig { n_users: 0, ..Default::default() },
+        SyntheticConfig { n_ratings: 943 * 20 - 1, ..Default::default() },
+        SyntheticConfig { n_users: 10, n_movies: 10, n_ratings: 101, min_per_user: 1, ..Default::default() },
+        SyntheticConfig { min_per_user: 2000, ..Default::default() },
+        SyntheticConfig { n_factors: 0, ..Default::default() },
+        SyntheticConfig { popularity_exponent: f64::NAN, ..Default::default() },
+        SyntheticConfig { histogram: [0; 5], ..Default::default() },
+    ];
+    for config in bad {
+        let err = synthetic_ratings::generate(&config, 1).unwrap_err();
+        assert!(err.to_string().starts_with("synthetic ratings: "), "{err}");
+    }
+}
+
+#[test]
+fn a_completely_full_synthetic_table_is_possible() {
+    let config = SyntheticConfig { n_users: 5, n_movies: 8, n_ratings: 40, min_per_user: 8, ..Default::default() };
+    let data = synthetic_ratings::generate(&config, 2).unwrap();
+    assert_eq!(data.ratings.len(), 40);
+    let table = RatingTable::from_ratings(5, 8, &data.ratings).unwrap();
+    assert!((table.density() - 1.0).abs() < 1e-12);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Properties
 
 /// Bytes that look a little like MovieLens files, so the fuzzing reaches past the first field.
@@ -643,6 +739,21 @@ proptest! {
         let err = parse_ratings(lines.join("\n").as_bytes(), format, Path::new("r")).unwrap_err();
         let prefix = format!("r:{}: ", line + 1);
         prop_assert!(err.to_string().starts_with(&prefix), "{}", err);
+    }
+
+    #[test]
+    fn small_synthetic_tables_have_exactly_the_requested_ratings(
+        (n_users, n_movies, min_per_user, n_ratings) in (1usize..20, 1usize..40)
+            .prop_flat_map(|(u, m)| (Just(u), Just(m), 0..=m))
+            .prop_flat_map(|(u, m, k)| (Just(u), Just(m), Just(k), u * k.max(1)..=u * m)),
+        seed in any::<u64>(),
+    ) {
+        let config = SyntheticConfig { n_users, n_movies, n_ratings, min_per_user, ..Default::default() };
+        let data = synthetic_ratings::generate(&config, seed).unwrap();
+        prop_assert_eq!(data.ratings.len(), n_ratings);
+        let table = RatingTable::from_ratings(n_users, n_movies, &data.ratings).expect("no repeated pairs");
+        prop_assert!((0..n_users).all(|u| table.row(u).len() >= min_per_user));
+        prop_assert_eq!(data.titles.len(), n_movies);
     }
 
     #[test]

@@ -3,3 +3,4 @@
 
 pub mod baskets;
 pub mod movielens;
+pub mod synthetic_ratings;
