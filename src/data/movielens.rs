@@ -23,6 +23,24 @@
 //! ml-1m,   fold uN   ratings.dat in a seeded random order; its N-th fifth is the test set
 //! ```
 //!
+//! Two tiny files by hand: the table is 2 users × 3 movies because the largest ids over
+//! both files are user 2 and movie 3.
+//!
+//! ```
+//! use std::path::Path;
+//! use autoencoders::data::movielens::{Format, Split, Titles, parse_ratings};
+//! let train = parse_ratings(b"1\t2\t5\t0\n2\t1\t3\t0\n", Format::Ml100k, Path::new("u1.base")).unwrap();
+//! let test = parse_ratings(b"1\t3\t4\t0\n", Format::Ml100k, Path::new("u1.test")).unwrap();
+//! let split = Split::from_ratings(&train, &test, Titles::new(), "by hand".into()).unwrap();
+//! assert_eq!((split.n_users(), split.n_movies()), (2, 3));
+//! // User 1 gave movie 2 a 5; their rating of movie 3 is in the test set, so 0 here.
+//! assert_eq!(split.train.dense_row(0), vec![0.0, 5.0, 0.0]);
+//! assert_eq!(split.test.dense_row(0), vec![0.0, 0.0, 4.0]);
+//!
+//! let bad = parse_ratings(b"1\t2\t5\t0\n1\t2\t9\t0\n", Format::Ml100k, Path::new("u1.base"));
+//! assert_eq!(bad.unwrap_err().to_string(), "u1.base:2: rating \"9\" is outside 1–5");
+//! ```
+//!
 //! ## Indices and ids
 //!
 //! Files and [`Rating`] use MovieLens ids, which start at 1. Tables use indices, which start

@@ -29,6 +29,17 @@
 //! movie gets a median of about 30 ratings, the most popular about 570, some 175 movies get
 //! two or fewer and about 50 none (ml-100k: 27, 583, 209, 0). Users rate at least 21 and a
 //! median of about 63 movies (ml-100k: 20 and 64).
+//!
+//! ```
+//! use autoencoders::data::movielens::Fold;
+//! use autoencoders::data::synthetic_ratings::{self, SyntheticConfig};
+//! let config = SyntheticConfig { n_users: 30, n_movies: 50, n_ratings: 600, ..Default::default() };
+//! let split = synthetic_ratings::split(&config, Fold::default(), 7).unwrap();
+//! // 600 ratings, one fifth of them held out for testing.
+//! assert_eq!((split.train.len(), split.test.len()), (480, 120));
+//! assert_eq!((split.n_users(), split.n_movies()), (30, 50));
+//! assert!(split.train.iter().all(|e| (1..=5).contains(&e.rating)));
+//! ```
 
 use std::collections::HashSet;
 
