@@ -19,14 +19,29 @@ use proptest::prelude::*;
 /// ml-100k's counts of ratings 1 … 5 over all of u.data, from ../shared/data/SOURCES.md.
 const SOURCES_HISTOGRAM: [usize; 5] = [6110, 11370, 27145, 34174, 21201];
 
-/// A new empty folder for one test.
-fn temp_dir(name: &str) -> PathBuf {
+/// A new empty folder for one test, removed again when the test ends.
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir(name: &str) -> TempDir {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("ae-movielens-{}-{n}-{name}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
