@@ -26,8 +26,10 @@ pub mod files;
 pub mod identity;
 pub mod matrix;
 pub mod nn;
+pub mod parallel;
 pub mod pca;
 pub mod pool;
+pub mod recommender;
 pub mod render;
 pub mod rng;
 
