@@ -2,3 +2,5 @@
 //! data sets. Nothing here knows about networks.
 
 pub mod baskets;
+pub mod digits;
+pub mod idx;
