@@ -54,7 +54,7 @@ pub const PIXELS: usize = SIDE * SIDE;
 ///
 /// `train`: (n_train, 784) and `test`: (n_test, 784), one 28×28 image per row, row-major,
 /// intensities in [0, 1] (byte / 255, so 0 is background); labels are digits 0–9, one per row.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DigitSet {
     pub train: Matrix,
     pub train_labels: Vec<u8>,
@@ -238,17 +238,7 @@ const VARIANTS: [&[Variant]; 10] = [
         ),
     ],
     // 7: a bar and a long diagonal; sometimes the continental crossbar
-    &[
-        v(4.0, &[line(&[(0.02, 0.02), (0.68, 0.0)]), curve(&[(0.68, 0.0), (0.46, 0.45), (0.30, 1.0)])]),
-        v(
-            0.6,
-            &[
-                line(&[(0.02, 0.02), (0.68, 0.0)]),
-                curve(&[(0.68, 0.0), (0.46, 0.45), (0.30, 1.0)]),
-                line(&[(0.26, 0.50), (0.66, 0.48)]),
-            ],
-        ),
-    ],
+    &[v(4.0, &[SEVEN_BAR, SEVEN_STEM]), v(0.6, &[SEVEN_BAR, SEVEN_STEM, line(&[(0.26, 0.50), (0.66, 0.48)])])],
     // 8: one stroke, an S down and back up through the waist
     &[v(
         1.0,
@@ -270,38 +260,15 @@ const VARIANTS: [&[Variant]; 10] = [
     )],
     // 9: a loop with a straight or a curved stem
     &[
-        v(
-            2.0,
-            &[
-                curve(&[
-                    (0.62, 0.22),
-                    (0.44, 0.02),
-                    (0.14, 0.05),
-                    (0.06, 0.28),
-                    (0.30, 0.45),
-                    (0.58, 0.36),
-                    (0.64, 0.12),
-                ]),
-                curve(&[(0.64, 0.04), (0.62, 0.50), (0.56, 1.0)]),
-            ],
-        ),
-        v(
-            1.0,
-            &[
-                curve(&[
-                    (0.62, 0.22),
-                    (0.44, 0.02),
-                    (0.14, 0.05),
-                    (0.06, 0.28),
-                    (0.30, 0.45),
-                    (0.58, 0.36),
-                    (0.64, 0.12),
-                ]),
-                curve(&[(0.64, 0.04), (0.64, 0.45), (0.50, 0.85), (0.22, 1.0)]),
-            ],
-        ),
+        v(2.0, &[NINE_LOOP, curve(&[(0.64, 0.04), (0.62, 0.50), (0.56, 1.0)])]),
+        v(1.0, &[NINE_LOOP, curve(&[(0.64, 0.04), (0.64, 0.45), (0.50, 0.85), (0.22, 1.0)])]),
     ],
 ];
+
+const SEVEN_BAR: Stroke = line(&[(0.02, 0.02), (0.68, 0.0)]);
+const SEVEN_STEM: Stroke = curve(&[(0.68, 0.0), (0.46, 0.45), (0.30, 1.0)]);
+const NINE_LOOP: Stroke =
+    curve(&[(0.62, 0.22), (0.44, 0.02), (0.14, 0.05), (0.06, 0.28), (0.30, 0.45), (0.58, 0.36), (0.64, 0.12)]);
 
 /// How far the smooth displacement field bends a stroke, in unit-box heights (one standard
 /// deviation per axis).
