@@ -2,5 +2,7 @@
 //! data sets. Nothing here knows about networks.
 
 pub mod baskets;
+pub mod digits;
+pub mod idx;
 pub mod movielens;
 pub mod synthetic_ratings;

@@ -1,4 +1,6 @@
 //! Output for the reader: aligned text grids and tables (and, as the chapters grow, pictures).
 //! Nothing here knows about networks.
 
+pub mod png;
+pub mod svg;
 pub mod text;

@@ -1,0 +1,304 @@
+//! SVG charts: well-formed XML, escaped text, one polyline per series, nice ticks, and no
+//! NaN, infinity or division by zero whatever the data.
+
+use std::path::Path;
+
+use autoencoders::render::svg::{LineChart, ScatterPlot, escape, nice_ticks, write_svg};
+use proptest::prelude::*;
+
+/// A small XML checker, enough for what the charts emit: every tag closes in order,
+/// attribute values are quoted, and `&` only starts one of the five entities. Returns the
+/// element names in document order, or what is wrong.
+fn check_xml(s: &str) -> Result<Vec<String>, String> {
+    fn check_text(t: &str) -> Result<(), String> {
+        let mut rest = t;
+        while let Some(i) = rest.find('&') {
+            rest = &rest[i..];
+            let ok = ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"].iter().any(|e| rest.starts_with(e));
+            if !ok {
+                return Err(format!("raw & in {t:?}"));
+            }
+            rest = &rest[1..];
+        }
+        if t.contains('>') { Err(format!("raw > in {t:?}")) } else { Ok(()) }
+    }
+    let mut stack: Vec<String> = Vec::new();
+    let mut names = Vec::new();
+    let mut rest = s;
+    let mut roots = 0;
+    while let Some(open) = rest.find('<') {
+        check_text(&rest[..open])?;
+        rest = &rest[open..];
+        if rest.starts_with("<?") {
+            let end = rest.find("?>").ok_or("unclosed <?")?;
+            rest = &rest[end + 2..];
+            continue;
+        }
+        if rest.starts_with("<!--") {
+            let end = rest.find("-->").ok_or("unclosed comment")?;
+            if rest[4..end].contains("--") {
+                return Err("-- inside a comment".into());
+            }
+            rest = &rest[end + 3..];
+            continue;
+        }
+        // A tag ends at the first '>' outside quotes.
+        let mut in_quote = false;
+        let mut end = None;
+        for (i, c) in rest.char_indices() {
+            match c {
+                '"' => in_quote = !in_quote,
+                '<' if in_quote => return Err("raw < in an attribute".into()),
+                '>' if !in_quote => {
+                    end = Some(i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let end = end.ok_or("unclosed tag")?;
+        let tag = &rest[1..end];
+        rest = &rest[end + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            let top = stack.pop().ok_or(format!("</{name}> without an open tag"))?;
+            if top != name.trim() {
+                return Err(format!("</{name}> closes <{top}>"));
+            }
+            continue;
+        }
+        let self_closing = tag.ends_with('/');
+        let body = tag.trim_end_matches('/');
+        let name = body.split_whitespace().next().ok_or("empty tag")?.to_string();
+        // Attributes: name="value" pairs, values without raw '&' other than entities.
+        let mut attrs = body[name.len()..].trim();
+        while !attrs.is_empty() {
+            let eq = attrs.find("=\"").ok_or(format!("unquoted attribute in <{name} {attrs}>"))?;
+            let after = &attrs[eq + 2..];
+            let close = after.find('"').ok_or("unterminated attribute")?;
+            check_text(&after[..close])?;
+            attrs = after[close + 1..].trim_start();
+        }
+        if stack.is_empty() {
+            roots += 1;
+        }
+        names.push(name.clone());
+        if !self_closing {
+            stack.push(name);
+        }
+    }
+    check_text(rest)?;
+    if let Some(open) = stack.pop() {
+        return Err(format!("<{open}> never closed"));
+    }
+    if roots != 1 {
+        return Err(format!("{roots} root elements"));
+    }
+    Ok(names)
+}
+
+fn count(names: &[String], tag: &str) -> usize {
+    names.iter().filter(|n| *n == tag).count()
+}
+
+/// The contents of every <text> element.
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<text").skip(1).filter_map(|t| Some(t[t.find('>')? + 1..t.find("</text>")?].to_string())).collect()
+}
+
+fn assert_no_bad_numbers(svg: &str) {
+    for bad in ["NaN", "inf"] {
+        assert!(!svg.contains(bad), "{bad} in the SVG:\n{svg}");
+    }
+}
+
+#[test]
+fn the_checker_itself_catches_mistakes() {
+    assert!(check_xml("<a><b/></a>").is_ok());
+    assert!(check_xml("<a><b></a>").is_err());
+    assert!(check_xml("<a>x & y</a>").is_err());
+    assert!(check_xml("<a x=1/>").is_err());
+    assert!(check_xml("<a/><b/>").is_err());
+}
+
+#[test]
+fn line_chart_is_well_formed_with_one_polyline_per_series() {
+    let svg = LineChart::new("Reconstruction error", "epoch", "mean squared error")
+        .series("train", (0..20).map(|e| (e as f64, 1.0 / (1.0 + e as f64))).collect())
+        .series("test", (0..20).map(|e| (e as f64, 1.1 / (1.0 + e as f64))).collect())
+        .series("baseline", vec![(0.0, 0.5), (19.0, 0.5)])
+        .to_svg();
+    let names = check_xml(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+    assert_eq!(names[0], "svg");
+    assert_eq!(count(&names, "polyline"), 3);
+    let t = texts(&svg);
+    for label in ["Reconstruction error", "epoch", "mean squared error", "train", "test", "baseline"] {
+        assert!(t.iter().any(|x| x == label), "missing text {label:?} in {t:?}");
+    }
+    // x: 0..19 with ≤ 7 ticks → step 5: 0 5 10 15 20; y: 0.05..1.1 with ≤ 8 → step 0.2
+    for tick in ["0", "5", "10", "15", "20", "0.0", "0.2", "1.2"] {
+        assert!(t.iter().any(|x| x == tick), "missing tick label {tick:?} in {t:?}");
+    }
+    assert!(svg.contains("version=\"1.1\"") && svg.contains("xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_no_bad_numbers(&svg);
+}
+
+#[test]
+fn text_is_escaped() {
+    let svg =
+        LineChart::new("<A & B> \"q\" 'x'", "x < 1", "y > 2").series("a&b", vec![(0.0, 1.0), (1.0, 2.0)]).to_svg();
+    check_xml(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+    assert!(svg.contains("&lt;A &amp; B&gt; &quot;q&quot; &apos;x&apos;"));
+    assert!(svg.contains(">x &lt; 1<") && svg.contains(">y &gt; 2<") && svg.contains(">a&amp;b<"));
+    assert_eq!(escape("a\u{1}b"), "ab");
+}
+
+#[test]
+fn non_finite_points_are_skipped_and_counted() {
+    let pts = vec![(0.0, 1.0), (1.0, f64::NAN), (f64::INFINITY, 2.0), (2.0, 3.0), (3.0, f64::NEG_INFINITY)];
+    let svg = LineChart::new("t", "x", "y").series("s", pts).to_svg();
+    check_xml(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+    assert_no_bad_numbers(&svg);
+    assert!(svg.contains("<!-- 3 points skipped"));
+    let line = svg.lines().find(|l| l.starts_with("<polyline")).unwrap();
+    let points = line.split("points=\"").nth(1).unwrap().trim_end_matches("\"/>");
+    assert_eq!(points.split(' ').count(), 2, "{line}");
+}
+
+#[test]
+fn degenerate_series_do_not_divide_by_zero() {
+    let cases: Vec<Vec<(f64, f64)>> = vec![
+        vec![],
+        vec![(3.0, 4.0)],
+        vec![(1.0, 0.25), (2.0, 0.25), (3.0, 0.25)],
+        vec![(5.0, 1.0), (5.0, 2.0)],
+        vec![(f64::NAN, f64::NAN)],
+        vec![(0.0, 0.0), (1e-300, 1e-300)],
+        vec![(-1e300, 1e300), (1e300, -1e300)],
+    ];
+    for pts in cases {
+        for log in [false, true] {
+            let svg = LineChart::new("t", "x", "y").series("s", pts.clone()).log_y(log).to_svg();
+            check_xml(&svg).unwrap_or_else(|e| panic!("{pts:?} log={log}: {e}\n{svg}"));
+            assert_no_bad_numbers(&svg);
+            assert_eq!(svg.matches("<polyline").count(), 1);
+        }
+    }
+    // A single point also gets a dot, since a one-point polyline draws nothing.
+    let svg = LineChart::new("t", "x", "y").series("s", vec![(3.0, 4.0)]).to_svg();
+    assert!(svg.contains("<circle"));
+}
+
+#[test]
+fn log_axis_labels_decades_and_skips_non_positive_values() {
+    let pts: Vec<(f64, f64)> = (0..30).map(|i| (i as f64, 10f64.powf(-(i as f64) / 10.0))).collect();
+    let mut with_zero = pts.clone();
+    with_zero.push((30.0, 0.0));
+    let svg = LineChart::new("t", "epoch", "loss").series("loss", with_zero).log_y(true).to_svg();
+    check_xml(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+    let t = texts(&svg);
+    for tick in ["0.001", "0.01", "0.1", "1"] {
+        assert!(t.iter().any(|x| x == tick), "missing {tick:?} in {t:?}");
+    }
+    assert!(svg.contains("<!-- 1 points skipped"));
+}
+
+#[test]
+fn many_series_cycle_colours_and_then_dash() {
+    let mut chart = LineChart::new("t", "x", "y");
+    for i in 0..12 {
+        chart = chart.series(format!("s{i}"), vec![(0.0, i as f64), (1.0, i as f64 + 1.0)]);
+    }
+    let svg = chart.to_svg();
+    check_xml(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+    assert_eq!(svg.matches("<polyline").count(), 12);
+    assert_eq!(svg.matches("stroke-dasharray").count(), 4); // series 10 and 11: line + legend
+}
+
+#[test]
+fn output_is_deterministic() {
+    let make = || LineChart::new("t", "x", "y").series("s", vec![(0.1, 0.2), (0.3, 0.7)]).to_svg();
+    assert_eq!(make(), make());
+}
+
+#[test]
+fn scatter_colours_points_by_class_with_a_legend() {
+    let points: Vec<(f64, f64, u8)> = (0..50).map(|i| ((i as f64).sin(), (i as f64).cos(), (i % 10) as u8)).collect();
+    let mut with_bad = points.clone();
+    with_bad.push((f64::NAN, 0.0, 3));
+    let plot = ScatterPlot::new("2-D codes", "z₁", "z₂").points(with_bad);
+    let svg = plot.to_svg();
+    let names = check_xml(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+    // 50 points plus 10 legend dots
+    assert_eq!(count(&names, "circle"), 60);
+    let t = texts(&svg);
+    for d in 0..10 {
+        assert!(t.iter().any(|x| *x == d.to_string()), "legend lacks {d}");
+    }
+    assert!(svg.contains("<!-- 1 points skipped"));
+    assert_no_bad_numbers(&svg);
+
+    let mut named = ScatterPlot::new("t", "x", "y").points(vec![(0.0, 0.0, 1)]);
+    named.class_names = vec!["zero".into(), "one".into()];
+    let svg = named.to_svg();
+    assert!(texts(&svg).iter().any(|x| x == "one"));
+    check_xml(&ScatterPlot::new("empty", "x", "y").to_svg()).unwrap();
+}
+
+#[test]
+fn nice_ticks_examples() {
+    assert_eq!(nice_ticks(0.0, 10.0, 6), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+    assert_eq!(nice_ticks(0.0, 100.0, 3), vec![0.0, 50.0, 100.0]);
+    assert_eq!(nice_ticks(10.0, 0.0, 6), nice_ticks(0.0, 10.0, 6)); // reversed bounds
+    let t = nice_ticks(0.013, 0.087, 5);
+    let expected = [0.0, 0.02, 0.04, 0.06, 0.08, 0.1];
+    assert_eq!(t.len(), expected.len(), "{t:?}");
+    for (a, b) in t.iter().zip(expected) {
+        assert!((a - b).abs() < 1e-12, "{t:?}");
+    }
+    assert!(nice_ticks(f64::NAN, 1.0, 5).is_empty());
+    assert!(nice_ticks(0.0, f64::INFINITY, 5).is_empty());
+    let zero = nice_ticks(0.0, 0.0, 5);
+    assert!(zero.first().unwrap() < &0.0 && zero.last().unwrap() > &0.0, "{zero:?}");
+}
+
+#[test]
+fn write_svg_writes_the_text() {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("svg_test").join("chart.svg");
+    let svg = LineChart::new("t", "x", "y").series("s", vec![(0.0, 0.0), (1.0, 1.0)]).to_svg();
+    write_svg(&path, &svg).unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), svg);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Ticks cover the range, are evenly spaced by 1, 2 or 5 × 10^k, and are few.
+    #[test]
+    fn nice_ticks_are_nice(lo in -1e6f64..1e6, span in 1e-6f64..1e6, max_ticks in 2usize..12) {
+        let hi = lo + span;
+        let t = nice_ticks(lo, hi, max_ticks);
+        prop_assert!(t.len() >= 2);
+        prop_assert!(t.len() <= max_ticks + 2, "{} ticks for max {}", t.len(), max_ticks);
+        let step = t[1] - t[0];
+        let tol = 1e-9 * step.max(lo.abs().max(hi.abs()) * 1e-6);
+        prop_assert!(t[0] <= lo + tol && *t.last().unwrap() >= hi - tol, "{:?} for [{}, {}]", t, lo, hi);
+        for w in t.windows(2) {
+            prop_assert!(((w[1] - w[0]) - step).abs() <= 1e-6 * step);
+        }
+        let mantissa = step / 10f64.powf(step.log10().floor());
+        prop_assert!([1.0, 2.0, 5.0, 10.0].iter().any(|m| (mantissa - m).abs() < 1e-6), "step {}", step);
+    }
+
+    #[test]
+    fn any_points_give_well_formed_svg(
+        pts in proptest::collection::vec((prop_oneof![any::<f64>(), -10.0f64..10.0], prop_oneof![any::<f64>(), -10.0f64..10.0]), 0..20),
+        log in any::<bool>(),
+    ) {
+        let svg = LineChart::new("p", "x", "y").series("s", pts.clone()).log_y(log).to_svg();
+        prop_assert!(check_xml(&svg).is_ok(), "{:?}", check_xml(&svg));
+        prop_assert!(!svg.contains("NaN") && !svg.contains("inf"));
+        let scatter = ScatterPlot::new("p", "x", "y").points(pts.iter().map(|&(x, y)| (x, y, 3)).collect()).to_svg();
+        prop_assert!(check_xml(&scatter).is_ok());
+        prop_assert!(!scatter.contains("NaN") && !scatter.contains("inf"));
+    }
+}
