@@ -511,3 +511,12 @@ pub fn rmsprop_exact(theta: &mut [f64], grad: &[f64], square_avg: &mut [f64], c:
         *p -= lr * g / (v.sqrt() + eps);
     }
 }
+
+/// The article's test: each user's training row goes in, and the outputs at that user's test
+/// movies are scored against the test ratings (unclipped, as the course code does).
+pub fn test_metrics(sae: &Sae, train: &RatingTable, test: &RatingTable) -> super::Metrics {
+    super::evaluate(test, |u, row| {
+        let h = sae.hidden(train.row(u));
+        row.iter().map(|&(m, _)| sae.output(&h, m as usize)).collect()
+    })
+}
