@@ -26,6 +26,11 @@ pub const CHAPTERS: &[Chapter] = &[
         section: "§3.1",
         shows: "the 4×4 worked example: pooling with switches, four unpooling steps, their sum",
     },
+    Chapter {
+        name: "ch5_recommender",
+        section: "§5",
+        shows: "the article's recommender on MovieLens: faithful run, honest metrics, baselines, your own top 10",
+    },
 ];
 
 /// The command that runs a chapter.

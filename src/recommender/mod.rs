@@ -18,8 +18,12 @@
 pub mod autorec;
 pub mod baselines;
 pub mod faithful;
+pub mod model_file;
+pub mod my_ratings;
 
 use crate::data::movielens::RatingTable;
+use autorec::AutoRec;
+use baselines::{Baseline, Baselines};
 
 /// Error measures over a set of test ratings.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -56,4 +60,46 @@ pub fn evaluate(test: &RatingTable, mut predict_user: impl FnMut(usize, &[(u32, 
         return Metrics::default();
     }
     Metrics { article_loss: per_user / users as f64, rmse: (se / n as f64).sqrt(), mae: ae / n as f64, n }
+}
+
+/// The `n` best movies for one user by `predict(movie index)`, highest first (ties: lower
+/// index first), skipping movies `exclude` says the user already rated and movies `eligible`
+/// rejects.
+pub fn top_n(
+    n_movies: usize,
+    n: usize,
+    predict: impl Fn(usize) -> f64,
+    exclude: impl Fn(usize) -> bool,
+    eligible: impl Fn(usize) -> bool,
+) -> Vec<(usize, f64)> {
+    let mut scored: Vec<(usize, f64)> =
+        (0..n_movies).filter(|&m| !exclude(m) && eligible(m)).map(|m| (m, predict(m))).collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    scored.truncate(n);
+    scored
+}
+
+/// A trained item-based AutoRec ready to predict any (user, movie): every item's code is
+/// computed once from its training column; items with no training ratings fall back to the
+/// bias baseline.
+pub struct ItemPredictor {
+    pub model: AutoRec,
+    codes: Vec<Option<Vec<f64>>>,
+    base: Baselines,
+}
+
+impl ItemPredictor {
+    pub fn new(model: AutoRec, train: &RatingTable, base: Baselines) -> Self {
+        let codes =
+            autorec::item_columns(train, None).iter().map(|c| (!c.is_empty()).then(|| model.encode(c))).collect();
+        ItemPredictor { model, codes, base }
+    }
+
+    /// r̂ for user index u and movie index m, clipped to [1, 5].
+    pub fn predict(&self, u: usize, m: usize) -> f64 {
+        match &self.codes[m] {
+            Some(h) => baselines::clip(self.model.decode_one(h, u)),
+            None => self.base.predict(Baseline::Bias, u, m),
+        }
+    }
 }
