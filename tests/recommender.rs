@@ -5,12 +5,11 @@
 use autoencoders::data::movielens::{Fold, Rating, RatingTable, load};
 use autoencoders::matrix::Matrix;
 use autoencoders::nn::activation::Activation;
-use autoencoders::nn::dense::{Dense, DenseGrads};
+use autoencoders::nn::dense::Dense;
 use autoencoders::nn::gradcheck::{TOLERANCE, check};
 use autoencoders::nn::network::Network;
-use autoencoders::nn::optim::RmsProp;
 use autoencoders::recommender::baselines::{Baseline, Baselines, BiasConfig};
-use autoencoders::recommender::faithful::{self, Config, H1, H2, H3, Sae, Trainer};
+use autoencoders::recommender::faithful::{self, Config, DenseReference, H1, H2, H3, Sae, Trainer};
 use autoencoders::rng::Rng;
 
 fn table(n_users: usize, n_movies: usize, triples: &[(u32, u32, u8)]) -> RatingTable {
@@ -91,46 +90,19 @@ fn three_users_by_hand() {
     assert_close(t.epoch(&train), 1.2571067778080367, "epoch loss, user 3 skipped");
 }
 
-/// One step of the article's training written with the plain dense layers: the whole n-wide
-/// row in, masked MSELoss over n outputs, accumulated (or reset) gradients, exact RMSprop.
-fn oracle_epoch(net: &mut Network, acc: &mut [DenseGrads], opt: &mut RmsProp, train: &RatingTable, zero_grad: bool) {
-    let n = train.n_movies();
-    for u in train.rated_users() {
-        let x = Matrix::row_vector(&train.dense_row(u));
-        let caches = net.forward(&x);
-        let out = &caches.last().unwrap().a;
-        let mut d_out = Matrix::zeros(1, n);
-        for &(m, r) in train.row(u) {
-            d_out[(0, m as usize)] = 2.0 * (out[(0, m as usize)] - f64::from(r)) / n as f64;
-        }
-        let (grads, _) = net.backward(&caches, &d_out);
-        for (a, g) in acc.iter_mut().zip(&grads) {
-            if zero_grad {
-                *a = DenseGrads::zeros_like(&Dense {
-                    w: g.d_w.clone(),
-                    b: g.d_b.clone(),
-                    activation: Activation::Identity,
-                });
-            }
-            a.accumulate(g);
-        }
-        net.apply(acc, opt, 0);
-    }
-}
-
 #[test]
 fn fast_epoch_matches_the_dense_oracle() {
     let train = random_table(7, 13, 0.3, 11);
     for zero_grad in [false, true] {
         let sae = Sae::new(13, &mut Rng::new(5));
-        let mut net = sae.to_network();
-        let mut acc: Vec<DenseGrads> = net.layers.iter().map(DenseGrads::zeros_like).collect();
-        let mut opt = RmsProp::new(0.01, 0.5);
-        let mut t = Trainer::new(sae, Config { zero_grad, ..Config::default() });
+        let config = Config { zero_grad, ..Config::default() };
+        let mut oracle = DenseReference::new(&sae, &config);
+        let mut t = Trainer::new(sae, config);
         for _ in 0..3 {
-            t.epoch(&train);
-            oracle_epoch(&mut net, &mut acc, &mut opt, &train, zero_grad);
+            let (fast, slow) = (t.epoch(&train), oracle.epoch(&train));
+            assert!((fast - slow).abs() < 1e-10, "epoch loss {fast} vs {slow}");
         }
+        let net = &oracle.net;
         let fast = t.sae.to_network().layers.iter().flat_map(|l| [l.w.data(), &l.b[..]].concat()).collect::<Vec<_>>();
         let slow = net.layers.iter().flat_map(|l| [l.w.data(), &l.b[..]].concat()).collect::<Vec<_>>();
         let worst = fast.iter().zip(&slow).map(|(a, b)| (a - b).abs() / b.abs().max(1e-3)).fold(0.0, f64::max);

@@ -44,8 +44,9 @@
 use crate::data::movielens::RatingTable;
 use crate::matrix::Matrix;
 use crate::nn::activation::{Activation, sigmoid};
-use crate::nn::dense::Dense;
+use crate::nn::dense::{Dense, DenseGrads};
 use crate::nn::network::Network;
+use crate::nn::optim::RmsProp;
 use crate::parallel::{AbandonOnDrop, Handoff};
 use crate::rng::Rng;
 
@@ -519,4 +520,56 @@ pub fn test_metrics(sae: &Sae, train: &RatingTable, test: &RatingTable) -> super
         let h = sae.hidden(train.row(u));
         row.iter().map(|&(m, _)| sae.output(&h, m as usize)).collect()
     })
+}
+
+/// The same training written plainly with the crate's dense layers: the oracle for
+/// [`Trainer::epoch`] and the "plain Rust" baseline of the benchmark. Each user's whole
+/// n-wide row goes in, the masked MSELoss's gradient comes out of every layer's generic
+/// backward, is added to `acc` (reset first when `zero_grad`), and [`RmsProp`] (exact
+/// sqrt and division) updates every parameter.
+pub struct DenseReference {
+    pub net: Network,
+    acc: Vec<DenseGrads>,
+    opt: RmsProp,
+    zero_grad: bool,
+}
+
+impl DenseReference {
+    pub fn new(sae: &Sae, config: &Config) -> Self {
+        let net = sae.to_network();
+        let acc = net.layers.iter().map(DenseGrads::zeros_like).collect();
+        let mut opt = RmsProp::new(config.lr, config.weight_decay);
+        (opt.alpha, opt.eps) = (config.alpha, config.eps);
+        DenseReference { net, acc, opt, zero_grad: config.zero_grad }
+    }
+
+    /// One epoch; returns the article's train loss.
+    pub fn epoch(&mut self, train: &RatingTable) -> f64 {
+        let n = train.n_movies();
+        let (mut total, mut users) = (0.0, 0usize);
+        for u in train.rated_users() {
+            let x = Matrix::row_vector(&train.dense_row(u));
+            let caches = self.net.forward(&x);
+            let out = &caches.last().expect("four layers").a;
+            let mut d_out = Matrix::zeros(1, n);
+            let mut loss = 0.0;
+            for &(m, r) in train.row(u) {
+                let d = out[(0, m as usize)] - f64::from(r);
+                loss += d * d;
+                d_out[(0, m as usize)] = 2.0 * d / n as f64;
+            }
+            let (grads, _) = self.net.backward(&caches, &d_out);
+            for (a, g) in self.acc.iter_mut().zip(&grads) {
+                if self.zero_grad {
+                    a.d_w.data_mut().fill(0.0);
+                    a.d_b.fill(0.0);
+                }
+                a.accumulate(g);
+            }
+            self.net.apply(&self.acc, &mut self.opt, 0);
+            total += corrected_rmse(loss / n as f64, n, train.row(u).len());
+            users += 1;
+        }
+        total / users.max(1) as f64
+    }
 }
