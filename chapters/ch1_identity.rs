@@ -16,7 +16,7 @@ const SPEC: Spec = Spec {
         Opt { name: "sgd", value: None, help: "plain gradient descent instead of Adam (try --lr 3)" },
     ],
     exercises: &[
-        "squeeze the code to one number and watch which inputs stop coming back: cargo run --bin ch1_identity -- --code 1",
+        "squeeze the code to one number: the argmax may survive, but two inputs come back blurred: cargo run --bin ch1_identity -- --code 1",
         "widen it to three and watch the codes stop looking like bits: cargo run --bin ch1_identity -- --code 3",
         "plain gradient descent needs a bigger step and more epochs: cargo run --bin ch1_identity -- --sgd --lr 3",
     ],
