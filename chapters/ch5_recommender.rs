@@ -183,7 +183,7 @@ fn body(args: &Args) -> Result<()> {
         let seconds_per_epoch = start.elapsed().as_secs_f64() / epochs as f64;
         res.num("train_loss", faithful_curve.last().map_or(f64::NAN, |p| p.1), 4);
         println!(
-            "  ({:.4} s per epoch on {threads} thread(s); the PyTorch reference takes 0.69 s)\n",
+            "  ({:.4} seconds per epoch on {threads} thread(s); the PyTorch reference takes 0.69)\n",
             seconds_per_epoch
         );
 

@@ -1,0 +1,89 @@
+//! Checks that hold for every chapter in the catalog, found through `catalog::CHAPTERS`, so a
+//! new chapter is covered the moment it is listed:
+//!
+//! - `--quick` twice with the same seed prints the same bytes (lines that report a timing,
+//!   which all contain the word "second", excepted) and writes byte-identical files;
+//! - no Results value is NaN or infinite;
+//! - `--help` exits 0 and lists exercises; an unknown flag exits 2 with a usage line;
+//! - an `--out` that cannot be written is a one-line error with exit 1, not a panic.
+
+mod common;
+use common::*;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use autoencoders::catalog::CHAPTERS;
+
+/// target/<profile>/<name>, beside this test's own binary in target/<profile>/deps/.
+fn exe(name: &str) -> PathBuf {
+    let me = std::env::current_exe().unwrap();
+    me.parent().unwrap().parent().unwrap().join(name)
+}
+
+fn without_timing(s: &str) -> String {
+    s.lines().filter(|l| !l.contains("second")).collect::<Vec<_>>().join("\n")
+}
+
+fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut m = BTreeMap::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.path().is_file() {
+                m.insert(e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    m
+}
+
+#[test]
+fn every_chapter_is_deterministic_and_finite() {
+    for c in CHAPTERS {
+        // Both runs write to the same folder (paths are printed), emptied in between.
+        let dir = temp_dir(&format!("det-{}", c.name));
+        let run_once = || {
+            let _ = std::fs::remove_dir_all(&dir);
+            let o = Command::new(exe(c.name)).args(["--quick", "--seed", "3", "--out"]).arg(&dir).output().unwrap();
+            assert_ok(&o);
+            (stdout(&o), files_in(&dir))
+        };
+        let ((sa, fa), (sb, fb)) = (run_once(), run_once());
+        assert_eq!(without_timing(&sa), without_timing(&sb), "{}: output differs between two runs", c.name);
+        assert_eq!(fa, fb, "{}: written files differ between two runs", c.name);
+        let block = &sa[sa.rfind("\nResults\n").unwrap_or_else(|| panic!("{}: no Results block", c.name))..];
+        for line in block.lines().skip(2) {
+            let v = line.split_once(": ").map_or("", |(_, v)| v).to_ascii_lowercase();
+            assert!(!v.contains("nan") && !v.contains("inf"), "{}: {line}", c.name);
+        }
+    }
+}
+
+#[test]
+fn every_chapter_has_help_and_rejects_bad_flags() {
+    for c in CHAPTERS {
+        let o = Command::new(exe(c.name)).arg("--help").output().unwrap();
+        assert_ok(&o);
+        assert!(stdout(&o).contains("exercises:"), "{}: --help lists no exercises", c.name);
+        let o = Command::new(exe(c.name)).arg("--no-such-flag").output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", c.name);
+        assert!(stderr(&o).contains("usage: "), "{}", c.name);
+    }
+}
+
+#[test]
+fn an_unwritable_out_is_a_clear_error() {
+    // A regular file where the output folder should be: nothing can be created under it.
+    let blocker = temp_dir("unwritable").join("file");
+    std::fs::write(&blocker, b"x").unwrap();
+    for c in CHAPTERS {
+        let o = Command::new(exe(c.name)).args(["--quick", "--out"]).arg(blocker.join("sub")).output().unwrap();
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "{}: {err}", c.name);
+        if !o.status.success() {
+            assert_eq!(o.status.code(), Some(1), "{}: {err}", c.name);
+            assert!(err.starts_with("error: ") && err.lines().count() == 1, "{}: {err}", c.name);
+        }
+    }
+}
