@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use autoencoders::cli::{self, Args, Opt, Results, Spec};
+use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::data::movielens::{self, Fold, Rating, RatingTable, Split};
 use autoencoders::data::synthetic_ratings::{self, SyntheticConfig};
 use autoencoders::error::{Error, Result};
@@ -165,8 +165,10 @@ fn body(args: &Args) -> Result<()> {
         println!("  Train loss per epoch, the article's way: √(loss · n_movies / n_rated), averaged over users.");
         let mut t = Trainer::new(Sae::new(split.n_movies(), &mut Rng::new(args.seed)), config);
         let start = Instant::now();
+        let mut progress = Progress::new("article's model: epoch", epochs);
         for epoch in 1..=epochs {
             let loss = t.epoch(&split.train);
+            progress.tick(epoch);
             if !loss.is_finite() {
                 return Err(Error::Diverged {
                     chapter: SPEC.name.into(),
@@ -340,8 +342,10 @@ fn train_improved(split: &Split, seed: u64, quick: bool, curve: &mut Vec<(f64, f
     let columns = autorec::item_columns(&split.train, None);
     let epochs = config.epochs;
     let mut t = autorec::Trainer::new(split.n_users(), columns, config, seed);
+    let mut progress = Progress::new("AutoRec: epoch", epochs);
     for epoch in 1..=epochs {
         let rmse = t.epoch();
+        progress.tick(epoch);
         curve.push((epoch as f64, rmse));
         if epoch <= 2 || epoch % 10 == 0 || epoch == epochs {
             println!("    epoch {epoch:>4}  training RMSE {}", fmt_num(rmse, 4));

@@ -253,3 +253,52 @@ pub fn result_value<'a>(output: &'a str, key: &str) -> Option<&'a str> {
     let block = &output[output.rfind("\nResults\n").map_or(0, |i| i + 1)..];
     block.lines().rev().find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix(": ")))
 }
+
+/// Progress of a long loop on stderr: `label k/N, elapsed, ETA`, rewritten in place.
+///
+/// It prints only when stderr is a terminal and only once the loop has run for
+/// [`Progress::QUIET_FOR`], so piped output, tests and saved logs stay clean and byte-identical.
+pub struct Progress {
+    label: String,
+    total: usize,
+    start: std::time::Instant,
+    shown: bool,
+    terminal: bool,
+}
+
+impl Progress {
+    /// Loops shorter than this print nothing.
+    pub const QUIET_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+
+    pub fn new(label: &str, total: usize) -> Self {
+        use std::io::IsTerminal;
+        Progress {
+            label: label.to_string(),
+            total,
+            start: std::time::Instant::now(),
+            shown: false,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Reports that `done` of the `total` steps are finished.
+    pub fn tick(&mut self, done: usize) {
+        let elapsed = self.start.elapsed();
+        if !self.terminal || elapsed < Self::QUIET_FOR {
+            return;
+        }
+        let secs = elapsed.as_secs_f64();
+        let eta = if done > 0 { secs / done as f64 * (self.total.saturating_sub(done)) as f64 } else { 0.0 };
+        eprint!("\r{} {done}/{}, {secs:.0} s elapsed, about {eta:.0} s to go   ", self.label, self.total);
+        self.shown = true;
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if self.shown {
+            // Clear the line so the next output starts clean.
+            eprint!("\r{}\r", " ".repeat(self.label.len() + 60));
+        }
+    }
+}
