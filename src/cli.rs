@@ -264,6 +264,7 @@ pub struct Progress {
     start: std::time::Instant,
     shown: bool,
     terminal: bool,
+    last: std::time::Duration,
 }
 
 impl Progress {
@@ -278,15 +279,21 @@ impl Progress {
             start: std::time::Instant::now(),
             shown: false,
             terminal: std::io::stderr().is_terminal(),
+            last: std::time::Duration::ZERO,
         }
     }
 
     /// Reports that `done` of the `total` steps are finished.
     pub fn tick(&mut self, done: usize) {
         let elapsed = self.start.elapsed();
-        if !self.terminal || elapsed < Self::QUIET_FOR {
+        // Redraw at most ten times a second.
+        if !self.terminal
+            || elapsed < Self::QUIET_FOR
+            || (self.shown && elapsed - self.last < std::time::Duration::from_millis(100))
+        {
             return;
         }
+        self.last = elapsed;
         let secs = elapsed.as_secs_f64();
         let eta = if done > 0 { secs / done as f64 * (self.total.saturating_sub(done)) as f64 } else { 0.0 };
         eprint!("\r{} {done}/{}, {secs:.0} s elapsed, about {eta:.0} s to go   ", self.label, self.total);
