@@ -2,12 +2,13 @@
 //! u1.base, the chosen epoch count, then one score on u1.test.
 //!
 //! ```text
-//! cargo run --release --example autorec_u1 [-- DATA_DIR [key=value ...]]
+//! cargo run --example autorec_u1 [-- [DATA_DIR] [key=value ...]]
 //! ```
 //!
 //! DATA_DIR defaults to ../shared/data/ml-100k; keys are Config fields (hidden, lambda,
-//! weight_decay, lr, batch, epochs, dropout, residual, holdout) and seed. `validate_only=1`
-//! prints the curve and stops before u1.test is read.
+//! weight_decay, lr, lr_decay, batch, epochs, dropout, residual, input_offset, holdout) and
+//! seed. `validate_only=1` prints the held-out curve and never scores u1.test: that is the
+//! mode for trying settings.
 
 use autoencoders::data::movielens::{Fold, load};
 use autoencoders::recommender::autorec::{Config, holdout, train_with_validation, validation_curve};
@@ -37,6 +38,7 @@ fn main() {
             "dropout" => config.dropout = f(),
             "residual" => config.residual = f() != 0.0,
             "holdout" => config.holdout = f(),
+            "input_offset" => config.input_offset = f(),
             "seed" => seed = f() as u64,
             "validate_only" => validate_only = f() != 0.0,
             _ => panic!("unknown key {k}"),

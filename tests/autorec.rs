@@ -171,7 +171,7 @@ fn ml100k_quick_look() {
     assert!(m.rmse < 1.0, "u1 test RMSE after three epochs of k = 20: {:.4}", m.rmse);
 }
 
-/// The full procedure with `Config::default()` on ml-100k u1 (about 15 s on a quiet core):
+/// The full procedure with `Config::default()` on ml-100k u1 (about 5–10 s):
 ///
 /// ```text
 /// cargo test --test autorec -- --ignored --nocapture
@@ -179,12 +179,12 @@ fn ml100k_quick_look() {
 ///
 /// The bound is the measured figure in the `autorec` module doc, rounded up.
 #[test]
-#[ignore = "trains the default model on ml-100k u1 (~15 s); run with --ignored"]
+#[ignore = "trains the default model on ml-100k u1 (5–10 s); run with --ignored"]
 fn ml100k_default_procedure() {
     let dir = Path::new(ML100K);
     let split = load(dir, Fold::default(), 1).expect("ml-100k at ../shared/data/ml-100k");
     let trained = train_with_validation(&split.train, &Config::default(), 1);
     let m = trained.recommender.evaluate(&split.test);
     eprintln!("best epoch {}, u1 test RMSE {:.4} MAE {:.4}", trained.best_epoch, m.rmse, m.mae);
-    assert!(m.rmse < 0.925, "u1 test RMSE {:.4}", m.rmse);
+    assert!(m.rmse < 0.90, "u1 test RMSE {:.4} (measured 0.8942)", m.rmse);
 }

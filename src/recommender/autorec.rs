@@ -7,33 +7,33 @@
 //! reconstruction better posed.
 //!
 //! ```text
-//! input     r_i ∈ ℝ^{n_users}, the values of item i (0 = unobserved)
-//! encode    h = σ(V r_i + μ)              V: (k, n_users), μ: (k)
-//! decode    r̂_i = W h + b                 W: (n_users, k), b: (n_users)
-//! loss      Σ_i Σ_{u observed} (r̂_ui − r_ui)² + (λ/2)(‖W‖² + ‖V‖²)
-//! predict   r̂_ui, clipped to [1, 5]; an item with no training ratings gets the bias baseline
+//! values    y_ui = r_ui − (μ + b_u + b_i)   what the bias baseline leaves unexplained
+//! input     x_ui = y_ui + c  if u rated i,  0 otherwise          x_i ∈ ℝ^{n_users}
+//! encode    h_i = σ(V x_i + μ_h)            V: (k, n_users), μ_h: (k)
+//! decode    ŷ_i = W h_i + b                 W: (n_users, k), b: (n_users)
+//! loss      Σ_i Σ_{u rated i} (ŷ_ui − y_ui)²  + (λ/2)(‖W‖² + ‖V‖²)
+//! predict   r̂_ui = clip(μ + b_u + b_i + ŷ_ui, 1, 5); the bias baseline alone for an item
+//!           with no training ratings
 //! ```
+//!
+//! The baseline is [`Baselines`] (user + item biases, λ = 5), fitted on the same training
+//! ratings. Learning its residual (`residual`) lets the network spend itself on interactions;
+//! the input offset c ([`Config::input_offset`]) makes the encoder see *who* rated the item as
+//! well as how far off the baseline they were: without it, a rating the baseline predicts
+//! exactly would enter as 0, the same as no rating. That one change was worth 0.025 of held-out
+//! RMSE (table below). With `residual: false` and c = 0 this is the paper's I-AutoRec.
 //!
 //! What "properly" means, against the article's training: the gradients are reset every
-//! step, only observed ratings are scored (not zeros standing for "unrated"), the weight
-//! penalty is a deliberate λ rather than RMSprop's weight decay fighting a gradient sum, and
-//! Adam runs over shuffled mini-batches of items.
-//!
-//! With `residual` (the default) the values are not the ratings but what the bias baseline
-//! ([`Baselines`], λ = 5) leaves unexplained, and the prediction adds the baseline back:
-//!
-//! ```text
-//! r_ui ← r_ui − (μ + b_u + b_i)           the network's input and target
-//! r̂_ui = clip(μ + b_u + b_i + W_u·h_i + b'_u)
-//! ```
-//!
-//! An unobserved entry, 0 in the input, then reads "as the baseline expects" instead of
-//! "rated zero stars", and the network only has to learn the interactions.
+//! step, only observed ratings are scored (not zeros standing for "unrated"), and the weights
+//! are kept small by decoupled weight decay (AdamW: W, V ← (1 − η·wd)·(W, V) after each step,
+//! outside Adam's normalisation) rather than by RMSprop's weight decay fighting a gradient sum.
+//! Adam runs over shuffled mini-batches of items, its rate shrinking by `lr_decay` each epoch
+//! so the last epochs settle instead of rattling around the minimum.
 //!
 //! Both V and W are stored one user per row, (n_users, k), so an item's observed users pick
 //! out contiguous rows in the forward and backward passes.
 //!
-//! ## Choosing the epoch honestly
+//! ## Choosing hyperparameters and epochs without the test set
 //!
 //! [`train_with_validation`] is the training procedure, and nothing in it looks at a test set:
 //!
@@ -44,11 +44,45 @@
 //!    epoch count (an epoch is one pass over the items, so it takes as many Adam steps with
 //!    or without the held-out ratings).
 //!
-//! The hyperparameters of `Config::default()` were chosen the same way, by comparing the
-//! held-out RMSE of a few settings on u1.base alone (see [`Config`]); u1.test was scored once,
-//! at the end.
+//! `Config::default()` was chosen by the same held-out score, on ml-100k u1.base alone, with
+//! [`validation_curve`] (best epoch's RMSE; 25 epochs unless noted). Two held-out draws were
+//! used as the search went on (the seed mixer changed), so each block compares only within
+//! itself:
 //!
-//! `cargo run --release --example autorec_u1` prints the validation curve and the test scores.
+//! ```text
+//! held-out draw A (bias baseline 0.9341)                         best held-out RMSE
+//!   k 500, λ 1 through Adam, lr 1e-3, batch 32 (the first try)    0.9297 (epoch 7, then overfits)
+//!   k 500, λ 30 / λ 200 through Adam                              0.9263 / 0.9285
+//!   k 500, AdamW wd 5, lr 1e-3, no decay                          0.9179 (noisy)
+//!   k 500, AdamW wd 5, lr 2e-3, decay 0.9, batch 32, 30 epochs    0.9043
+//!   k 500, AdamW wd 5, lr 3e-3, decay 0.85, batch 64              0.9038
+//!   … the same with wd 8 / wd 15 (decay 0.9, lr 2e-3)             0.9055 / 0.9170
+//!   … the same with masking noise 0.2                             0.9043
+//!   k 250                                                         0.9039
+//!   k 250, ratings instead of residuals                           0.9226
+//! held-out draw B (bias baseline 0.9507), k 250, wd 5, lr 3e-3, decay 0.85, batch 64
+//!   ratings instead of residuals, c = 0                           0.9403
+//!   input offset c = 0                                            0.9172
+//!   c = 1 / 3 / 6 / 12                                            0.8960 / 0.8921 / 0.8939 / 0.8979
+//!   c = 3, k 500 / k 150                                          0.8948 / 0.8948
+//!   c = 3, wd 3 / wd 8                                            0.8955 / 0.8949
+//!   c = 3, masking noise 0.2                                      0.8913 (not worth its cost)
+//! ```
+//!
+//! ## Measured on ml-100k u1
+//!
+//! `Config::default()`, seed 1: the held-out curve falls to 0.8921 (MAE 0.7000) at epoch 25,
+//! still creeping down, so the final run trains 25 epochs on all of u1.base. On u1.test
+//! (20 000 ratings) that gives **RMSE 0.8942, MAE 0.7003** (article loss 0.8952), against
+//! 0.955 / 0.755 for the bias baseline and 0.9765 / 0.7600 for the article's model. The whole
+//! procedure (both runs) took 8.5 s wall, 5.0 s of CPU, in the dev profile with the machine
+//! shared. u1.test was scored twice in all: once for an earlier default (k 500, c = 0, draw A's
+//! best: 0.9182), once for this one; neither score fed back into a choice.
+//!
+//! ```text
+//! cargo run --example autorec_u1                     the curve, the chosen epoch, the test score
+//! cargo run --example autorec_u1 -- validate_only=1 input_offset=0    a held-out curve alone
+//! ```
 
 use crate::data::movielens::{Rating, RatingTable};
 use crate::nn::activation::sigmoid;
@@ -58,8 +92,9 @@ use crate::rng::Rng;
 
 /// Hyperparameters and the training procedure.
 ///
-/// `Default`: k = 500 hidden units, λ = 1 in the loss, no decoupled decay, Adam lr 1e-3,
-/// batches of 32 items, at most 60 epochs, no masking noise, residuals of the bias baseline,
+/// `Default` (chosen on held-out ratings, see the module doc): k = 250 hidden units, no λ in
+/// the loss but AdamW decay 5, Adam lr 3e-3 shrinking ×0.85 per epoch, batches of 64 items,
+/// at most 25 epochs, no masking noise, residuals of the bias baseline with input offset 3,
 /// 10 % of the training ratings held out to pick the epoch count.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
@@ -74,13 +109,17 @@ pub struct Config {
     pub lr_decay: f64,
     /// Items per Adam step.
     pub batch: usize,
-    /// Epochs: the most [`train_with_validation`] tries, or exactly what [`Trainer`] runs.
+    /// Epochs: the most [`train_with_validation`] tries, or exactly what [`train_epochs`] runs.
     pub epochs: usize,
     /// Masking noise on the input (§4.2): each observed rating is hidden from the encoder with
     /// this probability during training, but still scored, so the network must predict it.
     pub dropout: f64,
     /// Learn the residual of the bias baseline instead of the rating.
     pub residual: bool,
+    /// Added to every observed value on the way into the encoder (not to the target), so the
+    /// input also says *who* rated the item: with residuals, a rating the baseline predicts
+    /// exactly would otherwise look like no rating at all.
+    pub input_offset: f64,
     /// Share of the training ratings [`train_with_validation`] holds out to choose the epoch.
     pub holdout: f64,
 }
@@ -88,7 +127,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            hidden: 500,
+            hidden: 250,
             lambda: 0.0,
             weight_decay: 5.0,
             lr: 3e-3,
@@ -97,6 +136,7 @@ impl Default for Config {
             epochs: 25,
             dropout: 0.0,
             residual: true,
+            input_offset: 3.0,
             holdout: 0.1,
         }
     }
@@ -316,6 +356,8 @@ pub struct Trainer {
     pub model: AutoRec,
     pub config: Config,
     columns: Vec<Vec<(u32, f64)>>,
+    /// The encoder's view of the columns: each value plus `config.input_offset`.
+    inputs: Vec<Vec<(u32, f64)>>,
     moments: [Moments; 4],
     t: i32,
     epochs_done: i32,
@@ -330,11 +372,17 @@ impl Trainer {
         let model = AutoRec::new(n_users, config.hidden, &mut rng);
         let grad = model.zeros_like();
         let moments = [&model.v, &model.mu, &model.w, &model.b].map(|t| Moments::new(t.len()));
-        Trainer { model, config, columns, moments, t: 0, epochs_done: 0, grad, rng }
+        let inputs = encoder_inputs(&columns, config.input_offset);
+        Trainer { model, config, columns, inputs, moments, t: 0, epochs_done: 0, grad, rng }
     }
 
     pub fn columns(&self) -> &[Vec<(u32, f64)>] {
         &self.columns
+    }
+
+    /// What the encoder sees of each column (see [`Config::input_offset`]).
+    pub fn inputs(&self) -> &[Vec<(u32, f64)>] {
+        &self.inputs
     }
 
     /// One epoch over the items in a fresh random order, one Adam step per mini-batch.
@@ -348,14 +396,14 @@ impl Trainer {
             // Reset the gradients: the visible step the article's code is missing.
             self.grad.zero();
             for &i in batch {
-                let col = &self.columns[i];
+                let (col, input) = (&self.columns[i], &self.inputs[i]);
                 let loss = if self.config.dropout > 0.0 {
                     let p = self.config.dropout;
                     kept.clear();
-                    kept.extend(col.iter().copied().filter(|_| !self.rng.bernoulli(p)));
+                    kept.extend(input.iter().copied().filter(|_| !self.rng.bernoulli(p)));
                     self.model.accumulate_item_masked(&kept, col, &mut self.grad)
                 } else {
-                    self.model.accumulate_item(col, &mut self.grad)
+                    self.model.accumulate_item_masked(input, col, &mut self.grad)
                 };
                 se += loss;
                 n += col.len();
@@ -379,7 +427,7 @@ impl Trainer {
 
     /// The codes of every item under the current model.
     pub fn codes(&self) -> ItemCodes {
-        ItemCodes::new(&self.model, &self.columns)
+        ItemCodes::new(&self.model, &self.inputs)
     }
 }
 
@@ -423,8 +471,9 @@ pub struct Recommender {
 }
 
 impl Recommender {
-    pub fn new(model: AutoRec, columns: &[Vec<(u32, f64)>], baselines: Baselines, residual: bool) -> Self {
-        let codes = ItemCodes::new(&model, columns);
+    /// inputs: the encoder's view of each item's training values ([`Trainer::inputs`]).
+    pub fn new(model: AutoRec, inputs: &[Vec<(u32, f64)>], baselines: Baselines, residual: bool) -> Self {
+        let codes = ItemCodes::new(&model, inputs);
         Recommender { model, codes, baselines, residual }
     }
 
@@ -454,6 +503,11 @@ pub fn predict(
         Some(h) => clip(model.decode_one(h, user) + if residual { bias() } else { 0.0 }),
         None => baselines.predict(Baseline::Bias, user, movie),
     }
+}
+
+/// Each column's values plus `offset`: the encoder's input under [`Config::input_offset`].
+pub fn encoder_inputs(columns: &[Vec<(u32, f64)>], offset: f64) -> Vec<Vec<(u32, f64)>> {
+    columns.iter().map(|col| col.iter().map(|&(u, r)| (u, r + offset)).collect()).collect()
 }
 
 /// The training columns for `train` under `config`: residuals of `baselines` or the ratings.
