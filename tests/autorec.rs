@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use autoencoders::data::movielens::{Fold, RatingTable, load};
+use autoencoders::data::movielens::{Fold, Rating, RatingTable, load};
 use autoencoders::data::synthetic_ratings::{self, SyntheticConfig};
 use autoencoders::nn::gradcheck::{TOLERANCE, check};
 use autoencoders::recommender::autorec::{
-    AutoRec, Config, Recommender, Trainer, holdout, item_columns, train_epochs, train_with_validation,
+    AutoRec, Config, Recommender, columns_for, encoder_inputs, holdout, train_epochs, train_with_validation,
 };
 use autoencoders::recommender::baselines::{Baseline, Baselines, BiasConfig};
 use autoencoders::recommender::evaluate;
@@ -129,27 +129,43 @@ fn train_with_validation_picks_an_epoch_from_the_held_out_curve() {
 }
 
 #[test]
-fn items_without_training_ratings_fall_back_to_the_bias_baseline() {
-    let split = small_split(6);
-    let rec: Recommender = train_epochs(&split.train, &Config { epochs: 2, ..small_config() }, 1, |_, _, _| {});
-    let cols = item_columns(&split.train, None);
-    let mut checked = 0;
-    for (i, col) in cols.iter().enumerate() {
-        for u in [0, 7, 33] {
-            let p = rec.predict(u, i);
-            assert!((1.0..=5.0).contains(&p), "prediction {p} outside the scale");
-            if col.is_empty() {
-                assert_eq!(p, rec.baselines.predict(Baseline::Bias, u, i));
-                checked += 1;
-            }
+fn cached_codes_predict_as_encoding_afresh() {
+    // r̂_ui = clip(μ + b_u + b_i + W_u·σ(V x_i + μ_h) + b_u'), x_i = residuals + offset.
+    let split = small_split(7);
+    let config = Config { epochs: 2, ..small_config() };
+    let rec = train_epochs(&split.train, &config, 1, |_, _, _| {});
+    let base = &rec.baselines;
+    let cols = columns_for(&split.train, base, true);
+    let inputs = encoder_inputs(&cols, config.input_offset);
+    for (i, x) in inputs.iter().enumerate().filter(|(_, x)| !x.is_empty()).take(10) {
+        let h = rec.model.encode(x);
+        for u in [0, 5, 59] {
+            let bias = base.mu + base.b_user[u] + base.b_item[i];
+            let fresh = (bias + rec.model.decode_one(&h, u)).clamp(1.0, 5.0);
+            assert!((rec.predict(u, i) - fresh).abs() < 1e-12, "user {u}, item {i}");
         }
     }
-    // Without unrated movies in this table, build one: a trainer on an empty column.
-    if checked == 0 {
-        let mut cols = cols;
-        cols.push(Vec::new());
-        let t = Trainer::new(split.n_users(), cols, small_config(), 1);
-        assert!(t.codes().code(split.n_movies()).is_none());
+}
+
+#[test]
+fn items_without_training_ratings_fall_back_to_the_bias_baseline() {
+    // The small table with one more movie that nobody rated.
+    let split = small_split(6);
+    let ratings: Vec<Rating> = split
+        .train
+        .iter()
+        .map(|e| Rating { user: e.user as u32 + 1, movie: e.movie as u32 + 1, rating: e.rating, timestamp: 0 })
+        .collect();
+    let unrated = split.n_movies();
+    let train = RatingTable::from_ratings(split.n_users(), unrated + 1, &ratings).unwrap();
+    let rec: Recommender = train_epochs(&train, &Config { epochs: 2, ..small_config() }, 1, |_, _, _| {});
+    assert!(rec.codes.code(unrated).is_none());
+    for u in [0, 7, 33] {
+        assert_eq!(rec.predict(u, unrated), rec.baselines.predict(Baseline::Bias, u, unrated));
+        for i in 0..unrated {
+            let p = rec.predict(u, i);
+            assert!((1.0..=5.0).contains(&p), "prediction {p} outside the scale");
+        }
     }
 }
 

@@ -25,7 +25,7 @@
 //!
 //! What "properly" means, against the article's training: the gradients are reset every
 //! step, only observed ratings are scored (not zeros standing for "unrated"), and the weights
-//! are kept small by decoupled weight decay (AdamW: W, V ← (1 − η·wd)·(W, V) after each step,
+//! are kept small by decoupled weight decay (AdamW: W, V ← (1 − η·wd)·(W, V) at each step,
 //! outside Adam's normalisation) rather than by RMSprop's weight decay fighting a gradient sum.
 //! Adam runs over shuffled mini-batches of items, its rate shrinking by `lr_decay` each epoch
 //! so the last epochs settle instead of rattling around the minimum.
@@ -338,7 +338,8 @@ impl Moments {
         Moments { m: vec![0.0; n], s: vec![0.0; n] }
     }
 
-    /// One Adam step at step count t, then θ ← (1 − `shrink`)·θ (the AdamW decay, η·wd).
+    /// One AdamW step at step count t, PyTorch's order: θ ← (1 − `shrink`)·θ − Adam's step,
+    /// the decay (shrink = η·wd) taken from the old θ and kept out of the moments.
     fn step(&mut self, theta: &mut [f64], grad: &[f64], lr: f64, t: i32, shrink: f64) {
         let a = lr / (1.0 - BETA1.powi(t));
         let c2 = 1.0 / (1.0 - BETA2.powi(t));
@@ -431,7 +432,7 @@ impl Trainer {
     }
 }
 
-/// Every item's code h_i = σ(V r_i + μ), computed once from the training columns, so any
+/// Every item's code h_i = σ(V x_i + μ_h), computed once from the encoder inputs, so any
 /// (user, movie) is predicted with one dot product. Items without training values have none.
 #[derive(Clone, Debug)]
 pub struct ItemCodes {
@@ -442,11 +443,12 @@ pub struct ItemCodes {
 }
 
 impl ItemCodes {
-    pub fn new(model: &AutoRec, columns: &[Vec<(u32, f64)>]) -> Self {
+    /// inputs: each item's encoder input x_i ([`Trainer::inputs`], [`encoder_inputs`]).
+    pub fn new(model: &AutoRec, inputs: &[Vec<(u32, f64)>]) -> Self {
         let k = model.hidden;
-        let mut h = vec![0.0; columns.len() * k];
-        let mut has_code = vec![false; columns.len()];
-        for (i, col) in columns.iter().enumerate() {
+        let mut h = vec![0.0; inputs.len() * k];
+        let mut has_code = vec![false; inputs.len()];
+        for (i, col) in inputs.iter().enumerate() {
             if !col.is_empty() {
                 h[i * k..][..k].copy_from_slice(&model.encode(col));
                 has_code[i] = true;
@@ -590,4 +592,35 @@ pub fn train_with_validation(train: &RatingTable, config: &Config, seed: u64) ->
     let final_epochs = best;
     let recommender = train_epochs(train, &Config { epochs: final_epochs, ..config.clone() }, seed, |_, _, _| {});
     Trained { recommender, curve, best_epoch: best, final_epochs }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::optim::{Adam, Optimizer};
+
+    /// The fused update against the crate's plain Adam (the oracle), and its decay against
+    /// AdamW written out: θ ← θ − η·wd·θ, then Adam's step.
+    #[test]
+    fn fused_adamw_matches_plain_adam_plus_decay() {
+        let mut rng = Rng::new(3);
+        let n = 37;
+        let (lr, wd) = (0.01, 0.5);
+        let mut fused = (0..n).map(|_| rng.range(-1.0, 1.0)).collect::<Vec<_>>();
+        let mut plain = fused.clone();
+        let mut moments = Moments::new(n);
+        let mut adam = Adam::new(lr);
+        for t in 1..=5 {
+            let grad: Vec<f64> = (0..n).map(|_| rng.range(-2.0, 2.0)).collect();
+            moments.step(&mut fused, &grad, lr, t, lr * wd);
+            for p in plain.iter_mut() {
+                *p -= lr * wd * *p;
+            }
+            adam.begin_step();
+            adam.update(0, &mut plain, &grad);
+        }
+        for (a, b) in fused.iter().zip(&plain) {
+            assert!((a - b).abs() < 1e-12, "fused {a} vs plain {b}");
+        }
+    }
 }
