@@ -169,8 +169,8 @@ fn items_without_training_ratings_fall_back_to_the_bias_baseline() {
     }
 }
 
-/// A few seconds on ml-100k u1, when the data is present: three epochs of a narrow model
-/// already beat the bias baseline's 0.955 only a little, so this checks wiring, not quality.
+/// Under a second on ml-100k u1, when the data is present: three epochs of a narrow model
+/// (k = 20). This checks the wiring on real data, not the quality.
 #[test]
 fn ml100k_quick_look() {
     let dir = Path::new(ML100K);
@@ -178,13 +178,16 @@ fn ml100k_quick_look() {
         eprintln!("skipped: no {ML100K}");
         return;
     }
+    // Scored on a held-out tenth of u1.base: u1.test is kept for the final figure alone.
     let split = load(dir, Fold::default(), 1).unwrap();
-    let rec = train_epochs(&split.train, &Config { hidden: 20, epochs: 3, ..Config::default() }, 1, |_, _, _| {});
-    let m = rec.evaluate(&split.test);
-    assert_eq!(m.n, 20_000);
-    // 1.154: the global mean on u1 (reference/README.md); the residual model starts at the
-    // bias baseline (0.955) and must not drift far from it in three epochs.
-    assert!(m.rmse < 1.0, "u1 test RMSE after three epochs of k = 20: {:.4}", m.rmse);
+    let (fit, held) = holdout(&split.train, 0.1, 1);
+    let rec = train_epochs(&fit, &Config { hidden: 20, epochs: 3, ..Config::default() }, 1, |_, _, _| {});
+    let m = rec.evaluate(&held);
+    assert_eq!(m.n, 8_000);
+    eprintln!("held-out RMSE after three epochs of k = 20: {:.4}", m.rmse);
+    // The residual model starts from the bias baseline (0.93–0.95 on the two held-out tenths
+    // measured in the autorec module doc) and must not drift far from it in three epochs.
+    assert!(m.rmse < 1.0, "held-out RMSE after three epochs of k = 20: {:.4}", m.rmse);
 }
 
 /// The full procedure with `Config::default()` on ml-100k u1 (about 5–10 s):
