@@ -206,7 +206,8 @@ impl AutoRec {
         AutoRec { n_users, hidden, v, mu, w, b }
     }
 
-    /// h = σ(V r_i + μ) for an item's observed values `col`.
+    /// h_i = σ(V x_i + μ_h). col: the item's input as (user, x_ui) pairs, observed users only
+    /// → h: (k).
     pub fn encode(&self, col: &[(u32, f64)]) -> Vec<f64> {
         let k = self.hidden;
         let mut z = self.mu.clone();
@@ -219,7 +220,7 @@ impl AutoRec {
         z.iter().map(|&x| sigmoid(x)).collect()
     }
 
-    /// r̂_ui = b_u + W_u·h, unclipped (and without the baseline in residual mode).
+    /// ŷ_ui = W_u·h + b_u for h: (k), unclipped (and without the baseline in residual mode).
     pub fn decode_one(&self, h: &[f64], u: usize) -> f64 {
         let k = self.hidden;
         self.b[u] + crate::matrix::dot(&self.w[u * k..][..k], h)
@@ -235,9 +236,9 @@ impl AutoRec {
     /// noise) and scoring every value in `col`.
     ///
     /// ```text
-    /// d_out_u = 2 (r̂_ui − r_ui)        for each scored u
+    /// d_out_u = 2 (ŷ_ui − y_ui)        for each scored (u, y_ui) in col
     /// d_b_u  += d_out_u,   d_W_u += d_out_u · h,   d_h += d_out_u · W_u
-    /// d_z     = d_h ⊙ h ⊙ (1 − h),     d_μ += d_z,  d_V_u += r_ui · d_z   for each input u
+    /// d_z     = d_h ⊙ h ⊙ (1 − h),     d_μ += d_z,  d_V_u += x_ui · d_z   for each (u, x_ui) in input
     /// ```
     pub fn accumulate_item_masked(&self, input: &[(u32, f64)], col: &[(u32, f64)], grad: &mut AutoRec) -> f64 {
         let k = self.hidden;
