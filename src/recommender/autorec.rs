@@ -7,43 +7,142 @@
 //! reconstruction better posed.
 //!
 //! ```text
-//! input     r_i ∈ ℝ^{n_users}, the ratings of item i (0 = unobserved)
-//! encode    h = σ(V r_i + μ)              V: (k, n_users), μ: (k)
-//! decode    r̂_i = W h + b                 W: (n_users, k), b: (n_users)
-//! loss      Σ_i Σ_{u observed} (r̂_ui − r_ui)² + (λ/2)(‖W‖² + ‖V‖²)
-//! predict   r̂_ui, clipped to [1, 5]; an item with no training ratings gets the bias baseline
+//! values    y_ui = r_ui − (μ + b_u + b_i)   what the bias baseline leaves unexplained
+//! input     x_ui = y_ui + c  if u rated i,  0 otherwise          x_i ∈ ℝ^{n_users}
+//! encode    h_i = σ(V x_i + μ_h)            V: (k, n_users), μ_h: (k)
+//! decode    ŷ_i = W h_i + b                 W: (n_users, k), b: (n_users)
+//! loss      Σ_i Σ_{u rated i} (ŷ_ui − y_ui)²  + (λ/2)(‖W‖² + ‖V‖²)
+//! predict   r̂_ui = clip(μ + b_u + b_i + ŷ_ui, 1, 5); the bias baseline alone for an item
+//!           with no training ratings
 //! ```
 //!
+//! The baseline is [`Baselines`] (user + item biases, λ = 5), fitted on the same training
+//! ratings. Learning its residual (`residual`) lets the network spend itself on interactions;
+//! the input offset c ([`Config::input_offset`]) makes the encoder see *who* rated the item as
+//! well as how far off the baseline they were: without it, a rating the baseline predicts
+//! exactly would enter as 0, the same as no rating. That one change was worth 0.025 of held-out
+//! RMSE (table below). With `residual: false` and c = 0 this is the paper's I-AutoRec.
+//!
 //! What "properly" means, against the article's training: the gradients are reset every
-//! step, only observed ratings are scored (not zeros standing for "unrated"), the weight
-//! penalty is a deliberate λ rather than RMSprop's weight decay fighting a gradient sum, and
-//! Adam runs over shuffled mini-batches of items.
+//! step, only observed ratings are scored (not zeros standing for "unrated"), and the weights
+//! are kept small by decoupled weight decay (AdamW: W, V ← (1 − η·wd)·(W, V) at each step,
+//! outside Adam's normalisation) rather than by RMSprop's weight decay fighting a gradient sum.
+//! Adam runs over shuffled mini-batches of items, its rate shrinking by `lr_decay` each epoch
+//! so the last epochs settle instead of rattling around the minimum.
 //!
 //! Both V and W are stored one user per row, (n_users, k), so an item's observed users pick
 //! out contiguous rows in the forward and backward passes.
+//!
+//! ## Choosing hyperparameters and epochs without the test set
+//!
+//! [`train_with_validation`] is the training procedure, and nothing in it looks at a test set:
+//!
+//! 1. hold out a seeded [`Config::holdout`] share (10 %) of the training ratings;
+//! 2. fit the bias baseline and train on the other 90 %, scoring the held-out ratings after
+//!    every epoch, up to [`Config::epochs`];
+//! 3. refit the baseline and retrain from scratch on all the training ratings for the best
+//!    epoch count (an epoch is one pass over the items, so it takes as many Adam steps with
+//!    or without the held-out ratings).
+//!
+//! `Config::default()` was chosen by the same held-out score, on ml-100k u1.base alone, with
+//! [`validation_curve`] (best epoch's RMSE; 25 epochs unless noted). Two held-out draws were
+//! used as the search went on (the seed mixer changed), so each block compares only within
+//! itself:
+//!
+//! ```text
+//! held-out draw A (bias baseline 0.9341)                         best held-out RMSE
+//!   k 500, λ 1 through Adam, lr 1e-3, batch 32 (the first try)    0.9297 (epoch 7, then overfits)
+//!   k 500, λ 30 / λ 200 through Adam                              0.9263 / 0.9285
+//!   k 500, AdamW wd 5, lr 1e-3, no decay                          0.9179 (noisy)
+//!   k 500, AdamW wd 5, lr 2e-3, decay 0.9, batch 32, 30 epochs    0.9043
+//!   k 500, wd 3 / wd 15 (lr 2e-3, decay 0.9, batch 32, 30 epochs) 0.9083 / 0.9170
+//!   k 500, AdamW wd 5, lr 3e-3, decay 0.85, batch 64              0.9038
+//!   … the same with wd 8 / with masking noise 0.2                 0.9055 / 0.9043
+//!   … the same with k 250                                         0.9039
+//!   … k 250, ratings instead of residuals                         0.9226
+//!   … k 250, wd 2, masking noise 0.3                              0.9036
+//! held-out draw B (bias baseline 0.9507), k 250, wd 5, lr 3e-3, decay 0.85, batch 64
+//!   ratings instead of residuals, c = 0                           0.9403
+//!   input offset c = 0                                            0.9172
+//!   c = 1 / 3 / 6 / 12                                            0.8960 / 0.8921 / 0.8938 / 0.8973
+//!   c = 3, k 500 / k 150                                          0.8948 / 0.8948
+//!   c = 3, wd 3 / wd 8                                            0.8955 / 0.8949
+//!   c = 3, masking noise 0.2                                      0.8912 (within seed noise;
+//!                                                                 not worth its cost)
+//! ```
+//!
+//! ## Measured on ml-100k u1
+//!
+//! `Config::default()`, seed 1: the held-out curve falls to 0.8921 (MAE 0.7000) at epoch 25,
+//! still creeping down by 1e-4 an epoch (the rate is down to 0.85²⁴ ≈ 2 % of its start), so
+//! the final run trains 25 epochs on all of u1.base. On u1.test
+//! (20 000 ratings) that gives **RMSE 0.8942, MAE 0.7003** (article loss 0.8952), against
+//! 0.955 / 0.755 for the bias baseline and 0.9765 / 0.7600 for the article's model. The whole
+//! procedure (both runs, 50 epochs) took 4.3–5.0 s of CPU in the dev profile, 8.5–9.6 s wall
+//! with the machine shared. u1.test was scored for two settings in all: an earlier default
+//! (k 500, c = 0, draw A's best) gave 0.9182, which is why the search went on; every choice in
+//! it, this default included, was made on the held-out scores above.
+//!
+//! ```text
+//! cargo run --example autorec_u1                     the curve, the chosen epoch, the test score
+//! cargo run --example autorec_u1 -- validate_only=1 input_offset=0    a held-out curve alone
+//! ```
 
-use crate::data::movielens::RatingTable;
+use crate::data::movielens::{Rating, RatingTable};
 use crate::nn::activation::sigmoid;
-use crate::nn::optim::{Adam, Optimizer};
+use crate::recommender::baselines::{Baseline, Baselines, BiasConfig, clip};
+use crate::recommender::{Metrics, evaluate};
 use crate::rng::Rng;
 
-/// Hyperparameters. `Default`: k = 500 hidden units, λ = 1, Adam lr 1e-3, batches of 32
-/// items, 60 epochs.
+/// Hyperparameters and the training procedure.
+///
+/// `Default` (chosen on held-out ratings, see the module doc): k = 250 hidden units, no λ in
+/// the loss but AdamW decay 5, Adam lr 3e-3 shrinking ×0.85 per epoch, batches of 64 items,
+/// at most 25 epochs, no masking noise, residuals of the bias baseline with input offset 3,
+/// 10 % of the training ratings held out to pick the epoch count.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
+    /// k, the width of the code h.
     pub hidden: usize,
+    /// λ of the penalty (λ/2)(‖W‖² + ‖V‖²) in the loss, whose gradient goes through Adam.
     pub lambda: f64,
+    /// Decoupled weight decay (AdamW): after each step W, V ← (1 − lr·wd)·(W, V).
+    pub weight_decay: f64,
     pub lr: f64,
+    /// The learning rate is multiplied by this after every epoch: epoch e runs at lr·decayᵉ⁻¹.
+    pub lr_decay: f64,
+    /// Items per Adam step.
     pub batch: usize,
+    /// Epochs: the most [`train_with_validation`] tries, or exactly what [`train_epochs`] runs.
     pub epochs: usize,
     /// Masking noise on the input (§4.2): each observed rating is hidden from the encoder with
     /// this probability during training, but still scored, so the network must predict it.
     pub dropout: f64,
+    /// Learn the residual of the bias baseline instead of the rating.
+    pub residual: bool,
+    /// Added to every observed value on the way into the encoder (not to the target), so the
+    /// input also says *who* rated the item: with residuals, a rating the baseline predicts
+    /// exactly would otherwise look like no rating at all.
+    pub input_offset: f64,
+    /// Share of the training ratings [`train_with_validation`] holds out to choose the epoch.
+    pub holdout: f64,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { hidden: 500, lambda: 1.0, lr: 1e-3, batch: 32, epochs: 60, dropout: 0.0 }
+        Config {
+            hidden: 250,
+            lambda: 0.0,
+            weight_decay: 5.0,
+            lr: 3e-3,
+            lr_decay: 0.85,
+            batch: 64,
+            epochs: 25,
+            dropout: 0.0,
+            residual: true,
+            input_offset: 3.0,
+            holdout: 0.1,
+        }
     }
 }
 
@@ -62,7 +161,7 @@ pub struct AutoRec {
     pub b: Vec<f64>,
 }
 
-/// Each item's observed ratings as (user index, rating): the columns of the user × movie table.
+/// Each item's observed ratings as (user index, value): the columns of the user × movie table.
 /// With `base`, each value is the rating's residual r − base(u, i) instead of the rating.
 pub fn item_columns(train: &RatingTable, base: Option<&dyn Fn(usize, usize) -> f64>) -> Vec<Vec<(u32, f64)>> {
     let mut cols = vec![Vec::new(); train.n_movies()];
@@ -71,6 +170,28 @@ pub fn item_columns(train: &RatingTable, base: Option<&dyn Fn(usize, usize) -> f
         cols[e.movie].push((e.user as u32, r));
     }
     cols
+}
+
+/// Splits a table's ratings into (kept, held out), holding out a seeded `share` of them. Both
+/// tables keep the original shape.
+pub fn holdout(table: &RatingTable, share: f64, seed: u64) -> (RatingTable, RatingTable) {
+    let all: Vec<Rating> = table
+        .iter()
+        .map(|e| Rating { user: e.user as u32 + 1, movie: e.movie as u32 + 1, rating: e.rating, timestamp: 0 })
+        .collect();
+    let n_out = (all.len() as f64 * share.clamp(0.0, 1.0)).round() as usize;
+    let mut out = vec![false; all.len()];
+    for i in Rng::new(seed).choose_k(all.len(), n_out) {
+        out[i] = true;
+    }
+    let (mut kept, mut held) = (Vec::new(), Vec::new());
+    for (r, &o) in all.iter().zip(&out) {
+        if o { held.push(*r) } else { kept.push(*r) }
+    }
+    let build = |rs: &[Rating]| {
+        RatingTable::from_ratings(table.n_users(), table.n_movies(), rs).expect("a subset of a valid table is valid")
+    };
+    (build(&kept), build(&held))
 }
 
 impl AutoRec {
@@ -85,7 +206,8 @@ impl AutoRec {
         AutoRec { n_users, hidden, v, mu, w, b }
     }
 
-    /// h = σ(V r_i + μ) for an item's observed ratings `col`.
+    /// h_i = σ(V x_i + μ_h). col: the item's input as (user, x_ui) pairs, observed users only
+    /// → h: (k).
     pub fn encode(&self, col: &[(u32, f64)]) -> Vec<f64> {
         let k = self.hidden;
         let mut z = self.mu.clone();
@@ -98,20 +220,26 @@ impl AutoRec {
         z.iter().map(|&x| sigmoid(x)).collect()
     }
 
-    /// r̂_ui = b_u + W_u·h, unclipped.
+    /// ŷ_ui = W_u·h + b_u for h: (k), unclipped (and without the baseline in residual mode).
     pub fn decode_one(&self, h: &[f64], u: usize) -> f64 {
         let k = self.hidden;
         self.b[u] + crate::matrix::dot(&self.w[u * k..][..k], h)
     }
 
-    /// The loss of one item's observed ratings (the squared errors alone, no penalty), with its
+    /// The loss of one item's observed values (the squared errors alone, no penalty), with its
     /// gradient added into `grad` (laid out like the model: v, mu, w, b).
     pub fn accumulate_item(&self, col: &[(u32, f64)], grad: &mut AutoRec) -> f64 {
         self.accumulate_item_masked(col, col, grad)
     }
 
     /// As [`AutoRec::accumulate_item`], encoding only `input` (a subset of `col`, for masking
-    /// noise) and scoring every rating in `col`.
+    /// noise) and scoring every value in `col`.
+    ///
+    /// ```text
+    /// d_out_u = 2 (ŷ_ui − y_ui)        for each scored (u, y_ui) in col
+    /// d_b_u  += d_out_u,   d_W_u += d_out_u · h,   d_h += d_out_u · W_u
+    /// d_z     = d_h ⊙ h ⊙ (1 − h),     d_μ += d_z,  d_V_u += x_ui · d_z   for each (u, x_ui) in input
+    /// ```
     pub fn accumulate_item_masked(&self, input: &[(u32, f64)], col: &[(u32, f64)], grad: &mut AutoRec) -> f64 {
         let k = self.hidden;
         let h = self.encode(input);
@@ -125,9 +253,9 @@ impl AutoRec {
             grad.b[u] += d_out;
             let w = &self.w[u * k..][..k];
             let gw = &mut grad.w[u * k..][..k];
-            for j in 0..k {
-                gw[j] += d_out * h[j];
-                d_h[j] += d_out * w[j];
+            for (((g, dh), &wj), &hj) in gw.iter_mut().zip(d_h.iter_mut()).zip(w).zip(&h) {
+                *g += d_out * hj;
+                *dh += d_out * wj;
             }
         }
         let d_z: Vec<f64> = d_h.iter().zip(&h).map(|(&dh, &hj)| dh * hj * (1.0 - hj)).collect();
@@ -154,7 +282,8 @@ impl AutoRec {
         0.5 * c * sq
     }
 
-    fn zeros_like(&self) -> AutoRec {
+    /// A model of the same shape with every parameter 0 (a gradient buffer).
+    pub fn zeros_like(&self) -> AutoRec {
         AutoRec {
             n_users: self.n_users,
             hidden: self.hidden,
@@ -186,7 +315,45 @@ impl AutoRec {
     }
 
     pub fn all_finite(&self) -> bool {
-        self.flat().iter().all(|v| v.is_finite())
+        [&self.v, &self.mu, &self.w, &self.b].iter().all(|t| t.iter().all(|v| v.is_finite()))
+    }
+}
+
+/// Adam's moments for one tensor, updated in one fused pass.
+///
+/// ```text
+/// m ← β₁ m + (1 − β₁) g;   s ← β₂ s + (1 − β₂) g²
+/// θ ← θ − η (m / (1 − β₁ᵗ)) / (√(s / (1 − β₂ᵗ)) + ε)
+/// ```
+///
+/// The same arithmetic as [`crate::nn::optim::Adam`] with PyTorch's defaults (β₁ 0.9, β₂ 0.999,
+/// ε 1e-8), kept here so the decoupled decay can join the same pass.
+#[derive(Clone, Debug)]
+struct Moments {
+    m: Vec<f64>,
+    s: Vec<f64>,
+}
+
+const BETA1: f64 = 0.9;
+const BETA2: f64 = 0.999;
+const EPS: f64 = 1e-8;
+
+impl Moments {
+    fn new(n: usize) -> Self {
+        Moments { m: vec![0.0; n], s: vec![0.0; n] }
+    }
+
+    /// One AdamW step at step count t, PyTorch's order: θ ← (1 − `shrink`)·θ − Adam's step,
+    /// the decay (shrink = η·wd) taken from the old θ and kept out of the moments.
+    fn step(&mut self, theta: &mut [f64], grad: &[f64], lr: f64, t: i32, shrink: f64) {
+        let a = lr / (1.0 - BETA1.powi(t));
+        let c2 = 1.0 / (1.0 - BETA2.powi(t));
+        let keep = 1.0 - shrink;
+        for (((p, &g), m), s) in theta.iter_mut().zip(grad).zip(self.m.iter_mut()).zip(self.s.iter_mut()) {
+            *m = BETA1 * *m + (1.0 - BETA1) * g;
+            *s = BETA2 * *s + (1.0 - BETA2) * g * g;
+            *p = keep * *p - a * *m / ((*s * c2).sqrt() + EPS);
+        }
     }
 }
 
@@ -195,7 +362,11 @@ pub struct Trainer {
     pub model: AutoRec,
     pub config: Config,
     columns: Vec<Vec<(u32, f64)>>,
-    opt: Adam,
+    /// The encoder's view of the columns: each value plus `config.input_offset`.
+    inputs: Vec<Vec<(u32, f64)>>,
+    moments: [Moments; 4],
+    t: i32,
+    epochs_done: i32,
     grad: AutoRec,
     rng: Rng,
 }
@@ -206,39 +377,255 @@ impl Trainer {
         let mut rng = Rng::new(seed);
         let model = AutoRec::new(n_users, config.hidden, &mut rng);
         let grad = model.zeros_like();
-        Trainer { model, opt: Adam::new(config.lr), config, columns, grad, rng }
+        let moments = [&model.v, &model.mu, &model.w, &model.b].map(|t| Moments::new(t.len()));
+        let inputs = encoder_inputs(&columns, config.input_offset);
+        Trainer { model, config, columns, inputs, moments, t: 0, epochs_done: 0, grad, rng }
+    }
+
+    pub fn columns(&self) -> &[Vec<(u32, f64)>] {
+        &self.columns
+    }
+
+    /// What the encoder sees of each column (see [`Config::input_offset`]).
+    pub fn inputs(&self) -> &[Vec<(u32, f64)>] {
+        &self.inputs
     }
 
     /// One epoch over the items in a fresh random order, one Adam step per mini-batch.
-    /// Returns the training RMSE over the observed ratings seen during the epoch.
+    /// Returns the training RMSE over the observed values seen during the epoch.
     pub fn epoch(&mut self) -> f64 {
         let n_items = self.columns.len();
         let order = self.rng.permutation(n_items);
         let (mut se, mut n) = (0.0, 0usize);
+        let mut kept = Vec::new();
         for batch in order.chunks(self.config.batch.max(1)) {
             // Reset the gradients: the visible step the article's code is missing.
             self.grad.zero();
             for &i in batch {
-                let col = &self.columns[i];
+                let (col, input) = (&self.columns[i], &self.inputs[i]);
                 let loss = if self.config.dropout > 0.0 {
                     let p = self.config.dropout;
-                    let kept: Vec<(u32, f64)> = col.iter().copied().filter(|_| !self.rng.bernoulli(p)).collect();
+                    kept.clear();
+                    kept.extend(input.iter().copied().filter(|_| !self.rng.bernoulli(p)));
                     self.model.accumulate_item_masked(&kept, col, &mut self.grad)
                 } else {
-                    self.model.accumulate_item(col, &mut self.grad)
+                    self.model.accumulate_item_masked(input, col, &mut self.grad)
                 };
                 se += loss;
                 n += col.len();
             }
             let share = batch.len() as f64 / n_items as f64;
-            self.model.accumulate_penalty(self.config.lambda, share, &mut self.grad);
-            self.opt.begin_step();
-            let (m, g) = (&mut self.model, &self.grad);
-            self.opt.update(0, &mut m.v, &g.v);
-            self.opt.update(1, &mut m.mu, &g.mu);
-            self.opt.update(2, &mut m.w, &g.w);
-            self.opt.update(3, &mut m.b, &g.b);
+            if self.config.lambda > 0.0 {
+                self.model.accumulate_penalty(self.config.lambda, share, &mut self.grad);
+            }
+            self.t += 1;
+            let (lr, t) = (self.config.lr * self.config.lr_decay.powi(self.epochs_done), self.t);
+            let shrink = lr * self.config.weight_decay;
+            let (m, g, mo) = (&mut self.model, &self.grad, &mut self.moments);
+            mo[0].step(&mut m.v, &g.v, lr, t, shrink);
+            mo[1].step(&mut m.mu, &g.mu, lr, t, 0.0);
+            mo[2].step(&mut m.w, &g.w, lr, t, shrink);
+            mo[3].step(&mut m.b, &g.b, lr, t, 0.0);
         }
+        self.epochs_done += 1;
         (se / n.max(1) as f64).sqrt()
+    }
+
+    /// The codes of every item under the current model.
+    pub fn codes(&self) -> ItemCodes {
+        ItemCodes::new(&self.model, &self.inputs)
+    }
+}
+
+/// Every item's code h_i = σ(V x_i + μ_h), computed once from the encoder inputs, so any
+/// (user, movie) is predicted with one dot product. Items without training values have none.
+#[derive(Clone, Debug)]
+pub struct ItemCodes {
+    pub hidden: usize,
+    /// (n_items, k), one code per row; rows of items without training values are unused.
+    pub h: Vec<f64>,
+    pub has_code: Vec<bool>,
+}
+
+impl ItemCodes {
+    /// inputs: each item's encoder input x_i ([`Trainer::inputs`], [`encoder_inputs`]).
+    pub fn new(model: &AutoRec, inputs: &[Vec<(u32, f64)>]) -> Self {
+        let k = model.hidden;
+        let mut h = vec![0.0; inputs.len() * k];
+        let mut has_code = vec![false; inputs.len()];
+        for (i, col) in inputs.iter().enumerate() {
+            if !col.is_empty() {
+                h[i * k..][..k].copy_from_slice(&model.encode(col));
+                has_code[i] = true;
+            }
+        }
+        ItemCodes { hidden: k, h, has_code }
+    }
+
+    pub fn code(&self, item: usize) -> Option<&[f64]> {
+        self.has_code[item].then(|| &self.h[item * self.hidden..][..self.hidden])
+    }
+}
+
+/// A trained recommender: the network, the item codes and the baseline it falls back on (and,
+/// with `residual`, adds back).
+#[derive(Clone, Debug)]
+pub struct Recommender {
+    pub model: AutoRec,
+    pub codes: ItemCodes,
+    pub baselines: Baselines,
+    pub residual: bool,
+}
+
+impl Recommender {
+    /// inputs: the encoder's view of each item's training values ([`Trainer::inputs`]).
+    pub fn new(model: AutoRec, inputs: &[Vec<(u32, f64)>], baselines: Baselines, residual: bool) -> Self {
+        let codes = ItemCodes::new(&model, inputs);
+        Recommender { model, codes, baselines, residual }
+    }
+
+    /// r̂ for user index `user` and movie index `movie`, clipped to [1, 5].
+    pub fn predict(&self, user: usize, movie: usize) -> f64 {
+        predict(&self.model, &self.codes, &self.baselines, self.residual, user, movie)
+    }
+
+    /// The metrics of §5 on every rating of `test`.
+    pub fn evaluate(&self, test: &RatingTable) -> Metrics {
+        evaluate(test, |u, row| row.iter().map(|&(m, _)| self.predict(u, m as usize)).collect())
+    }
+}
+
+/// r̂_ui = clip(base + W_u·h_i + b_u), base the bias baseline with `residual` and 0 otherwise;
+/// the bias baseline alone for an item without training ratings.
+pub fn predict(
+    model: &AutoRec,
+    codes: &ItemCodes,
+    baselines: &Baselines,
+    residual: bool,
+    user: usize,
+    movie: usize,
+) -> f64 {
+    let bias = || baselines.mu + baselines.b_user[user] + baselines.b_item[movie];
+    match codes.code(movie) {
+        Some(h) => clip(model.decode_one(h, user) + if residual { bias() } else { 0.0 }),
+        None => baselines.predict(Baseline::Bias, user, movie),
+    }
+}
+
+/// Each column's values plus `offset`: the encoder's input under [`Config::input_offset`].
+pub fn encoder_inputs(columns: &[Vec<(u32, f64)>], offset: f64) -> Vec<Vec<(u32, f64)>> {
+    columns.iter().map(|col| col.iter().map(|&(u, r)| (u, r + offset)).collect()).collect()
+}
+
+/// The training columns for `train` under `config`: residuals of `baselines` or the ratings.
+pub fn columns_for(train: &RatingTable, baselines: &Baselines, residual: bool) -> Vec<Vec<(u32, f64)>> {
+    if residual {
+        let base = |u: usize, i: usize| baselines.mu + baselines.b_user[u] + baselines.b_item[i];
+        item_columns(train, Some(&base))
+    } else {
+        item_columns(train, None)
+    }
+}
+
+/// Trains for exactly `config.epochs` epochs on all of `train`, calling `each_epoch(epoch,
+/// train RMSE, trainer)` after every epoch.
+pub fn train_epochs(
+    train: &RatingTable,
+    config: &Config,
+    seed: u64,
+    mut each_epoch: impl FnMut(usize, f64, &Trainer),
+) -> Recommender {
+    let baselines = Baselines::fit(train, &BiasConfig::default());
+    let columns = columns_for(train, &baselines, config.residual);
+    let mut trainer = Trainer::new(train.n_users(), columns, config.clone(), seed);
+    for epoch in 1..=config.epochs {
+        let rmse = trainer.epoch();
+        each_epoch(epoch, rmse, &trainer);
+    }
+    let codes = trainer.codes();
+    Recommender { model: trainer.model, codes, baselines, residual: config.residual }
+}
+
+/// One epoch's line of the validation curve.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EpochLog {
+    pub epoch: usize,
+    /// RMSE over the training values seen during the epoch (with masking noise, if any).
+    pub train_rmse: f64,
+    /// Scores on the held-out share after the epoch.
+    pub validation: Metrics,
+}
+
+/// What [`train_with_validation`] returns: the final model, the curve and the chosen epochs.
+#[derive(Clone, Debug)]
+pub struct Trained {
+    pub recommender: Recommender,
+    pub curve: Vec<EpochLog>,
+    /// The epoch with the lowest held-out RMSE.
+    pub best_epoch: usize,
+    /// The epochs of the final run on all the training ratings.
+    pub final_epochs: usize,
+}
+
+/// The held-out curve alone: trains on `train` minus a seeded `config.holdout` share for
+/// `config.epochs` epochs and scores the held-out ratings after each.
+pub fn validation_curve(train: &RatingTable, config: &Config, seed: u64) -> Vec<EpochLog> {
+    let (fit, held) = holdout(train, config.holdout, seed ^ HOLDOUT_SEED);
+    let baselines = Baselines::fit(&fit, &BiasConfig::default());
+    let mut curve = Vec::with_capacity(config.epochs);
+    train_epochs(&fit, config, seed, |epoch, train_rmse, trainer| {
+        let codes = trainer.codes();
+        let validation = evaluate(&held, |u, row| {
+            row.iter()
+                .map(|&(m, _)| predict(&trainer.model, &codes, &baselines, config.residual, u, m as usize))
+                .collect()
+        });
+        curve.push(EpochLog { epoch, train_rmse, validation });
+    });
+    curve
+}
+
+/// Mixed into the seed so the held-out share does not follow the initial weights' draws.
+pub const HOLDOUT_SEED: u64 = 0x5EED_0F40_DDED;
+
+/// The training procedure: pick the epoch count on a held-out share of `train`, then retrain
+/// on all of `train` (see the module doc).
+pub fn train_with_validation(train: &RatingTable, config: &Config, seed: u64) -> Trained {
+    let curve = validation_curve(train, config, seed);
+    let best =
+        curve.iter().min_by(|a, b| a.validation.rmse.total_cmp(&b.validation.rmse)).map_or(config.epochs, |l| l.epoch);
+    let final_epochs = best;
+    let recommender = train_epochs(train, &Config { epochs: final_epochs, ..config.clone() }, seed, |_, _, _| {});
+    Trained { recommender, curve, best_epoch: best, final_epochs }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::optim::{Adam, Optimizer};
+
+    /// The fused update against the crate's plain Adam (the oracle), and its decay against
+    /// AdamW written out: θ ← θ − η·wd·θ, then Adam's step.
+    #[test]
+    fn fused_adamw_matches_plain_adam_plus_decay() {
+        let mut rng = Rng::new(3);
+        let n = 37;
+        let (lr, wd) = (0.01, 0.5);
+        let mut fused = (0..n).map(|_| rng.range(-1.0, 1.0)).collect::<Vec<_>>();
+        let mut plain = fused.clone();
+        let mut moments = Moments::new(n);
+        let mut adam = Adam::new(lr);
+        for t in 1..=5 {
+            let grad: Vec<f64> = (0..n).map(|_| rng.range(-2.0, 2.0)).collect();
+            moments.step(&mut fused, &grad, lr, t, lr * wd);
+            for p in plain.iter_mut() {
+                *p -= lr * wd * *p;
+            }
+            adam.begin_step();
+            adam.update(0, &mut plain, &grad);
+        }
+        for (a, b) in fused.iter().zip(&plain) {
+            assert!((a - b).abs() < 1e-12, "fused {a} vs plain {b}");
+        }
     }
 }
