@@ -26,6 +26,11 @@ pub const CHAPTERS: &[Chapter] = &[
         section: "§3.1",
         shows: "the 4×4 worked example: pooling with switches, four unpooling steps, their sum",
     },
+    Chapter {
+        name: "ch4_sparse",
+        section: "§4.1",
+        shows: "an overcomplete autoencoder on digit patches, plain and with KL, L1 and top-k sparsity; features as a PNG",
+    },
 ];
 
 /// The command that runs a chapter.

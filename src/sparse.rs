@@ -262,3 +262,44 @@ pub fn train_epoch(
 pub fn near_zero_fraction(h: &Matrix, threshold: f64) -> f64 {
     h.data().iter().filter(|&&v| v.abs() < threshold).count() as f64 / h.len().max(1) as f64
 }
+
+/// `count` square patches of side `side` cut at random places from random images, keeping
+/// only patches whose mean intensity is at least `min_ink` (a digit is mostly background,
+/// and a blank patch teaches nothing). images: (n, h·w) row-major, each h × w →
+/// (count, side²). Gives up with fewer rows if 50·count draws do not find enough ink.
+pub fn patches(images: &Matrix, h: usize, w: usize, side: usize, count: usize, min_ink: f64, rng: &mut Rng) -> Matrix {
+    assert_eq!(images.cols(), h * w, "patches: images are not {h}×{w}");
+    assert!(side <= h && side <= w && images.rows() > 0, "patches: no room for a {side}×{side} patch");
+    let mut data = Vec::with_capacity(count * side * side);
+    let mut found = 0;
+    let mut patch = vec![0.0; side * side];
+    for _ in 0..50 * count {
+        if found == count {
+            break;
+        }
+        let img = images.row(rng.below(images.rows()));
+        let (top, left) = (rng.below(h - side + 1), rng.below(w - side + 1));
+        for r in 0..side {
+            patch[r * side..(r + 1) * side].copy_from_slice(&img[(top + r) * w + left..(top + r) * w + left + side]);
+        }
+        if patch.iter().sum::<f64>() / patch.len() as f64 >= min_ink {
+            data.extend_from_slice(&patch);
+            found += 1;
+        }
+    }
+    Matrix::from_vec(found, side * side, data)
+}
+
+/// Each row of w: (units, n) rescaled to [0, 1] by its own minimum and maximum, so every
+/// hidden unit's filter shows its pattern at full contrast (a constant row becomes ½).
+pub fn normalised_filters(w: &Matrix) -> Matrix {
+    let mut out = w.clone();
+    for r in 0..out.rows() {
+        let row = out.row_mut(r);
+        let lo = row.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let span = hi - lo;
+        row.iter_mut().for_each(|v| *v = if span > 0.0 { (*v - lo) / span } else { 0.5 });
+    }
+    out
+}
