@@ -31,6 +31,11 @@ pub const CHAPTERS: &[Chapter] = &[
         section: "§4.1",
         shows: "an overcomplete autoencoder on digit patches, plain and with KL, L1 and top-k sparsity; features as a PNG",
     },
+    Chapter {
+        name: "ch4_denoising",
+        section: "§4.2",
+        shows: "masking corruption: clean / corrupted / restored digits, a plain autoencoder against denoising ones",
+    },
 ];
 
 /// The command that runs a chapter.
