@@ -36,6 +36,11 @@ pub const CHAPTERS: &[Chapter] = &[
         section: "§4.2",
         shows: "masking corruption: clean / corrupted / restored digits, a plain autoencoder against denoising ones",
     },
+    Chapter {
+        name: "ch4_contractive",
+        section: "§4.3",
+        shows: "the Jacobian penalty: plain, weight-decay, denoising and contractive codes compared on held-out digits",
+    },
 ];
 
 /// The command that runs a chapter.

@@ -177,3 +177,25 @@ pub fn perturbation_sensitivity(ae: &Autoencoder, x: &Matrix, sigma: f64, rng: &
     let total: f64 = (0..x.rows()).map(|r| norm(diff.row(r)) / norm(eps.row(r)).max(f64::MIN_POSITIVE)).sum();
     total / x.rows().max(1) as f64
 }
+
+/// How far the code moves between two different inputs, per unit of input distance: the mean
+/// over `pairs` random pairs of rows (x, x′) of ‖f(x) − f(x′)‖ / ‖x − x′‖. Dividing
+/// [`perturbation_sensitivity`] by this says whether an encoder shrinks small random moves
+/// more than the moves from one example to another, which is what §4.3's "robust to small
+/// variations" needs (an encoder that shrinks everything alike has only rescaled its code).
+pub fn pair_sensitivity(ae: &Autoencoder, x: &Matrix, pairs: usize, rng: &mut Rng) -> f64 {
+    assert!(x.rows() >= 2, "pair_sensitivity: needs two rows");
+    let h = ae.encode(x);
+    let dist = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(p, q)| (p - q) * (p - q)).sum::<f64>().sqrt();
+    let mut total = 0.0;
+    let mut counted = 0;
+    for _ in 0..pairs {
+        let (i, j) = (rng.below(x.rows()), rng.below(x.rows()));
+        let dx = dist(x.row(i), x.row(j));
+        if dx > 0.0 {
+            total += dist(h.row(i), h.row(j)) / dx;
+            counted += 1;
+        }
+    }
+    total / counted.max(1) as f64
+}
