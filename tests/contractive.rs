@@ -110,3 +110,22 @@ fn jacobian_by_hand() {
     // ‖J‖² = (1 + 4 + 16)/16
     assert_eq!(jacobian_norm_sq(&l, &Matrix::row_vector(&[0.0, 0.0])), vec![21.0 / 16.0]);
 }
+
+#[test]
+fn sensitivity_measures_agree_with_the_jacobian() {
+    use autoencoders::contractive::{mean_jacobian_norm, pair_sensitivity, perturbation_sensitivity};
+    let mut rng = Rng::new(5);
+    let ae = Autoencoder::single(30, 8, Activation::Sigmoid, Activation::Sigmoid, &mut rng);
+    let x = Matrix::uniform(400, 30, 0.0, 1.0, &mut rng);
+    // For tiny ε, ‖J ε‖/‖ε‖ averages to about ‖J‖_F/√n over random directions (E‖Ju‖² = ‖J‖²_F/n
+    // for u uniform on the sphere); allow 15 % for the spread over 400 rows and directions.
+    let s = perturbation_sensitivity(&ae, &x, 1e-5, &mut rng);
+    let expected = mean_jacobian_norm(&ae.encoder.layers[0], &x) / 30f64.sqrt();
+    assert!((s - expected).abs() < 0.15 * expected, "{s} vs {expected}");
+    // A zero encoder weight matrix maps every input to the same code.
+    let mut flat = ae.clone();
+    flat.encoder.layers[0].w = Matrix::zeros(8, 30);
+    assert_eq!(perturbation_sensitivity(&flat, &x, 0.01, &mut rng), 0.0);
+    assert_eq!(pair_sensitivity(&flat, &x, 100, &mut rng), 0.0);
+    assert!(pair_sensitivity(&ae, &x, 100, &mut rng) > 0.0);
+}

@@ -169,3 +169,50 @@ proptest! {
         prop_assert!(p.d_h.max_abs() < 1e-9);
     }
 }
+
+#[test]
+fn patches_are_cut_from_the_images_and_have_ink() {
+    // Two 4×4 images: one blank, one whose pixel (r, c) holds (4r + c + 1)/16.
+    let mut images = Matrix::zeros(2, 16);
+    for i in 0..16 {
+        images[(1, i)] = (i + 1) as f64 / 16.0;
+    }
+    let p = autoencoders::sparse::patches(&images, 4, 4, 2, 30, 0.1, &mut Rng::new(3));
+    assert_eq!(p.shape(), (30, 4));
+    for r in 0..p.rows() {
+        let v = p.row(r);
+        // A 2×2 window of the second image: right neighbour +1/16, the one below +4/16.
+        assert!((v[1] - v[0] - 1.0 / 16.0).abs() < 1e-12 && (v[2] - v[0] - 4.0 / 16.0).abs() < 1e-12, "{v:?}");
+        assert!(v.iter().sum::<f64>() / 4.0 >= 0.1);
+    }
+    // Nothing has ink: it gives up with no rows instead of looping.
+    let none = autoencoders::sparse::patches(&Matrix::zeros(1, 16), 4, 4, 2, 5, 0.1, &mut Rng::new(3));
+    assert_eq!(none.rows(), 0);
+}
+
+#[test]
+fn filters_are_rescaled_row_by_row() {
+    let w = Matrix::from_rows(&[&[-2.0, 0.0, 2.0], &[5.0, 5.0, 5.0]]);
+    let f = autoencoders::sparse::normalised_filters(&w);
+    assert_eq!(f, Matrix::from_rows(&[&[0.0, 0.5, 1.0], &[0.5, 0.5, 0.5]]));
+}
+
+#[test]
+fn top_k_training_reduces_the_objective() {
+    let mut rng = Rng::new(8);
+    let mut ae = small_ae(6, 12, 8);
+    let x = Matrix::uniform(32, 6, 0.0, 1.0, &mut rng);
+    let s = Sparsity::TopK { k: 4 };
+    let before = objective(&ae, &x, &x, LossKind::Mse, s);
+    let mut opt = autoencoders::nn::optim::Adam::new(0.01);
+    for _ in 0..200 {
+        autoencoders::sparse::train_epoch(&mut ae, &x, 8, LossKind::Mse, s, &mut opt, &mut rng);
+    }
+    let after = objective(&ae, &x, &x, LossKind::Mse, s);
+    assert!(after < 0.5 * before, "{before} → {after}");
+    // Every code it hands the decoder has exactly 4 nonzeros (sigmoid outputs are never 0).
+    let h = autoencoders::sparse::encode(&ae, &x, s);
+    for r in 0..h.rows() {
+        assert_eq!(h.row(r).iter().filter(|&&v| v != 0.0).count(), 4);
+    }
+}
