@@ -40,6 +40,11 @@ const MIN_INK: f64 = 0.1;
 const NEAR_ZERO: f64 = 0.05;
 const BATCH: usize = 64;
 const LR: f64 = 0.005;
+/// Encoder weights start at this fraction of Xavier's scale. Directions in which the patches
+/// never vary get no gradient, so their weights keep whatever they started with; at full
+/// scale that noise hides the learned strokes in the feature pictures. (Seed 1: the test
+/// errors change by under 15 % either way.)
+const ENCODER_INIT_SCALE: f64 = 0.1;
 
 fn main() {
     cli::run(&SPEC, body);
@@ -105,9 +110,12 @@ fn body(args: &Args) -> Result<()> {
         ("top-k", Sparsity::TopK { k }),
     ];
     println!("Step 2: train {INPUTS}-{hidden}-{INPUTS} (sigmoid code and output, mean squared error, Adam lr {LR},");
-    println!("mini-batches of {BATCH}, {epochs} epochs) once per method, from the same initial weights.");
+    println!("mini-batches of {BATCH}, {epochs} epochs) once per method, from the same initial weights");
+    println!("(Xavier-uniform, the encoder's scaled down by {ENCODER_INIT_SCALE} so unused directions stay quiet).");
+    let mut encoder = Dense::xavier(INPUTS, hidden, Activation::Sigmoid, &mut rng);
+    encoder.w = encoder.w.scale(ENCODER_INIT_SCALE);
     let init = Autoencoder::new(
-        Network::new(vec![Dense::xavier(INPUTS, hidden, Activation::Sigmoid, &mut rng)]),
+        Network::new(vec![encoder]),
         Network::new(vec![Dense::xavier(hidden, INPUTS, Activation::Sigmoid, &mut rng)]),
     );
     let printed: Vec<String> = (1..=epochs).filter(|&e| is_printed(e, epochs)).map(|e| format!("{e:>8}")).collect();
