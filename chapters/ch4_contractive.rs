@@ -242,7 +242,7 @@ fn body(args: &Args) -> Result<()> {
         verdict(most_selective),
         fmt_num(ratio(cae), 3)
     );
-    for other in [wd, dae] {
+    for other in [plain, wd, dae] {
         println!(
             "  - it gives a classifier better features than {}: {}",
             other.label,
