@@ -29,9 +29,9 @@ const SPEC: Spec = Spec {
         Opt { name: "code", value: Some("N"), help: "code width (default 64)" },
     ],
     exercises: &[
-        "drop 75 % of every input; the plain network falls apart, the denoiser much less: cargo run --bin ch4_denoising -- --noise 0.75",
-        "a wider code gives the plain network more room to copy, and copying is what masking punishes: cargo run --bin ch4_denoising -- --code 256",
-        "train longer and see whether the plain model ever learns to fill holes: cargo run --bin ch4_denoising -- --epochs 30",
+        "drop 75 % of every input: how far apart do the plain and denoising errors get? cargo run --bin ch4_denoising -- --noise 0.75",
+        "does a wider code help or hurt the plain network on masked digits? cargo run --bin ch4_denoising -- --code 256",
+        "train longer: does the plain model ever learn to fill the holes? cargo run --bin ch4_denoising -- --epochs 30",
     ],
 };
 
@@ -87,11 +87,14 @@ fn body(args: &Args) -> Result<()> {
         Network::new(vec![Dense::xavier(digits::PIXELS, code, Activation::Sigmoid, &mut rng)]),
         Network::new(vec![Dense::xavier(code, digits::PIXELS, Activation::Sigmoid, &mut rng)]),
     );
+    // Every model sees the same mini-batch order; the held-out corruption is drawn apart from
+    // training, so adding a model (--noise) leaves it unchanged.
+    let (train_stream, mut test_rng) = (rng.fork(2), rng.fork(3));
     let mut trained = Vec::new();
     for (label, corruption) in &models {
         let mut ae = init.clone();
         let mut opt = Adam::new(LR);
-        let mut train_rng = rng.fork(2);
+        let mut train_rng = train_stream.clone();
         let mut last = f64::NAN;
         for epoch in 1..=epochs {
             last = denoise::train_epoch(&mut ae, &train, BATCH, *corruption, LossKind::Mse, &mut opt, &mut train_rng);
@@ -105,7 +108,6 @@ fn body(args: &Args) -> Result<()> {
     println!("Step 3: corrupt the held-out digits once (the same corruption for every model) and measure");
     println!("the mean squared error of each model's output against the CLEAN digits. The row \"no model\"");
     println!("is the corrupted input itself, the error a network that copies perfectly would make.");
-    let mut test_rng = rng.fork(3);
     let mut tests: Vec<(String, Matrix)> = vec![("clean".into(), test.clone())];
     for &nu in &levels {
         tests.push((format!("masked ν = {nu}"), denoise::mask_noise(&test, nu, &mut test_rng).x));

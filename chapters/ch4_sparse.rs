@@ -28,9 +28,9 @@ const SPEC: Spec = Spec {
         Opt { name: "hidden", value: Some("N"), help: "hidden units, more than the 64 inputs (default 128)" },
     ],
     exercises: &[
-        "ask the KL units to fire twice as often and watch the mean activation follow: cargo run --bin ch4_sparse -- --rho 0.1",
-        "with β ten times larger the KL code is sparser but reconstructs worse: cargo run --bin ch4_sparse -- --beta 0.1",
-        "keep only 3 units per patch; the features turn into whole strokes: cargo run --bin ch4_sparse -- --k 3",
+        "ask the KL units to fire twice as often; their mean activation follows (0.107 with seed 1): cargo run --bin ch4_sparse -- --rho 0.1",
+        "a ten times larger β holds the average nearer ρ and costs reconstruction (test MSE 0.015 → 0.050): cargo run --bin ch4_sparse -- --beta 0.1",
+        "keep only 3 units per patch: how do the top-k features and error change? cargo run --bin ch4_sparse -- --k 3",
     ],
 };
 
@@ -120,11 +120,13 @@ fn body(args: &Args) -> Result<()> {
     );
     let printed: Vec<String> = (1..=epochs).filter(|&e| is_printed(e, epochs)).map(|e| format!("{e:>8}")).collect();
     println!("  training objective (loss + penalty) after epoch {}", printed.join(""));
+    // Every method sees the same mini-batch order.
+    let order_stream = rng.fork(2);
     let mut trained = Vec::new();
     for (label, method) in methods {
         let mut ae = init.clone();
         let mut opt = Adam::new(LR);
-        let mut order_rng = rng.fork(2);
+        let mut order_rng = order_stream.clone();
         let mut line = format!("  {:<6} {:<24}", label, method.name());
         for epoch in 1..=epochs {
             let l = sparse::train_epoch(&mut ae, &train, BATCH, LossKind::Mse, method, &mut opt, &mut order_rng);
