@@ -102,6 +102,9 @@ fn body(args: &Args) -> Result<()> {
     let test = set.test.slice_rows(0, set.test.rows().min(n_test));
     let train_labels = &set.train_labels[..train.rows()];
     let test_labels = &set.test_labels[..test.rows()];
+    if test.rows() < 2 {
+        return Err(Error::Invalid("the sensitivity measures need at least 2 held-out digits".into()));
+    }
     println!("  source: {}; using {} training and {} held-out digits.\n", set.source, train.rows(), test.rows());
 
     let kinds = [

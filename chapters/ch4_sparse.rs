@@ -77,8 +77,13 @@ fn body(args: &Args) -> Result<()> {
         if args.quick { (300, 100, 2000, 500) } else { (2000, 500, 10000, 2000) };
     let epochs = args.epochs_or(12, 4);
 
-    println!("§4.1: sparse autoencoders. An overcomplete hidden layer ({hidden} units for {INPUTS} inputs)");
-    println!("could learn to copy its input; each sparsity method stops that a different way.\n");
+    println!("§4.1: sparse autoencoders, {hidden} hidden units for {INPUTS} inputs.");
+    if hidden > INPUTS {
+        println!("With more units than inputs, nothing stops the layer from simply copying its input;");
+    } else {
+        println!("With no more units than inputs the bottleneck already limits copying;");
+    }
+    println!("each sparsity method constrains the code its own way.\n");
 
     println!("Step 1: cut {SIDE}×{SIDE} patches with some ink (mean intensity ≥ {MIN_INK}) from the digits.");
     let set = match &args.data {
