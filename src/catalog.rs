@@ -27,6 +27,21 @@ pub const CHAPTERS: &[Chapter] = &[
         shows: "the 4×4 worked example: pooling with switches, four unpooling steps, their sum",
     },
     Chapter {
+        name: "ch4_sparse",
+        section: "§4.1",
+        shows: "an overcomplete autoencoder on digit patches, plain and with KL, L1 and top-k sparsity; features as a PNG",
+    },
+    Chapter {
+        name: "ch4_denoising",
+        section: "§4.2",
+        shows: "masking corruption: clean / corrupted / restored digits, a plain autoencoder against denoising ones",
+    },
+    Chapter {
+        name: "ch4_contractive",
+        section: "§4.3",
+        shows: "the Jacobian penalty: plain, weight-decay, denoising and contractive codes compared on held-out digits",
+    },
+    Chapter {
         name: "ch5_recommender",
         section: "§5",
         shows: "the article's recommender on MovieLens: faithful run, honest metrics, baselines, your own top 10",

@@ -10,6 +10,9 @@
 //! | §3 the seven training steps | [`nn::dense`], [`nn::loss`], [`nn::optim`], [`nn::gradcheck`], [`data::baskets`] | `ch3_training_steps` |
 //! | §3.1 convolution, pooling with switches, unpooling, deconvolution | [`conv`], [`pool`] | `ch3_unpooling` |
 //! | §2, §4.5 a linear autoencoder and PCA share a subspace | [`pca`] | `ch2_structure`, `ch4_deep` |
+//! | §4.1 sparse autoencoders: KL and L1 penalties, top-k | [`sparse`] | `ch4_sparse` |
+//! | §4.2 denoising autoencoders: masking and Gaussian corruption | [`denoise`] | `ch4_denoising` |
+//! | §4.3 contractive autoencoders: the Jacobian penalty | [`contractive`] | `ch4_contractive` |
 //! | §1, §4.4 codes fed to softmax regression or an SVM | [`classify`] | `ch1_features`, `ch4_stacked` |
 //!
 //! Below the section modules sit [`matrix`] (the `Matrix` type and its products), [`rng`]
@@ -19,8 +22,10 @@
 pub mod catalog;
 pub mod classify;
 pub mod cli;
+pub mod contractive;
 pub mod conv;
 pub mod data;
+pub mod denoise;
 pub mod error;
 pub mod files;
 pub mod identity;
@@ -32,6 +37,7 @@ pub mod pool;
 pub mod recommender;
 pub mod render;
 pub mod rng;
+pub mod sparse;
 
 pub use error::{Error, Result};
 pub use matrix::Matrix;
