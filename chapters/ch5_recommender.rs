@@ -9,12 +9,12 @@ use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::data::movielens::{self, Fold, Rating, RatingTable, Split};
 use autoencoders::data::synthetic_ratings::{self, SyntheticConfig};
 use autoencoders::error::{Error, Result};
-use autoencoders::recommender::autorec::{self, AutoRec};
+use autoencoders::recommender::autorec::{self, AutoRec, Recommender};
 use autoencoders::recommender::baselines::{Baseline, Baselines, BiasConfig};
 use autoencoders::recommender::faithful::{self, Sae, Trainer};
 use autoencoders::recommender::model_file::{self, Tensor};
 use autoencoders::recommender::my_ratings::{self, MyRating};
-use autoencoders::recommender::{ItemPredictor, Metrics, evaluate, top_n};
+use autoencoders::recommender::{Metrics, evaluate, top_n};
 use autoencoders::render::svg::{LineChart, write_svg};
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::rng::Rng;
@@ -138,12 +138,12 @@ fn body(args: &Args) -> Result<()> {
     let base = Baselines::fit(&split.train, &BiasConfig::default());
     let mut res = Results::new();
     let mut faithful_curve = Vec::new();
-    let mut improved_curve = Vec::new();
+    let mut improved_curves = [Vec::new(), Vec::new()];
 
     // Part 1: the article's model, as the course code trains it.
     let (sae, ar) = if let Some(path) = &load_path {
         println!("Loading trained models from {} (no training).\n", path.display());
-        load_models(path, &split)?
+        load_models(path, &split, &base)?
     } else {
         let zero_grad = args.flag("zero-grad");
         let config = faithful::Config { zero_grad, weight_decay, threads, ..faithful::Config::default() };
@@ -189,7 +189,7 @@ fn body(args: &Args) -> Result<()> {
             seconds_per_epoch
         );
 
-        let ar = train_improved(&split, args.seed, args.quick, &mut improved_curve);
+        let ar = train_improved(&split, args.seed, args.quick, &mut improved_curves);
         res.num("seconds_per_epoch", seconds_per_epoch, 4);
         (t.sae, ar)
     };
@@ -215,7 +215,7 @@ fn body(args: &Args) -> Result<()> {
 
     // Part 3: baselines and the better model, on the same split and the same metrics.
     println!("Part 3. Baselines and a better autoencoder, same split, same metrics");
-    let predictor = ItemPredictor::new(ar, &split.train, base.clone());
+    let predictor = ar;
     let mut table = Table::new(&["model", "article's loss", "RMSE", "MAE"]);
     let row = |name: &str, m: &Metrics| {
         vec![name.to_string(), fmt_num(m.article_loss, 4), fmt_num(m.rmse, 4), fmt_num(m.mae, 4)]
@@ -240,7 +240,8 @@ fn body(args: &Args) -> Result<()> {
         let path = args.out.join("loss_curves.svg");
         let chart = LineChart::new("Training loss", "epoch", "RMSE over training ratings")
             .series("article's model (its printed loss)", faithful_curve.clone())
-            .series("item-based AutoRec", improved_curve.clone());
+            .series("AutoRec, training (held-out run)", improved_curves[0].clone())
+            .series("AutoRec, held-out ratings", improved_curves[1].clone());
         write_svg(&path, &chart.to_svg())?;
         println!("Loss curves of both models: {}\n", path.display());
     }
@@ -269,7 +270,7 @@ fn body(args: &Args) -> Result<()> {
     }
 
     if let Some(path) = args.value("save") {
-        save_models(Path::new(path), &sae, &predictor.model)?;
+        save_models(Path::new(path), &sae, &predictor)?;
         println!("Saved both trained models to {path}\n");
     }
 
@@ -324,35 +325,48 @@ fn popular_movies(train: &RatingTable) -> Vec<bool> {
 
 fn improved_config(quick: bool) -> autorec::Config {
     let c = autorec::Config::default();
-    if quick { autorec::Config { hidden: 32, epochs: 15, ..c } } else { c }
+    if quick { autorec::Config { hidden: 32, epochs: 6, ..c } } else { c }
 }
 
-/// Trains the item-based AutoRec, logging its training RMSE per epoch into `curve`.
-fn train_improved(split: &Split, seed: u64, quick: bool, curve: &mut Vec<(f64, f64)>) -> AutoRec {
+/// Trains the item-based AutoRec by its own procedure (epochs chosen on a held-out share of
+/// the training ratings, then a final run on all of them); logs the held-out run's training
+/// and held-out RMSE per epoch into `curves`.
+fn train_improved(split: &Split, seed: u64, quick: bool, curves: &mut [Vec<(f64, f64)>; 2]) -> Recommender {
     let config = improved_config(quick);
-    println!("Part 1b. A better autoencoder: item-based AutoRec (see src/recommender/autorec.rs)");
+    println!("Part 1b. A better autoencoder: item-based AutoRec (src/recommender/autorec.rs)");
+    println!("  Each movie's column of ratings goes in (what the user+item bias baseline leaves over, plus");
     println!(
-        "  each movie's column of ratings in, {} sigmoid units, linear out; gradients reset every step;",
-        config.hidden
+        "  an offset of {} that marks who rated), {} sigmoid units, linear out; gradients reset every",
+        config.input_offset, config.hidden
     );
     println!(
-        "  only observed ratings scored; L2 λ = {}, Adam lr {}, batches of {} movies, {} epochs.",
-        config.lambda, config.lr, config.batch, config.epochs
+        "  step; only observed ratings scored; AdamW (decay {}), lr {} × {} per epoch, batches of {} movies.",
+        config.weight_decay, config.lr, config.lr_decay, config.batch
     );
-    let columns = autorec::item_columns(&split.train, None);
-    let epochs = config.epochs;
-    let mut t = autorec::Trainer::new(split.n_users(), columns, config, seed);
-    let mut progress = Progress::new("AutoRec: epoch", epochs);
-    for epoch in 1..=epochs {
-        let rmse = t.epoch();
-        progress.tick(epoch);
-        curve.push((epoch as f64, rmse));
-        if epoch <= 2 || epoch % 10 == 0 || epoch == epochs {
-            println!("    epoch {epoch:>4}  training RMSE {}", fmt_num(rmse, 4));
+    println!(
+        "  The number of epochs (at most {}) is chosen on a held-out {}% of the TRAINING ratings, never",
+        config.epochs,
+        config.holdout * 100.0
+    );
+    println!("  on the test set; then the model is retrained on all training ratings for that many epochs.");
+    let trained = autorec::train_with_validation(&split.train, &config, seed);
+    for log in &trained.curve {
+        curves[0].push((log.epoch as f64, log.train_rmse));
+        curves[1].push((log.epoch as f64, log.validation.rmse));
+        if log.epoch <= 2 || log.epoch % 5 == 0 || log.epoch == trained.curve.len() {
+            println!(
+                "    epoch {:>4}  training RMSE {}  held-out RMSE {}",
+                log.epoch,
+                fmt_num(log.train_rmse, 4),
+                fmt_num(log.validation.rmse, 4)
+            );
         }
     }
-    println!();
-    t.model
+    println!(
+        "  best held-out epoch: {}; final run: {} epochs on all training ratings\n",
+        trained.best_epoch, trained.final_epochs
+    );
+    trained.recommender
 }
 
 /// The erratum: the same model with gradients reset each step, at the article's weight decay
@@ -412,8 +426,10 @@ fn erratum(split: &Split, seed: u64, threads: usize, epochs: usize) -> f64 {
     zero_rmse
 }
 
-fn save_models(path: &Path, sae: &Sae, ar: &AutoRec) -> Result<()> {
+fn save_models(path: &Path, sae: &Sae, rec: &Recommender) -> Result<()> {
+    let ar = &rec.model;
     let (n, k) = (ar.n_users as u64, ar.hidden as u64);
+    let config = improved_config(false);
     model_file::save(
         path,
         &[
@@ -423,13 +439,16 @@ fn save_models(path: &Path, sae: &Sae, ar: &AutoRec) -> Result<()> {
             Tensor::new("autorec.mu", &[k], ar.mu.clone()),
             Tensor::new("autorec.w", &[n, k], ar.w.clone()),
             Tensor::new("autorec.b", &[n], ar.b.clone()),
+            Tensor::new("autorec.residual", &[1], vec![if rec.residual { 1.0 } else { 0.0 }]),
+            Tensor::new("autorec.input_offset", &[1], vec![config.input_offset]),
         ],
     )
 }
 
-fn load_models(path: &Path, split: &Split) -> Result<(Sae, AutoRec)> {
+fn load_models(path: &Path, split: &Split, base: &Baselines) -> Result<(Sae, Recommender)> {
     let tensors = model_file::load(path)?;
-    let n_movies = model_file::find(path, &tensors, "faithful.n_movies", &[1])?.values[0];
+    let scalar = |name: &str| model_file::find(path, &tensors, name, &[1]).map(|t| t.values[0]);
+    let n_movies = scalar("faithful.n_movies")?;
     if n_movies != split.n_movies() as f64 {
         return Err(Error::format(
             path,
@@ -439,16 +458,18 @@ fn load_models(path: &Path, split: &Split) -> Result<(Sae, AutoRec)> {
     let theta = tensors.iter().find(|t| t.name == "faithful.theta").map(|t| t.values.clone()).unwrap_or_default();
     let sae = Sae::from_params(split.n_movies(), theta)
         .ok_or_else(|| Error::format(path, "faithful.theta does not fit the data's number of movies"))?;
-    let b = model_file::find(path, &tensors, "autorec.b", &[split.n_users() as u64])?;
+    let n = split.n_users() as u64;
+    let b = model_file::find(path, &tensors, "autorec.b", &[n])?;
     let mu = tensors
         .iter()
         .find(|t| t.name == "autorec.mu")
         .ok_or_else(|| Error::format(path, "no tensor named \"autorec.mu\" in the model file"))?;
     let k = mu.values.len() as u64;
-    let n = split.n_users() as u64;
     let v = model_file::find(path, &tensors, "autorec.v", &[n, k])?;
     let w = model_file::find(path, &tensors, "autorec.w", &[n, k])?;
-    let ar = AutoRec {
+    let residual = scalar("autorec.residual")? != 0.0;
+    let offset = scalar("autorec.input_offset")?;
+    let model = AutoRec {
         n_users: n as usize,
         hidden: k as usize,
         v: v.values.clone(),
@@ -456,7 +477,8 @@ fn load_models(path: &Path, split: &Split) -> Result<(Sae, AutoRec)> {
         w: w.values.clone(),
         b: b.values.clone(),
     };
-    Ok((sae, ar))
+    let inputs = autorec::encoder_inputs(&autorec::columns_for(&split.train, base, residual), offset);
+    Ok((sae, Recommender::new(model, &inputs, base.clone(), residual)))
 }
 
 /// `--split all`: the bias baseline and the better model on all five splits.
@@ -470,10 +492,8 @@ fn all_splits(args: &Args) -> Result<()> {
         let base = Baselines::fit(&split.train, &BiasConfig::default());
         let bias =
             evaluate(&split.test, |u, r| r.iter().map(|&(i, _)| base.predict(Baseline::Bias, u, i as usize)).collect());
-        let mut curve = Vec::new();
-        let ar = train_improved(&split, args.seed, args.quick, &mut curve);
-        let p = ItemPredictor::new(ar, &split.train, base);
-        let m = evaluate(&split.test, |u, r| r.iter().map(|&(i, _)| p.predict(u, i as usize)).collect());
+        let mut curves = [Vec::new(), Vec::new()];
+        let m = train_improved(&split, args.seed, args.quick, &mut curves).evaluate(&split.test);
         table.row(vec![fold.to_string(), fmt_num(bias.rmse, 4), fmt_num(m.rmse, 4), fmt_num(m.mae, 4)]);
         sum_bias += bias.rmse;
         sum_ar += m.rmse;

@@ -22,8 +22,6 @@ pub mod model_file;
 pub mod my_ratings;
 
 use crate::data::movielens::RatingTable;
-use autorec::AutoRec;
-use baselines::{Baseline, Baselines};
 
 /// Error measures over a set of test ratings.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -77,29 +75,4 @@ pub fn top_n(
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     scored.truncate(n);
     scored
-}
-
-/// A trained item-based AutoRec ready to predict any (user, movie): every item's code is
-/// computed once from its training column; items with no training ratings fall back to the
-/// bias baseline.
-pub struct ItemPredictor {
-    pub model: AutoRec,
-    codes: Vec<Option<Vec<f64>>>,
-    base: Baselines,
-}
-
-impl ItemPredictor {
-    pub fn new(model: AutoRec, train: &RatingTable, base: Baselines) -> Self {
-        let codes =
-            autorec::item_columns(train, None).iter().map(|c| (!c.is_empty()).then(|| model.encode(c))).collect();
-        ItemPredictor { model, codes, base }
-    }
-
-    /// r̂ for user index u and movie index m, clipped to [1, 5].
-    pub fn predict(&self, u: usize, m: usize) -> f64 {
-        match &self.codes[m] {
-            Some(h) => baselines::clip(self.model.decode_one(h, u)),
-            None => self.base.predict(Baseline::Bias, u, m),
-        }
-    }
 }
