@@ -2,7 +2,6 @@
 //! MNIST-like in brightness, neither trivial nor hopeless to classify, and fast.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use autoencoders::data::digits::{DigitSet, PIXELS, SIDE, generate, generate_images, render};
 use autoencoders::render::png::{decode, image_grid, write_png};
@@ -166,20 +165,10 @@ fn every_digit_value_renders_and_wraps() {
 }
 
 #[test]
-fn eight_thousand_digits_in_under_half_a_second() {
-    // The machine is shared, so take the best of three before calling it slow.
-    let limit = Duration::from_millis(500);
-    let mut best = Duration::MAX;
-    for _ in 0..3 {
-        let t = Instant::now();
-        let set = generate(6000, 2000, 1);
-        best = best.min(t.elapsed());
-        assert_eq!(set.train.rows() + set.test.rows(), 8000);
-        if best < limit {
-            break;
-        }
-    }
-    assert!(best < limit, "generating 8000 digits took {best:?}");
+fn eight_thousand_digits_split_six_to_two() {
+    // How fast this is, is measured by `cargo bench --bench digits`, never asserted here.
+    let set = generate(6000, 2000, 1);
+    assert_eq!((set.train.rows(), set.test.rows()), (6000, 2000));
 }
 
 #[test]

@@ -569,11 +569,7 @@ fn ml1m_movies_dat_reads_as_latin1() {
 #[test]
 fn synthetic_ratings_have_ml100k_shape_fill_and_histogram() {
     let config = SyntheticConfig::default();
-    let start = std::time::Instant::now();
     let data = synthetic_ratings::generate(&config, 1).unwrap();
-    let seconds = start.elapsed().as_secs_f64();
-    println!("synthetic 943 × 1682 table generated in {seconds:.3} s");
-    assert!(seconds < 2.0, "generation took {seconds:.3} s");
 
     assert_eq!(data.ratings.len(), 100_000);
     let fill = data.ratings.len() as f64 / (943.0 * 1682.0);

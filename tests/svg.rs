@@ -302,3 +302,14 @@ proptest! {
         prop_assert!(!scatter.contains("NaN") && !scatter.contains("inf"));
     }
 }
+
+#[test]
+fn points_near_the_end_of_f64_are_skipped_not_drawn_as_inf() {
+    // proptest found these: an axis from −1.5e308 to 0 overflowed while its ticks were made.
+    for pts in [vec![(-1.5340997278087925e308, 0.0), (0.0, 0.0)], vec![(0.0, -1.795e308)]] {
+        let svg = LineChart::new("p", "x", "y").series("s", pts.clone()).to_svg();
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+        let scatter = ScatterPlot::new("p", "x", "y").points(pts.iter().map(|&(x, y)| (x, y, 1)).collect()).to_svg();
+        assert!(!scatter.contains("NaN") && !scatter.contains("inf"));
+    }
+}

@@ -201,7 +201,7 @@ impl LineChart {
     }
 
     fn keeps(&self, (x, y): (f64, f64)) -> bool {
-        x.is_finite() && y.is_finite() && (!self.log_y || y > 0.0)
+        drawable(x) && drawable(y) && (!self.log_y || y > 0.0)
     }
 
     /// The chart as an SVG 1.1 document: one `<polyline>` per series (empty if the series
@@ -220,7 +220,11 @@ impl LineChart {
 
         let mut svg = frame.open(&self.title, &self.x_label, &self.y_label);
         if total > kept.len() {
-            let _ = writeln!(svg, "<!-- {} points skipped: not finite, or y ≤ 0 on a log axis -->", total - kept.len());
+            let _ = writeln!(
+                svg,
+                "<!-- {} points skipped: not finite, beyond ±1e300, or y ≤ 0 on a log axis -->",
+                total - kept.len()
+            );
         }
         frame.draw_axes(&mut svg, &x_axis, &y_axis);
 
@@ -299,13 +303,17 @@ impl ScatterPlot {
     /// The plot as an SVG 1.1 document: one `<circle>` per drawable point.
     pub fn to_svg(&self) -> String {
         let kept: Vec<(f64, f64, u8)> =
-            self.points.iter().copied().filter(|(x, y, _)| x.is_finite() && y.is_finite()).collect();
+            self.points.iter().copied().filter(|&(x, y, _)| drawable(x) && drawable(y)).collect();
         let frame = Frame::new(self.width, self.height);
         let x_axis = Axis::linear(kept.iter().map(|p| p.0), X_TICKS);
         let y_axis = Axis::linear(kept.iter().map(|p| p.1), Y_TICKS);
         let mut svg = frame.open(&self.title, &self.x_label, &self.y_label);
         if self.points.len() > kept.len() {
-            let _ = writeln!(svg, "<!-- {} points skipped: not finite -->", self.points.len() - kept.len());
+            let _ = writeln!(
+                svg,
+                "<!-- {} points skipped: not finite or beyond ±1e300 -->",
+                self.points.len() - kept.len()
+            );
         }
         frame.draw_axes(&mut svg, &x_axis, &y_axis);
         svg.push_str("<g fill-opacity=\"0.7\">\n");
@@ -368,6 +376,14 @@ impl Axis {
     fn unit_of_tick(&self, t: f64) -> f64 {
         (t - self.lo) / (self.hi - self.lo)
     }
+}
+
+/// Values beyond ±1e300 are skipped like NaN and ∞: an axis reaching that far would overflow
+/// while its ticks are computed, and no chart of the workbook means such numbers.
+const DRAWABLE_LIMIT: f64 = 1e300;
+
+fn drawable(v: f64) -> bool {
+    v.is_finite() && v.abs() <= DRAWABLE_LIMIT
 }
 
 fn min_max(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
