@@ -195,6 +195,7 @@ pub fn parse(spec: &Spec, argv: impl IntoIterator<Item = String>) -> Result<Pars
 /// The `main` of every chapter: parse, run, and turn an error into one `error:` line and an
 /// exit status (1, or 2 with the usage line for a usage error).
 pub fn run(spec: &Spec, body: impl FnOnce(&Args) -> Result<()>) {
+    stop_quietly_on_broken_pipe();
     let outcome = match parse(spec, std::env::args().skip(1)) {
         Ok(Parsed::Help) => {
             print!("{}", help_text(spec));
@@ -211,6 +212,25 @@ pub fn run(spec: &Spec, body: impl FnOnce(&Args) -> Result<()>) {
         }
         std::process::exit(e.exit_code());
     }
+}
+
+/// `cargo run --bin ch1_mnist | head` closes the pipe early, and `println!` then panics on
+/// the failed write. That is the reader's choice, not an error: stop at once, silently, with
+/// status 0. Every other panic (a broken internal invariant) still reports as usual.
+fn stop_quietly_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("failed printing to stdout") && msg.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
 
 /// The `Results` block every chapter ends with: `key: value` lines that tests and readers grep.
