@@ -17,6 +17,11 @@ pub const CHAPTERS: &[Chapter] = &[
         shows: "a 4-2-4 autoencoder of one-hot vectors: each input's 2-number code and reconstruction",
     },
     Chapter {
+        name: "ch2_structure",
+        section: "§2",
+        shows: "encoder/decoder and the bottleneck: error against code size; a linear AE spans PCA's subspace",
+    },
+    Chapter {
         name: "ch3_training_steps",
         section: "§3",
         shows: "the seven training steps on a customer × product table, backprop beside numeric gradients",

@@ -6,7 +6,7 @@
 //! | article | module | chapter |
 //! |---|---|---|
 //! | §1 what an autoencoder is | [`nn::network`] | `ch1_identity` |
-//! | §2 encoder, decoder, bottleneck | [`nn::network`] | — |
+//! | §2 encoder, decoder, bottleneck: error against code size, a linear AE spans PCA's subspace | [`nn::network`], [`structure`] | `ch2_structure` |
 //! | §3 the seven training steps | [`nn::dense`], [`nn::loss`], [`nn::optim`], [`nn::gradcheck`], [`data::baskets`] | `ch3_training_steps` |
 //! | §3.1 convolution, pooling with switches, unpooling, deconvolution | [`conv`], [`pool`] | `ch3_unpooling` |
 //! | §2, §4.5 a linear autoencoder and PCA share a subspace | [`pca`] | `ch2_structure`, `ch4_deep` |
@@ -32,6 +32,7 @@ pub mod pool;
 pub mod recommender;
 pub mod render;
 pub mod rng;
+pub mod structure;
 
 pub use error::{Error, Result};
 pub use matrix::Matrix;
