@@ -31,6 +31,11 @@ pub const CHAPTERS: &[Chapter] = &[
         section: "§3.1",
         shows: "the 4×4 worked example: pooling with switches, four unpooling steps, their sum",
     },
+    Chapter {
+        name: "ch4_deep",
+        section: "§4.5",
+        shows: "a stack of RBMs unrolled into a deep autoencoder and fine-tuned, against random init and PCA",
+    },
 ];
 
 /// The command that runs a chapter.

@@ -10,6 +10,7 @@
 //! | §3 the seven training steps | [`nn::dense`], [`nn::loss`], [`nn::optim`], [`nn::gradcheck`], [`data::baskets`] | `ch3_training_steps` |
 //! | §3.1 convolution, pooling with switches, unpooling, deconvolution | [`conv`], [`pool`] | `ch3_unpooling` |
 //! | §2, §4.5 a linear autoencoder and PCA share a subspace | [`pca`] | `ch2_structure`, `ch4_deep` |
+//! | §4.5 RBMs by contrastive divergence, stacked, unrolled into a deep autoencoder | [`rbm`] | `ch4_deep` |
 //! | §1, §4.4 codes fed to softmax regression or an SVM | [`classify`] | `ch1_features`, `ch4_stacked` |
 //!
 //! Below the section modules sit [`matrix`] (the `Matrix` type and its products), [`rng`]
@@ -29,6 +30,7 @@ pub mod nn;
 pub mod parallel;
 pub mod pca;
 pub mod pool;
+pub mod rbm;
 pub mod recommender;
 pub mod render;
 pub mod rng;
