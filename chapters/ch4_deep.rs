@@ -23,6 +23,12 @@ const SPEC: Spec = Spec {
         Opt { name: "code", value: Some("N"), help: "code size of all three methods (default 30)" },
         Opt { name: "hidden", value: Some("A,B"), help: "hidden widths between pixels and code (default 128,64)" },
         Opt { name: "rbm-epochs", value: Some("N"), help: "CD-1 epochs per RBM (default 5, quick 1)" },
+        Opt {
+            name: "lr",
+            value: Some("RATE"),
+            help: "Adam learning rate of fine-tuning (default 0.005, × 0.8 each epoch)",
+        },
+        Opt { name: "sigmoid-code", value: None, help: "binary code units instead of Gaussian (linear) ones" },
     ],
     exercises: &[
         "the real digits, where PCA-30 leaves about 14 per image: cargo run --bin ch4_deep -- --data ../shared/data/mnist",
@@ -30,6 +36,9 @@ const SPEC: Spec = Spec {
         "longer fine-tuning helps both starts; watch which gains more: cargo run --bin ch4_deep -- --epochs 20",
     ],
 };
+
+/// Fine-tuning's learning rate is multiplied by this after every epoch.
+const DECAY: f64 = 0.8;
 
 /// Digits shown in the reconstruction pictures.
 const SHOWN: usize = 12;
@@ -58,6 +67,12 @@ fn body(args: &Args) -> Result<()> {
     };
     let rbm_epochs = positive(args, "rbm-epochs", if args.quick { 1 } else { 5 })?;
     let epochs = args.epochs_or(8, 2);
+    let linear_code = !args.flag("sigmoid-code");
+    let lr = match args.parsed::<f64>("lr")? {
+        Some(v) if !(v > 0.0 && v.is_finite()) => return Err(Error::Usage("--lr must be a positive number".into())),
+        Some(v) => v,
+        None => 5e-3,
+    };
     let data = load(args)?;
     let (train_x, test_x) = (&data.train, &data.test);
     if code > train_x.cols() {
@@ -88,7 +103,7 @@ fn body(args: &Args) -> Result<()> {
     );
     println!("{} epochs each); each RBM learns from the hidden probabilities of the one below.", rbm_cfg.epochs);
     println!("Per-pixel squared error of each RBM's one-step reconstruction, epoch by epoch:");
-    let (stack, rbm_errors) = RbmStack::pretrain(train_x, &widths, &rbm_cfg, &mut rng.fork(1))?;
+    let (stack, rbm_errors) = RbmStack::pretrain(train_x, &widths, &rbm_cfg, linear_code, &mut rng.fork(1))?;
     for (i, errs) in rbm_errors.iter().enumerate() {
         println!("  RBM {} ({}-{}): {}", i + 1, widths[i], widths[i + 1], vector(errs, 4));
     }
@@ -100,10 +115,10 @@ fn body(args: &Args) -> Result<()> {
     println!("  before any fine-tuning: {} per image\n", fmt_num(unrolled_error, 2));
 
     // Step 3.
-    let tune = TrainConfig { epochs, batch_size: 32, lr: 1e-3, lr_decay: 1.0, loss: LossKind::BinaryCrossEntropy };
+    let tune = TrainConfig { epochs, batch_size: 32, lr, lr_decay: DECAY, loss: LossKind::BinaryCrossEntropy };
     println!(
-        "Step 3: fine-tune every layer by backprop: cross-entropy, Adam lr {}, batches of {}, {} epochs.",
-        tune.lr, tune.batch_size, tune.epochs
+        "Step 3: fine-tune every layer by backprop: cross-entropy, Adam lr {} (× {} each epoch), batches of {},\n{} epochs.",
+        tune.lr, tune.lr_decay, tune.batch_size, tune.epochs
     );
     let losses = structure::train(&mut pretrained, train_x, &tune, &mut rng.fork(2))?;
     println!("  training loss per epoch: {}", vector(&losses, 4));
@@ -114,7 +129,7 @@ fn body(args: &Args) -> Result<()> {
     println!("Step 4: the same network and fine-tuning from random weights (Xavier-uniform, zero biases,");
     println!("the output bias started at the mean image).");
     let mut random_rng = rng.fork(3);
-    let mut random = rbm::random_deep_autoencoder(&widths, &mut random_rng);
+    let mut random = rbm::random_deep_autoencoder(&widths, linear_code, &mut random_rng);
     structure::start_output_at_mean(&mut random, train_x);
     let losses = structure::train(&mut random, train_x, &tune, &mut random_rng)?;
     println!("  training loss per epoch: {}", vector(&losses, 4));

@@ -32,6 +32,11 @@ pub const CHAPTERS: &[Chapter] = &[
         shows: "the 4×4 worked example: pooling with switches, four unpooling steps, their sum",
     },
     Chapter {
+        name: "ch4_stacked",
+        section: "§4.4",
+        shows: "greedy layer-wise (and stacked denoising) autoencoders; top codes into softmax and an SVM",
+    },
+    Chapter {
         name: "ch4_deep",
         section: "§4.5",
         shows: "a stack of RBMs unrolled into a deep autoencoder and fine-tuned, against random init and PCA",

@@ -11,6 +11,7 @@
 //! | §3.1 convolution, pooling with switches, unpooling, deconvolution | [`conv`], [`pool`] | `ch3_unpooling` |
 //! | §2, §4.5 a linear autoencoder and PCA share a subspace | [`pca`] | `ch2_structure`, `ch4_deep` |
 //! | §4.5 RBMs by contrastive divergence, stacked, unrolled into a deep autoencoder | [`rbm`] | `ch4_deep` |
+//! | §4.4 greedy layer-wise stacked and stacked denoising autoencoders, fine-tuned with a classifier | [`stacked`] | `ch4_stacked` |
 //! | §1, §4.4 codes fed to softmax regression or an SVM | [`classify`] | `ch1_features`, `ch4_stacked` |
 //!
 //! Below the section modules sit [`matrix`] (the `Matrix` type and its products), [`rng`]
@@ -34,6 +35,7 @@ pub mod rbm;
 pub mod recommender;
 pub mod render;
 pub mod rng;
+pub mod stacked;
 pub mod structure;
 
 pub use error::{Error, Result};

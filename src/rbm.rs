@@ -37,7 +37,8 @@ use crate::nn::dense::Dense;
 use crate::nn::network::{Autoencoder, Network};
 use crate::rng::Rng;
 
-/// A Bernoulli–Bernoulli RBM.
+/// A Bernoulli–Bernoulli RBM, or with [`Units::Gaussian`] hidden units the code layer of
+/// Hinton & Salakhutdinov's deep autoencoder.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rbm {
     /// (hidden, visible): row j holds hidden unit j's weights, as in a [`Dense`] encoder layer.
@@ -46,6 +47,23 @@ pub struct Rbm {
     pub b_v: Vec<f64>,
     /// (hidden)
     pub b_h: Vec<f64>,
+    pub hidden_units: Units,
+}
+
+/// What a hidden unit is.
+///
+/// ```text
+/// Binary     h_j ∈ {0, 1},  p(h_j = 1 | v) = σ(b_h,j + W_j·v)     mean σ(·)
+/// Gaussian   h_j ∈ ℝ,       h_j | v ~ N(b_h,j + W_j·v, 1)         mean b_h,j + W_j·v
+/// ```
+///
+/// The energy gains + Σ_j h_j²/2 for Gaussian units. Hinton & Salakhutdinov gave the top RBM
+/// of their stack Gaussian hidden units, so the code is linear and not squeezed into (0, 1).
+/// The exact-enumeration oracles need binary units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Units {
+    Binary,
+    Gaussian,
 }
 
 /// A (stochastic) gradient of the log-likelihood: ascent directions for W, b_v and b_h.
@@ -119,7 +137,17 @@ fn softplus(z: f64) -> f64 {
 impl Rbm {
     /// Weights normal with spread 0.01, biases 0 (Hinton's practical guide).
     pub fn new(visible: usize, hidden: usize, rng: &mut Rng) -> Self {
-        Rbm { w: Matrix::normal(hidden, visible, 0.01, rng), b_v: vec![0.0; visible], b_h: vec![0.0; hidden] }
+        Rbm {
+            w: Matrix::normal(hidden, visible, 0.01, rng),
+            b_v: vec![0.0; visible],
+            b_h: vec![0.0; hidden],
+            hidden_units: Units::Binary,
+        }
+    }
+
+    /// As [`Rbm::new`], with Gaussian hidden units.
+    pub fn new_gaussian_hidden(visible: usize, hidden: usize, rng: &mut Rng) -> Self {
+        Rbm { hidden_units: Units::Gaussian, ..Rbm::new(visible, hidden, rng) }
     }
 
     pub fn visible(&self) -> usize {
@@ -130,11 +158,27 @@ impl Rbm {
         self.w.rows()
     }
 
-    /// p(h = 1 | v) = σ(v·Wᵀ + b_h). v: (batch, visible) → (batch, hidden).
+    /// E[h | v]: p(h = 1 | v) = σ(v·Wᵀ + b_h) for binary units, v·Wᵀ + b_h for Gaussian
+    /// ones. v: (batch, visible) → (batch, hidden).
     pub fn hidden_probs(&self, v: &Matrix) -> Matrix {
         let mut z = v.matmul_a_bt(&self.w);
         z.add_row_broadcast(&self.b_h);
-        z.map(sigmoid)
+        match self.hidden_units {
+            Units::Binary => z.map(sigmoid),
+            Units::Gaussian => z,
+        }
+    }
+
+    /// A draw of h given its mean: Bernoulli for binary units, mean + N(0, 1) for Gaussian.
+    fn sample_hidden(&self, mean: &Matrix, rng: &mut Rng) -> Matrix {
+        match self.hidden_units {
+            Units::Binary => sample(mean, rng),
+            Units::Gaussian => {
+                let mut h = mean.clone();
+                h.data_mut().iter_mut().for_each(|v| *v += rng.normal());
+                h
+            }
+        }
     }
 
     /// p(v = 1 | h) = σ(h·W + b_v). h: (batch, hidden) → (batch, visible).
@@ -148,7 +192,7 @@ impl Rbm {
     pub fn cd_k(&self, v0: &Matrix, k: usize, gibbs: Gibbs, rng: &mut Rng) -> RbmGrads {
         assert!(k >= 1, "cd_k: k must be at least 1");
         let p0 = self.hidden_probs(v0);
-        let mut h = if gibbs == Gibbs::MeanField { p0.clone() } else { sample(&p0, rng) };
+        let mut h = if gibbs == Gibbs::MeanField { p0.clone() } else { self.sample_hidden(&p0, rng) };
         let mut v = v0.clone();
         let mut p = p0.clone();
         for t in 1..=k {
@@ -156,7 +200,7 @@ impl Rbm {
             v = if gibbs == Gibbs::Sampled { sample(&pv, rng) } else { pv };
             p = self.hidden_probs(&v);
             if t < k {
-                h = if gibbs == Gibbs::MeanField { p.clone() } else { sample(&p, rng) };
+                h = if gibbs == Gibbs::MeanField { p.clone() } else { self.sample_hidden(&p, rng) };
             }
         }
         let inv_b = 1.0 / v0.rows().max(1) as f64;
@@ -203,7 +247,7 @@ impl Rbm {
                 self.w.add_scaled(&vel_w, 1.0);
                 self.b_v.iter_mut().zip(&vel_v).for_each(|(b, v)| *b += v);
                 self.b_h.iter_mut().zip(&vel_h).for_each(|(b, v)| *b += v);
-                let recon = self.visible_probs(&sample(&self.hidden_probs(&v0), rng));
+                let recon = self.visible_probs(&self.sample_hidden(&self.hidden_probs(&v0), rng));
                 sq += recon.sub(&v0).data().iter().map(|d| d * d).sum::<f64>();
             }
             let err = sq / x.len() as f64;
@@ -279,6 +323,7 @@ impl Rbm {
     }
 
     fn all_visible_states(&self) -> Vec<Vec<f64>> {
+        assert_eq!(self.hidden_units, Units::Binary, "the enumeration oracles need binary hidden units");
         let m = self.visible();
         assert!(m <= 20, "enumerating 2^{m} visible states is too many");
         (0..1usize << m).map(|s| (0..m).map(|i| ((s >> i) & 1) as f64).collect()).collect()
@@ -298,16 +343,29 @@ pub struct RbmStack {
 
 impl RbmStack {
     /// Greedy pretraining: RBM 1 on x: (n, widths[0]), RBM 2 on RBM 1's hidden probabilities,
-    /// and so on; `widths` = [visible, hidden 1, …, code]. Returns the stack and each RBM's
+    /// and so on; `widths` = [visible, hidden 1, …, code]. With `linear_code` the top RBM has
+    /// [`Units::Gaussian`] hidden units and learns at a tenth of `cfg.lr` (unbounded units take
+    /// larger steps; Hinton & Salakhutdinov used a hundredth). Returns the stack and each RBM's
     /// per-epoch reconstruction errors.
-    pub fn pretrain(x: &Matrix, widths: &[usize], cfg: &RbmConfig, rng: &mut Rng) -> Result<(RbmStack, Vec<Vec<f64>>)> {
+    pub fn pretrain(
+        x: &Matrix,
+        widths: &[usize],
+        cfg: &RbmConfig,
+        linear_code: bool,
+        rng: &mut Rng,
+    ) -> Result<(RbmStack, Vec<Vec<f64>>)> {
         assert!(widths.len() >= 2 && widths[0] == x.cols(), "pretrain: widths must start with the data width");
         let mut rbms = Vec::new();
         let mut errors = Vec::new();
         let mut input = x.clone();
-        for pair in widths.windows(2) {
-            let mut rbm = Rbm::new(pair[0], pair[1], rng);
-            errors.push(rbm.train(&input, cfg, rng)?);
+        let top = widths.len() - 2;
+        for (i, pair) in widths.windows(2).enumerate() {
+            let (mut rbm, layer_cfg) = if linear_code && i == top {
+                (Rbm::new_gaussian_hidden(pair[0], pair[1], rng), RbmConfig { lr: cfg.lr / 10.0, ..*cfg })
+            } else {
+                (Rbm::new(pair[0], pair[1], rng), *cfg)
+            };
+            errors.push(rbm.train(&input, &layer_cfg, rng)?);
             input = rbm.hidden_probs(&input);
             rbms.push(rbm);
         }
@@ -315,13 +373,20 @@ impl RbmStack {
     }
 
     /// The deep autoencoder of §4.5: encoder layers (W, b_h) bottom to top, decoder layers
-    /// (Wᵀ, b_v) top to bottom, every unit a sigmoid. Before fine-tuning, encoding is the
-    /// stack's upward pass of probabilities and decoding its downward pass.
+    /// (Wᵀ, b_v) top to bottom; sigmoid units, except identity for Gaussian hidden units.
+    /// Before fine-tuning, encoding is the stack's upward pass of means and decoding its
+    /// downward pass.
     pub fn unroll(&self) -> Autoencoder {
         let encoder = self
             .rbms
             .iter()
-            .map(|r| Dense { w: r.w.clone(), b: r.b_h.clone(), activation: Activation::Sigmoid })
+            .map(|r| {
+                let activation = match r.hidden_units {
+                    Units::Binary => Activation::Sigmoid,
+                    Units::Gaussian => Activation::Identity,
+                };
+                Dense { w: r.w.clone(), b: r.b_h.clone(), activation }
+            })
             .collect();
         let decoder = self
             .rbms
@@ -334,9 +399,18 @@ impl RbmStack {
 }
 
 /// The same architecture as [`RbmStack::unroll`] from random weights: Xavier-uniform,
-/// zero biases, sigmoid units. widths = [visible, hidden 1, …, code].
-pub fn random_deep_autoencoder(widths: &[usize], rng: &mut Rng) -> Autoencoder {
-    let encoder = widths.windows(2).map(|p| Dense::xavier(p[0], p[1], Activation::Sigmoid, rng)).collect();
+/// zero biases, sigmoid units (an identity code layer with `linear_code`).
+/// widths = [visible, hidden 1, …, code].
+pub fn random_deep_autoencoder(widths: &[usize], linear_code: bool, rng: &mut Rng) -> Autoencoder {
+    let top = widths.len() - 2;
+    let encoder = widths
+        .windows(2)
+        .enumerate()
+        .map(|(i, p)| {
+            let act = if linear_code && i == top { Activation::Identity } else { Activation::Sigmoid };
+            Dense::xavier(p[0], p[1], act, rng)
+        })
+        .collect();
     let decoder = widths.windows(2).rev().map(|p| Dense::xavier(p[1], p[0], Activation::Sigmoid, rng)).collect();
     Autoencoder::new(Network::new(encoder), Network::new(decoder))
 }

@@ -6,7 +6,7 @@ use autoencoders::matrix::Matrix;
 use autoencoders::nn::gradcheck;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::flatten_grads;
-use autoencoders::rbm::{Gibbs, Rbm, RbmConfig, RbmGrads, RbmStack};
+use autoencoders::rbm::{Gibbs, Rbm, RbmConfig, RbmGrads, RbmStack, Units};
 use autoencoders::rng::Rng;
 
 /// Agreement of a hand-computed number with the code: both are f64 evaluations of the same few
@@ -41,7 +41,12 @@ fn cd1_mean_field_by_hand() {
     //                         = [0.281473584338517, −0.101051723198679]
     //   d_b_v = v⁰ − v¹       = [0.245555387867272, −0.223580981947983]
     //   d_b_h = p⁰ − p¹       = 0.170490105920478
-    let rbm = Rbm { w: Matrix::from_rows(&[&[1.0, -2.0]]), b_v: vec![0.5, 0.0], b_h: vec![-0.5] };
+    let rbm = Rbm {
+        w: Matrix::from_rows(&[&[1.0, -2.0]]),
+        b_v: vec![0.5, 0.0],
+        b_h: vec![-0.5],
+        hidden_units: Units::Binary,
+    };
     let v0 = Matrix::from_rows(&[&[1.0, 0.0]]);
     let g = rbm.cd_k(&v0, 1, Gibbs::MeanField, &mut Rng::new(0));
     let expected = [
@@ -66,7 +71,7 @@ fn small_rbm(seed: u64) -> Rbm {
     let w = Matrix::normal(3, 4, 0.7, &mut rng);
     let b_v = (0..4).map(|_| 0.3 * rng.normal()).collect();
     let b_h = (0..3).map(|_| 0.3 * rng.normal()).collect();
-    Rbm { w, b_v, b_h }
+    Rbm { w, b_v, b_h, hidden_units: Units::Binary }
 }
 
 fn binary_data() -> Matrix {
@@ -130,7 +135,8 @@ fn cd1_training_raises_the_exact_log_likelihood() {
 #[test]
 fn log_partition_of_a_machine_without_couplings() {
     // W = 0: Z factorises, ln Z = Σᵢ ln(1 + e^{b_v,i}) + Σⱼ ln(1 + e^{b_h,j}).
-    let rbm = Rbm { w: Matrix::zeros(2, 3), b_v: vec![0.0, 1.0, -1.0], b_h: vec![0.5, 0.0] };
+    let rbm =
+        Rbm { w: Matrix::zeros(2, 3), b_v: vec![0.0, 1.0, -1.0], b_h: vec![0.5, 0.0], hidden_units: Units::Binary };
     let want: f64 = [0.0f64, 1.0, -1.0, 0.5, 0.0].iter().map(|b| b.exp().ln_1p()).sum();
     assert!((rbm.log_partition() - want).abs() < 1e-12);
 }
@@ -140,7 +146,7 @@ fn unrolled_stack_reuses_the_rbm_weights_and_its_gradients_check() {
     let mut rng = Rng::new(4);
     let x = Matrix::uniform(20, 6, 0.0, 1.0, &mut rng);
     let cfg = RbmConfig { epochs: 3, batch_size: 5, ..RbmConfig::default() };
-    let (stack, errors) = RbmStack::pretrain(&x, &[6, 4, 2], &cfg, &mut rng).unwrap();
+    let (stack, errors) = RbmStack::pretrain(&x, &[6, 4, 2], &cfg, false, &mut rng).unwrap();
     assert_eq!(errors.len(), 2);
     let ae = stack.unroll();
     assert_eq!(ae.encoder.layers.len(), 2);
