@@ -21,13 +21,14 @@ const SPEC: Spec = Spec {
     data: Some("a folder with MNIST IDX files (3/4 train, 1/4 held out) instead of the built-in digits"),
     options: &[
         Opt { name: "code", value: Some("N"), help: "code size of all three methods (default 30)" },
-        Opt { name: "hidden", value: Some("A,B"), help: "hidden widths between pixels and code (default 128,64)" },
+        Opt { name: "hidden", value: Some("A,B"), help: "hidden widths between pixels and code (default 256,64)" },
         Opt { name: "rbm-epochs", value: Some("N"), help: "CD-1 epochs per RBM (default 5, quick 1)" },
         Opt {
             name: "lr",
             value: Some("RATE"),
             help: "Adam learning rate of fine-tuning (default 0.005, × 0.8 each epoch)",
         },
+        Opt { name: "mse", value: None, help: "fine-tune on squared error instead of cross-entropy" },
         Opt { name: "sigmoid-code", value: None, help: "binary code units instead of Gaussian (linear) ones" },
     ],
     exercises: &[
@@ -58,7 +59,7 @@ fn positive(args: &Args, name: &str, default: usize) -> Result<usize> {
 fn body(args: &Args) -> Result<()> {
     let code = positive(args, "code", 30)?;
     let hidden: Vec<usize> = match args.value("hidden") {
-        None => vec![128, 64],
+        None => vec![256, 64],
         Some(s) => s
             .split(',')
             .map(|p| p.trim().parse::<usize>().ok().filter(|&w| w > 0))
@@ -87,7 +88,8 @@ fn body(args: &Args) -> Result<()> {
     println!("§4.5: a deep autoencoder is two mirror-image stacks, pretrained one RBM at a time, unrolled,");
     println!("then fine-tuned end to end by backprop (Hinton & Salakhutdinov, 2006).");
     println!("Data: {}.", data.source);
-    println!("Network {arch}, sigmoid units; code size {code} for every method.");
+    let code_units = if linear_code { "linear (Gaussian) code units" } else { "sigmoid code units" };
+    println!("Network {arch}, sigmoid units, {code_units}; code size {code} for every method.");
     println!("Error: squared error per held-out image, Σ over 784 pixels in [0, 1], averaged over images.\n");
 
     // Step 1.
@@ -102,6 +104,9 @@ fn body(args: &Args) -> Result<()> {
         rbm_cfg.batch_size
     );
     println!("{} epochs each); each RBM learns from the hidden probabilities of the one below.", rbm_cfg.epochs);
+    if linear_code {
+        println!("The top RBM has Gaussian hidden units (a linear code) and a tenth of the learning rate.");
+    }
     println!("Per-pixel squared error of each RBM's one-step reconstruction, epoch by epoch:");
     let (stack, rbm_errors) = RbmStack::pretrain(train_x, &widths, &rbm_cfg, linear_code, &mut rng.fork(1))?;
     for (i, errs) in rbm_errors.iter().enumerate() {
@@ -115,10 +120,15 @@ fn body(args: &Args) -> Result<()> {
     println!("  before any fine-tuning: {} per image\n", fmt_num(unrolled_error, 2));
 
     // Step 3.
-    let tune = TrainConfig { epochs, batch_size: 32, lr, lr_decay: DECAY, loss: LossKind::BinaryCrossEntropy };
+    let loss = if args.flag("mse") { LossKind::Mse } else { LossKind::BinaryCrossEntropy };
+    let tune = TrainConfig { epochs, batch_size: 32, lr, lr_decay: DECAY, loss };
     println!(
-        "Step 3: fine-tune every layer by backprop: cross-entropy, Adam lr {} (× {} each epoch), batches of {},\n{} epochs.",
-        tune.lr, tune.lr_decay, tune.batch_size, tune.epochs
+        "Step 3: fine-tune every layer by backprop: {}, Adam lr {} (× {} each epoch), batches of {},\n{} epochs.",
+        if loss == LossKind::Mse { "squared error" } else { "cross-entropy" },
+        tune.lr,
+        tune.lr_decay,
+        tune.batch_size,
+        tune.epochs
     );
     let losses = structure::train(&mut pretrained, train_x, &tune, &mut rng.fork(2))?;
     println!("  training loss per epoch: {}", vector(&losses, 4));

@@ -6,8 +6,8 @@
 //! expands it back. Two facts make that concrete:
 //!
 //! ```text
-//! 1. error(k) falls as the code width k grows; a k-number code can do no better than the
-//!    best k-dimensional summary of the data
+//! 1. error(k) falls as the code width k grows; no *linear* k-number code beats PCA's k
+//!    components on the data PCA was fitted to, while a nonlinear one can
 //! 2. with identity activations and squared error, the decoder's columns span the same
 //!    subspace as the top k principal components (Baldi & Hornik, 1989):
 //!        min over W_enc, W_dec of Σᵢ ‖xᵢ − μ − W_dec·W_enc·(xᵢ − μ)‖²
