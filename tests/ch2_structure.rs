@@ -91,6 +91,8 @@ fn ch2_structure_quick_run() {
     let scatter = std::fs::read_to_string(result(&s, "latent_2d_svg")).unwrap();
     // One circle per held-out digit, and one per legend entry.
     assert_eq!(scatter.matches("<circle").count(), 300 + 10);
+    let again = std::process::Command::new(CH2).args(["--quick", "--out"]).arg(&dir).output().unwrap();
+    assert_eq!(again.stdout, o.stdout, "same seed, same bytes");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
