@@ -108,3 +108,24 @@ fn ch2_structure_usage_and_help() {
     let s = stdout(&o);
     assert!(s.contains("exercises:") && s.contains("cargo run --bin ch2_structure"), "{s}");
 }
+
+/// The shared MNIST digits, if this checkout sits beside them.
+fn shared_mnist() -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/mnist");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: {} is absent", dir.display());
+        None
+    }
+}
+
+#[test]
+fn ch2_structure_quick_on_shared_mnist() {
+    let Some(data) = shared_mnist() else { return };
+    let o = run(CH2, "ch2-mnist", &["--quick", "--data", data.to_str().unwrap()]);
+    assert_ok(&o);
+    let s = stdout(&o);
+    assert!(s.contains("MNIST from"), "{s}");
+    assert!(result_f64(&s, "max_principal_angle_degrees") < 10.0, "{s}");
+}

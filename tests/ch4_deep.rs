@@ -42,3 +42,19 @@ fn ch4_deep_usage_errors_and_help() {
     assert_ok(&o);
     assert!(stdout(&o).contains("exercises:"));
 }
+
+#[test]
+fn ch4_deep_quick_on_shared_mnist() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/mnist");
+    if !dir.is_dir() {
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    }
+    let o = run(CH4_DEEP, "ch4-deep-mnist", &["--quick", "--data", dir.to_str().unwrap()]);
+    assert_ok(&o);
+    let s = stdout(&o);
+    assert!(s.contains("MNIST from"), "{s}");
+    // PCA-30 on the 2000 held-out shared digits, fitted on the first 1000: about 14–16 per image.
+    let pca = result_f64(&s, "sq_error_per_image_pca");
+    assert!(pca > 10.0 && pca < 20.0, "{pca}");
+}

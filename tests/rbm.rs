@@ -183,3 +183,31 @@ fn same_seed_same_rbm() {
     assert_eq!(train(7), train(7));
     assert_ne!(train(7), train(8));
 }
+
+#[test]
+fn a_gaussian_code_layer_unrolls_to_a_linear_code() {
+    let mut rng = Rng::new(6);
+    let x = Matrix::uniform(30, 5, 0.0, 1.0, &mut rng);
+    let cfg = RbmConfig { epochs: 2, batch_size: 10, ..RbmConfig::default() };
+    let (stack, _) = RbmStack::pretrain(&x, &[5, 4, 3], &cfg, true, &mut rng).unwrap();
+    assert_eq!(stack.rbms[0].hidden_units, Units::Binary);
+    let top = &stack.rbms[1];
+    assert_eq!(top.hidden_units, Units::Gaussian);
+    // E[h | v] of a Gaussian unit is its pre-activation, unsquashed.
+    let h1 = stack.rbms[0].hidden_probs(&x);
+    let mut z = h1.matmul_a_bt(&top.w);
+    z.add_row_broadcast(&top.b_h);
+    assert!(top.hidden_probs(&h1).sub(&z).max_abs() < 1e-15);
+    let ae = stack.unroll();
+    assert_eq!(ae.encoder.layers[1].activation, autoencoders::nn::activation::Activation::Identity);
+    assert!(ae.encode(&x).sub(&z).max_abs() < 1e-12);
+    let batch = x.slice_rows(0, 3);
+    let g = ae.gradients(&batch, &batch, LossKind::BinaryCrossEntropy);
+    let analytic = flatten_grads(&[g.encoder.clone(), g.decoder.clone()].concat());
+    let mut probe = ae.clone();
+    let cmp = gradcheck::check(&ae.flat_params(), &analytic, |t| {
+        probe.set_flat_params(t);
+        probe.loss(&batch, LossKind::BinaryCrossEntropy)
+    });
+    assert!(cmp.passes(), "{cmp:?}");
+}
