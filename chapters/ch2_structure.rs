@@ -22,8 +22,8 @@ const SPEC: Spec = Spec {
         help: "code width of the linear autoencoder compared with PCA (default 6)",
     }],
     exercises: &[
-        "a wider linear code still lands on PCA's subspace, only more slowly: cargo run --bin ch2_structure -- --k 10 --epochs 60",
-        "on real handwriting the curve and the angles barely change: cargo run --bin ch2_structure -- --data ../shared/data/mnist",
+        "a 10-number linear code, where λ₁₀ and λ₁₁ lie close: watch the largest angle: cargo run --bin ch2_structure -- --k 10",
+        "real handwriting (MNIST: largest angle 0.17°, the sigmoid AE just ahead of PCA): cargo run --bin ch2_structure -- --data ../shared/data/mnist",
         "another seed mixes the components differently, the subspace stays: cargo run --bin ch2_structure -- --seed 2",
     ],
 };

@@ -32,9 +32,9 @@ const SPEC: Spec = Spec {
         Opt { name: "sigmoid-code", value: None, help: "binary code units instead of Gaussian (linear) ones" },
     ],
     exercises: &[
-        "the real digits, where PCA-30 leaves about 14 per image: cargo run --bin ch4_deep -- --data ../shared/data/mnist",
-        "a narrower code widens the gap to PCA: cargo run --bin ch4_deep -- --code 10",
-        "longer fine-tuning helps both starts; watch which gains more: cargo run --bin ch4_deep -- --epochs 20",
+        "the real digits (measured: pretrained 12.7, random start 36.0, PCA-30 14.0): cargo run --bin ch4_deep -- --data ../shared/data/mnist",
+        "a 10-number code: which of the three methods loses most? cargo run --bin ch4_deep -- --code 10",
+        "Bernoulli code units instead of linear ones: cargo run --bin ch4_deep -- --sigmoid-code",
     ],
 };
 
