@@ -17,6 +17,11 @@ pub const CHAPTERS: &[Chapter] = &[
         shows: "a 4-2-4 autoencoder of one-hot vectors: each input's 2-number code and reconstruction",
     },
     Chapter {
+        name: "ch2_structure",
+        section: "§2",
+        shows: "encoder/decoder and the bottleneck: error against code size; a linear AE spans PCA's subspace",
+    },
+    Chapter {
         name: "ch3_training_steps",
         section: "§3",
         shows: "the seven training steps on a customer × product table, backprop beside numeric gradients",
@@ -40,6 +45,16 @@ pub const CHAPTERS: &[Chapter] = &[
         name: "ch4_contractive",
         section: "§4.3",
         shows: "the Jacobian penalty: plain, weight-decay, denoising and contractive codes compared on held-out digits",
+    },
+    Chapter {
+        name: "ch4_stacked",
+        section: "§4.4",
+        shows: "greedy layer-wise (and stacked denoising) autoencoders; top codes into softmax and an SVM",
+    },
+    Chapter {
+        name: "ch4_deep",
+        section: "§4.5",
+        shows: "a stack of RBMs unrolled into a deep autoencoder and fine-tuned, against random init and PCA",
     },
     Chapter {
         name: "ch5_recommender",
