@@ -57,7 +57,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
         args.seed
     );
     let x = identity::one_hots(config.n);
-    let run = identity::train(&config, args.seed);
+    let run = identity::train(&config, args.seed)?;
 
     println!("Training (stops when every output entry is within {TARGET_MAX_ERROR} of its target):");
     for (epoch, loss) in &run.log {

@@ -13,6 +13,7 @@
 //! Gradient descent can get stuck: two inputs may settle on codes the decoder cannot tell
 //! apart. [`train`] reports that instead of hiding it.
 
+use crate::error::Result;
 use crate::matrix::Matrix;
 use crate::nn::activation::Activation;
 use crate::nn::loss::LossKind;
@@ -79,8 +80,9 @@ impl Run {
     }
 }
 
-/// Trains the n-code-n autoencoder on the n one-hot vectors from `seed`.
-pub fn train(config: &Config, seed: u64) -> Run {
+/// Trains the n-code-n autoencoder on the n one-hot vectors from `seed`. A loss or weight
+/// that stops being finite is an [`Error::Diverged`](crate::error::Error::Diverged) naming the epoch.
+pub fn train(config: &Config, seed: u64) -> Result<Run> {
     let mut rng = Rng::new(seed);
     let x = one_hots(config.n);
     let mut ae = Autoencoder::single(config.n, config.code, Activation::Sigmoid, Activation::Sigmoid, &mut rng);
@@ -90,15 +92,16 @@ pub fn train(config: &Config, seed: u64) -> Run {
     let mut epochs = 0;
     for epoch in 1..=config.max_epochs {
         let loss = ae.train_step(&x, &x, config.loss, opt.as_mut());
+        ae.check_finite("ch1_identity", epoch, 1, loss)?;
         epochs = epoch;
         if epoch.is_power_of_two() || epoch.is_multiple_of(1000) {
             log.push((epoch, loss));
         }
-        if quality(&ae, &x).max_error <= TARGET_MAX_ERROR {
+        if quality(&ae, &x).max_error <= TARGET_MAX_ERROR && ae.all_finite() {
             log.push((epoch, config.loss.eval(&ae.reconstruct(&x), &x).value));
             break;
         }
     }
     let quality = quality(&ae, &x);
-    Run { ae, epochs, log, quality }
+    Ok(Run { ae, epochs, log, quality })
 }

@@ -223,8 +223,9 @@ impl Matrix {
         dot(&self.data, &self.data).sqrt()
     }
 
+    /// max |a_ij|; NaN if any entry is NaN (`f64::max` alone would silently skip it).
     pub fn max_abs(&self) -> f64 {
-        self.data.iter().fold(0.0, |m, v| m.max(v.abs()))
+        self.data.iter().fold(0.0, |m: f64, v| if v.is_nan() || m.is_nan() { f64::NAN } else { m.max(v.abs()) })
     }
 
     pub fn all_finite(&self) -> bool {

@@ -118,3 +118,11 @@ fn same_seed_same_output() {
         assert_eq!(a.stdout, b.stdout, "{exe} printed different bytes for the same seed");
     }
 }
+
+#[test]
+fn a_diverging_run_is_an_error_not_a_silent_nan() {
+    let o = std::process::Command::new(CH1_IDENTITY).args(["--lr", "1e308"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("ch1_identity: training diverged at epoch") && err.contains("smaller learning rate"), "{err}");
+}
