@@ -342,8 +342,8 @@ pub struct RbmStack {
 }
 
 impl RbmStack {
-    /// Greedy pretraining: RBM 1 on x: (n, widths[0]), RBM 2 on RBM 1's hidden probabilities,
-    /// and so on; `widths` = [visible, hidden 1, …, code]. With `linear_code` the top RBM has
+    /// Greedy pretraining: RBM 1 on x: (n, `widths[0]`), RBM 2 on RBM 1's hidden probabilities,
+    /// and so on; `widths` = `[visible, hidden 1, …, code]`. With `linear_code` the top RBM has
     /// [`Units::Gaussian`] hidden units and learns at a tenth of `cfg.lr` (unbounded units take
     /// larger steps; Hinton & Salakhutdinov used a hundredth). Returns the stack and each RBM's
     /// per-epoch reconstruction errors.
