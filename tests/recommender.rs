@@ -47,7 +47,15 @@ fn toy_sae(n: usize) -> Sae {
 }
 
 fn assert_close(got: f64, want: f64, what: &str) {
-    assert!((got - want).abs() <= 1e-12 * want.abs().max(1.0), "{what}: got {got:.17}, want {want:.17}");
+    assert_within(got, want, 1e-12, what);
+}
+
+/// After an update, the trainer's step direction carries f32 rounding (see
+/// `faithful::rmsprop`): with lr 0.01 a parameter moves by at most 0.01·(1 ± 3e-7) per step.
+const AFTER_A_STEP: f64 = 1e-8;
+
+fn assert_within(got: f64, want: f64, tol: f64, what: &str) {
+    assert!((got - want).abs() <= tol * want.abs().max(1.0), "{what}: got {got:.17}, want {want:.17}");
 }
 
 #[test]
@@ -64,7 +72,8 @@ fn three_users_by_hand() {
     //   Without a reset, ∂L/∂b₄[1] is still −1 from user 1, so b₄[1] moves by g = −1 + 0.5·2.9;
     //   with a reset it feels only decay: g = 0.5·2.9. That is the erratum in one number.
     // Epoch loss = (√2 + 1.1)/2. The 17-digit values below come from the same formulas
-    // evaluated in f64 (Python, float64), step by step.
+    // evaluated in f64 (Python, float64), step by step; values after an update are compared
+    // to within AFTER_A_STEP.
     let train = table(3, 4, &[(1, 1, 5), (1, 3, 3), (2, 2, 4)]);
     for (zero_grad, b4_movie1) in [(false, 2.8329179898551096), (true, 2.805412455508757)] {
         let mut t = Trainer::new(toy_sae(4), Config { zero_grad, ..Config::default() });
@@ -72,22 +81,22 @@ fn three_users_by_hand() {
         assert_close(loss1, 1.0, "user 1 loss");
         assert_close(faithful::corrected_rmse(loss1, 4, 2), 1.4142135623377396, "user 1 corrector");
         let loss2 = t.step(train.row(1));
-        assert_close(loss2, 0.3024999963333336, "user 2 loss");
-        assert_close(faithful::corrected_rmse(loss2, 4, 1), 1.0999999932783338, "user 2 corrector");
+        assert_within(loss2, 0.3024999963333336, AFTER_A_STEP, "user 2 loss");
+        assert_within(faithful::corrected_rmse(loss2, 4, 1), 1.0999999932783338, AFTER_A_STEP, "user 2 corrector");
         let net = t.sae.to_network();
         let b4 = &net.layers[3].b;
-        assert_close(b4[0], b4_movie1, "b4[1] after two users");
-        assert_close(b4[1], 2.8483602313996843, "b4[2]");
-        assert_close(b4[2], 2.830317456889818, "b4[3]");
+        assert_within(b4[0], b4_movie1, AFTER_A_STEP, "b4[1] after two users");
+        assert_within(b4[1], 2.8483602313996843, AFTER_A_STEP, "b4[2]");
+        assert_within(b4[2], 2.830317456889818, AFTER_A_STEP, "b4[3]");
         let w4 = &net.layers[3].w;
         let w4_00 = if zero_grad { 0.08999998398000278 } else { 0.1670820101448905 };
-        assert_close(w4[(0, 0)], w4_00, "W4[1,1]");
-        assert_close(w4[(1, 0)], 0.0999999636363766, "W4[2,1]");
+        assert_within(w4[(0, 0)], w4_00, AFTER_A_STEP, "W4[1,1]");
+        assert_within(w4[(1, 0)], 0.0999999636363766, AFTER_A_STEP, "W4[2,1]");
         // The encoder never received a gradient, and decay on 0 leaves it at 0.
         assert!(net.layers[0].w.data().iter().all(|&w| w == 0.0));
     }
     let mut t = Trainer::new(toy_sae(4), Config::default());
-    assert_close(t.epoch(&train), 1.2571067778080367, "epoch loss, user 3 skipped");
+    assert_within(t.epoch(&train), 1.2571067778080367, AFTER_A_STEP, "epoch loss, user 3 skipped");
 }
 
 #[test]
@@ -100,18 +109,21 @@ fn fast_epoch_matches_the_dense_oracle() {
         let mut t = Trainer::new(sae, config);
         for _ in 0..3 {
             let (fast, slow) = (t.epoch(&train), oracle.epoch(&train));
-            assert!((fast - slow).abs() < 1e-10, "epoch loss {fast} vs {slow}");
+            // The trainer's step carries f32 rounding; the oracle's is exact f64.
+            assert!((fast - slow).abs() < 1e-7, "epoch loss {fast} vs {slow}");
         }
         let net = &oracle.net;
         let fast = t.sae.to_network().layers.iter().flat_map(|l| [l.w.data(), &l.b[..]].concat()).collect::<Vec<_>>();
         let slow = net.layers.iter().flat_map(|l| [l.w.data(), &l.b[..]].concat()).collect::<Vec<_>>();
-        let worst = fast.iter().zip(&slow).map(|(a, b)| (a - b).abs() / b.abs().max(1e-3)).fold(0.0, f64::max);
-        assert!(worst < 1e-10, "zero_grad {zero_grad}: fast and oracle differ by {worst:e}");
+        // Each of the 3 × 7 steps may move a parameter by f32 rounding of a step of 0.01.
+        let steps = 3 * train.rated_users().count();
+        let worst = fast.iter().zip(&slow).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        assert!(worst < steps as f64 * AFTER_A_STEP, "zero_grad {zero_grad}: fast and oracle differ by {worst:e}");
     }
 }
 
 #[test]
-fn newton_rmsprop_matches_the_exact_update() {
+fn f32_step_rmsprop_matches_the_exact_update() {
     let mut rng = Rng::new(3);
     let n = 5000;
     let theta: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
@@ -124,7 +136,8 @@ fn newton_rmsprop_matches_the_exact_update() {
     for i in 0..n {
         assert_eq!(v1[i].to_bits(), v2[i].to_bits(), "the running square is computed the same way");
         let (s1, s2) = (theta[i] - t1[i], theta[i] - t2[i]);
-        assert!((s1 - s2).abs() <= 1e-12 * s2.abs() + 1e-17, "step {i}: {s1:e} vs {s2:e}");
+        // Five f32 roundings (g, v, √, +ε, ÷) of 2⁻²⁴ each bound the step's relative error.
+        assert!((s1 - s2).abs() <= 4e-7 * s2.abs() + 1e-20, "step {i}: {s1:e} vs {s2:e}");
     }
 }
 
