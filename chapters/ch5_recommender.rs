@@ -170,12 +170,7 @@ fn body(args: &Args) -> Result<()> {
             let loss = t.epoch(&split.train);
             progress.tick(epoch);
             if !loss.is_finite() {
-                return Err(Error::Diverged {
-                    chapter: SPEC.name.into(),
-                    epoch,
-                    step: split.train.rated_users().count(),
-                    what: format!("the train loss is {loss}"),
-                });
+                return Err(diverged(epoch, split.train.rated_users().count(), &format!("the train loss is {loss}")));
             }
             faithful_curve.push((epoch as f64, loss));
             if PRINTED_EPOCHS.contains(&epoch) || epoch == epochs {
@@ -189,7 +184,7 @@ fn body(args: &Args) -> Result<()> {
             seconds_per_epoch
         );
 
-        let ar = train_improved(&split, args.seed, args.quick, &mut improved_curves);
+        let ar = train_improved(&split, args.seed, args.quick, &mut improved_curves)?;
         res.num("seconds_per_epoch", seconds_per_epoch, 4);
         (t.sae, ar)
     };
@@ -209,7 +204,7 @@ fn body(args: &Args) -> Result<()> {
     // Part 2: the erratum.
     if load_path.is_none() {
         let e = args.epochs.map_or(if args.quick { 2 } else { ERRATUM_EPOCHS }, |x| x.min(ERRATUM_EPOCHS));
-        let zero_rmse = erratum(&split, args.seed, threads, e);
+        let zero_rmse = erratum(&split, args.seed, threads, e)?;
         res.num("zero_grad_test_rmse", zero_rmse, 4);
     }
 
@@ -331,7 +326,7 @@ fn improved_config(quick: bool) -> autorec::Config {
 /// Trains the item-based AutoRec by its own procedure (epochs chosen on a held-out share of
 /// the training ratings, then a final run on all of them); logs the held-out run's training
 /// and held-out RMSE per epoch into `curves`.
-fn train_improved(split: &Split, seed: u64, quick: bool, curves: &mut [Vec<(f64, f64)>; 2]) -> Recommender {
+fn train_improved(split: &Split, seed: u64, quick: bool, curves: &mut [Vec<(f64, f64)>; 2]) -> Result<Recommender> {
     let config = improved_config(quick);
     println!("Part 1b. A better autoencoder: item-based AutoRec (src/recommender/autorec.rs)");
     println!("  Each movie's column of ratings goes in (what the user+item bias baseline leaves over, plus");
@@ -350,6 +345,13 @@ fn train_improved(split: &Split, seed: u64, quick: bool, curves: &mut [Vec<(f64,
     );
     println!("  on the test set; then the model is retrained on all training ratings for that many epochs.");
     let trained = autorec::train_with_validation(&split.train, &config, seed);
+    let steps_per_epoch = split.n_movies().div_ceil(config.batch.max(1));
+    if let Some(bad) = trained.curve.iter().find(|l| !(l.train_rmse.is_finite() && l.validation.rmse.is_finite())) {
+        return Err(diverged(bad.epoch, steps_per_epoch, "AutoRec's training RMSE is not finite"));
+    }
+    if !trained.recommender.model.all_finite() {
+        return Err(diverged(trained.final_epochs, steps_per_epoch, "an AutoRec weight is not finite"));
+    }
     for log in &trained.curve {
         curves[0].push((log.epoch as f64, log.train_rmse));
         curves[1].push((log.epoch as f64, log.validation.rmse));
@@ -366,12 +368,16 @@ fn train_improved(split: &Split, seed: u64, quick: bool, curves: &mut [Vec<(f64,
         "  best held-out epoch: {}; final run: {} epochs on all training ratings\n",
         trained.best_epoch, trained.final_epochs
     );
-    trained.recommender
+    Ok(trained.recommender)
+}
+
+fn diverged(epoch: usize, step: usize, what: &str) -> Error {
+    Error::Diverged { chapter: SPEC.name.into(), epoch, step, what: what.into() }
 }
 
 /// The erratum: the same model with gradients reset each step, at the article's weight decay
 /// and at smaller ones. Returns the test RMSE of the reset run at weight decay 0.5.
-fn erratum(split: &Split, seed: u64, threads: usize, epochs: usize) -> f64 {
+fn erratum(split: &Split, seed: u64, threads: usize, epochs: usize) -> Result<f64> {
     println!("Part 2. The erratum: the course code never resets its gradients");
     println!("  Each step adds the new gradient to the sum of all earlier ones. Reset them, as every");
     println!("  PyTorch tutorial does, and keep everything else: {epochs} epochs each.");
@@ -388,6 +394,10 @@ fn erratum(split: &Split, seed: u64, threads: usize, epochs: usize) -> f64 {
         let config = faithful::Config { zero_grad, weight_decay: wd, threads, ..faithful::Config::default() };
         let mut t = Trainer::new(Sae::new(split.n_movies(), &mut Rng::new(seed)), config);
         let losses: Vec<f64> = (0..epochs).map(|_| t.epoch(&split.train)).collect();
+        if let Some(e) = losses.iter().position(|l| !l.is_finite()) {
+            let what = format!("with gradient reset {zero_grad} and weight decay {wd} the train loss is not finite");
+            return Err(diverged(e + 1, split.train.rated_users().count(), &what));
+        }
         let m = faithful::test_metrics(&t.sae, &split.train, &split.test);
         // Worse than always predicting the mean rating: the network has learned nothing usable.
         let failed = m.rmse.is_nan() || m.rmse > global_rmse;
@@ -423,7 +433,7 @@ fn erratum(split: &Split, seed: u64, threads: usize, epochs: usize) -> f64 {
     println!("  drags those weights toward 0 one user at a time. Without the reset, the running sum of past");
     println!("  gradients is large and never zero; it outweighs λθ, and that accident is what lets the");
     println!("  course code train at all.\n");
-    zero_rmse
+    Ok(zero_rmse)
 }
 
 fn save_models(path: &Path, sae: &Sae, rec: &Recommender) -> Result<()> {
@@ -493,7 +503,7 @@ fn all_splits(args: &Args) -> Result<()> {
         let bias =
             evaluate(&split.test, |u, r| r.iter().map(|&(i, _)| base.predict(Baseline::Bias, u, i as usize)).collect());
         let mut curves = [Vec::new(), Vec::new()];
-        let m = train_improved(&split, args.seed, args.quick, &mut curves).evaluate(&split.test);
+        let m = train_improved(&split, args.seed, args.quick, &mut curves)?.evaluate(&split.test);
         table.row(vec![fold.to_string(), fmt_num(bias.rmse, 4), fmt_num(m.rmse, 4), fmt_num(m.mae, 4)]);
         sum_bias += bias.rmse;
         sum_ar += m.rmse;
