@@ -28,22 +28,9 @@ fn main() {
 
 fn body(args: &Args) -> autoencoders::Result<()> {
     let mut config = Config::default();
-    if let Some(code) = args.parsed::<usize>("code")? {
-        if code == 0 {
-            return Err(autoencoders::Error::Usage("--code must be at least 1".into()));
-        }
-        config.code = code;
-    }
+    config.code = args.positive_count("code", config.code)?;
     config.sgd = args.flag("sgd");
-    if config.sgd {
-        config.lr = 3.0;
-    }
-    if let Some(lr) = args.parsed::<f64>("lr")? {
-        if !(lr > 0.0 && lr.is_finite()) {
-            return Err(autoencoders::Error::Usage("--lr must be a positive number".into()));
-        }
-        config.lr = lr;
-    }
+    config.lr = args.positive_f64("lr", if config.sgd { 3.0 } else { config.lr })?;
     if let Some(e) = args.epochs {
         config.max_epochs = e;
     }

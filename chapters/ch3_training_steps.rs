@@ -34,18 +34,8 @@ fn main() {
 }
 
 fn body(args: &Args) -> autoencoders::Result<()> {
-    let lr = match args.parsed::<f64>("lr")? {
-        Some(v) if !(v > 0.0 && v.is_finite()) => {
-            return Err(autoencoders::Error::Usage("--lr must be a positive number".into()));
-        }
-        Some(v) => v,
-        None => LR,
-    };
-    let code = match args.parsed::<usize>("code")? {
-        Some(0) => return Err(autoencoders::Error::Usage("--code must be at least 1".into())),
-        Some(c) => c,
-        None => CODE,
-    };
+    let lr = args.positive_f64("lr", LR)?;
+    let code = args.positive_count("code", CODE)?;
     let epochs = args.epochs_or(2000, 200);
     let table = baskets::purchases();
     let (customers, products) = table.shape();

@@ -50,14 +50,6 @@ fn main() {
     cli::run(&SPEC, body);
 }
 
-fn positive(args: &Args, name: &str, default: f64) -> Result<f64> {
-    match args.parsed::<f64>(name)? {
-        Some(v) if !(v > 0.0 && v.is_finite()) => Err(Error::Usage(format!("--{name} must be a positive number"))),
-        Some(v) => Ok(v),
-        None => Ok(default),
-    }
-}
-
 #[derive(Clone, Copy)]
 enum Kind {
     Plain,
@@ -76,9 +68,9 @@ struct Measured {
 }
 
 fn body(args: &Args) -> Result<()> {
-    let lambda = positive(args, "lambda", 0.01)?;
-    let decay = positive(args, "decay", DECAY)?;
-    let nu = positive(args, "noise", 0.25)?;
+    let lambda = args.positive_f64("lambda", 0.01)?;
+    let decay = args.positive_f64("decay", DECAY)?;
+    let nu = args.positive_f64("noise", 0.25)?;
     if nu >= 1.0 {
         return Err(Error::Usage("--noise must lie strictly between 0 and 1".into()));
     }

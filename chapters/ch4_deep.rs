@@ -48,16 +48,8 @@ fn main() {
     cli::run(&SPEC, body);
 }
 
-fn positive(args: &Args, name: &str, default: usize) -> Result<usize> {
-    match args.parsed::<usize>(name)? {
-        Some(0) => Err(Error::Usage(format!("--{name} must be at least 1"))),
-        Some(v) => Ok(v),
-        None => Ok(default),
-    }
-}
-
 fn body(args: &Args) -> Result<()> {
-    let code = positive(args, "code", 30)?;
+    let code = args.positive_count("code", 30)?;
     let hidden: Vec<usize> = match args.value("hidden") {
         None => vec![256, 64],
         Some(s) => s
@@ -66,14 +58,10 @@ fn body(args: &Args) -> Result<()> {
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| Error::Usage(format!("--hidden: cannot read {s:?} as widths like 128,64")))?,
     };
-    let rbm_epochs = positive(args, "rbm-epochs", if args.quick { 1 } else { 5 })?;
+    let rbm_epochs = args.positive_count("rbm-epochs", if args.quick { 1 } else { 5 })?;
     let epochs = args.epochs_or(8, 2);
     let linear_code = !args.flag("sigmoid-code");
-    let lr = match args.parsed::<f64>("lr")? {
-        Some(v) if !(v > 0.0 && v.is_finite()) => return Err(Error::Usage("--lr must be a positive number".into())),
-        Some(v) => v,
-        None => 5e-3,
-    };
+    let lr = args.positive_f64("lr", 5e-3)?;
     let data = load(args)?;
     let (train_x, test_x) = (&data.train, &data.test);
     if code > train_x.cols() {

@@ -50,21 +50,13 @@ fn main() {
     cli::run(&SPEC, body);
 }
 
-fn positive(args: &Args, name: &str, default: f64) -> Result<f64> {
-    match args.parsed::<f64>(name)? {
-        Some(v) if !(v > 0.0 && v.is_finite()) => Err(Error::Usage(format!("--{name} must be a positive number"))),
-        Some(v) => Ok(v),
-        None => Ok(default),
-    }
-}
-
 fn body(args: &Args) -> Result<()> {
-    let rho = positive(args, "rho", 0.05)?;
+    let rho = args.positive_f64("rho", 0.05)?;
     if rho >= 1.0 {
         return Err(Error::Usage("--rho must lie strictly between 0 and 1".into()));
     }
-    let beta = positive(args, "beta", 0.01)?;
-    let l1 = positive(args, "l1", 0.002)?;
+    let beta = args.positive_f64("beta", 0.01)?;
+    let l1 = args.positive_f64("l1", 0.002)?;
     let hidden = args.parsed::<usize>("hidden")?.unwrap_or(128);
     if hidden == 0 {
         return Err(Error::Usage("--hidden must be at least 1".into()));

@@ -71,6 +71,24 @@ impl Args {
         }
     }
 
+    /// A chapter option that must be a finite number above 0, or `default` when absent.
+    pub fn positive_f64(&self, name: &str, default: f64) -> Result<f64> {
+        match self.parsed::<f64>(name)? {
+            Some(v) if !(v > 0.0 && v.is_finite()) => Err(Error::Usage(format!("--{name} must be a positive number"))),
+            Some(v) => Ok(v),
+            None => Ok(default),
+        }
+    }
+
+    /// A chapter option that must be a whole number of at least 1, or `default` when absent.
+    pub fn positive_count(&self, name: &str, default: usize) -> Result<usize> {
+        match self.parsed::<usize>(name)? {
+            Some(0) => Err(Error::Usage(format!("--{name} must be at least 1"))),
+            Some(v) => Ok(v),
+            None => Ok(default),
+        }
+    }
+
     /// `--epochs` if given, else `quick` in quick mode and `full` otherwise.
     pub fn epochs_or(&self, full: usize, quick: usize) -> usize {
         self.epochs.unwrap_or(if self.quick { quick } else { full })
