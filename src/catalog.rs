@@ -17,6 +17,11 @@ pub const CHAPTERS: &[Chapter] = &[
         shows: "a 4-2-4 autoencoder of one-hot vectors: each input's 2-number code and reconstruction",
     },
     Chapter {
+        name: "ch1_mnist",
+        section: "§1",
+        shows: "a 784-25-784 autoencoder on digit images: originals beside reconstructions (PNG), error per epoch (SVG)",
+    },
+    Chapter {
         name: "ch3_training_steps",
         section: "§3",
         shows: "the seven training steps on a customer × product table, backprop beside numeric gradients",

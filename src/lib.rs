@@ -24,6 +24,7 @@ pub mod data;
 pub mod error;
 pub mod files;
 pub mod identity;
+pub mod image_ae;
 pub mod matrix;
 pub mod nn;
 pub mod parallel;
