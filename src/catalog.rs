@@ -22,6 +22,11 @@ pub const CHAPTERS: &[Chapter] = &[
         shows: "a 784-25-784 autoencoder on digit images: originals beside reconstructions (PNG), error per epoch (SVG)",
     },
     Chapter {
+        name: "ch1_features",
+        section: "§1, §4.4",
+        shows: "autoencoder codes fed to softmax regression, against raw pixels and 25 PCA components",
+    },
+    Chapter {
         name: "ch3_training_steps",
         section: "§3",
         shows: "the seven training steps on a customer × product table, backprop beside numeric gradients",

@@ -22,6 +22,7 @@ pub mod cli;
 pub mod conv;
 pub mod data;
 pub mod error;
+pub mod features;
 pub mod files;
 pub mod identity;
 pub mod image_ae;
