@@ -36,6 +36,11 @@ pub const CHAPTERS: &[Chapter] = &[
         section: "§3.1",
         shows: "the 4×4 worked example: pooling with switches, four unpooling steps, their sum",
     },
+    Chapter {
+        name: "ch3_conv_autoencoder",
+        section: "§3.1",
+        shows: "a trained conv autoencoder (conv, pool with switches, unpool, deconv) against a dense one",
+    },
 ];
 
 /// The command that runs a chapter.

@@ -6,9 +6,12 @@
 //! | article | module | chapter |
 //! |---|---|---|
 //! | §1 what an autoencoder is | [`nn::network`] | `ch1_identity` |
+//! | §1 784-25-784 on digit images | [`image_ae`] | `ch1_mnist` |
+//! | §1 codes as features for a classifier | [`features`], [`classify`], [`pca`] | `ch1_features` |
 //! | §2 encoder, decoder, bottleneck | [`nn::network`] | — |
 //! | §3 the seven training steps | [`nn::dense`], [`nn::loss`], [`nn::optim`], [`nn::gradcheck`], [`data::baskets`] | `ch3_training_steps` |
 //! | §3.1 convolution, pooling with switches, unpooling, deconvolution | [`conv`], [`pool`] | `ch3_unpooling` |
+//! | §3.1 a trained convolutional autoencoder | [`conv_ae`] | `ch3_conv_autoencoder` |
 //! | §2, §4.5 a linear autoencoder and PCA share a subspace | [`pca`] | `ch2_structure`, `ch4_deep` |
 //! | §1, §4.4 codes fed to softmax regression or an SVM | [`classify`] | `ch1_features`, `ch4_stacked` |
 //!
@@ -20,6 +23,7 @@ pub mod catalog;
 pub mod classify;
 pub mod cli;
 pub mod conv;
+pub mod conv_ae;
 pub mod data;
 pub mod error;
 pub mod features;
