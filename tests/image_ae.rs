@@ -33,7 +33,7 @@ fn fast_sigmoid_agrees_with_the_library_sigmoid() {
 }
 
 #[test]
-fn fast_adam_is_adam_bit_for_bit() {
+fn fast_adam_is_adam_to_rounding() {
     let mut rng = Rng::new(5);
     let mut p1: Vec<f64> = (0..37).map(|_| rng.range(-1.0, 1.0)).collect();
     let mut p2 = p1.clone();
@@ -45,7 +45,9 @@ fn fast_adam_is_adam_bit_for_bit() {
         slow.update(4, &mut p1, &g);
         fast.update(4, &mut p2, &g);
     }
-    assert_eq!(p1, p2);
+    // Moving the bias corrections out of the loop changes only the rounding.
+    let err = max_rel(&p2, &p1);
+    assert!(err <= 1e-14, "{err:e}");
 }
 
 #[test]
