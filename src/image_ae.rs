@@ -244,9 +244,9 @@ fn sized(v: &mut Vec<f64>, len: usize) -> &mut [f64] {
 pub fn step(ae: &mut Autoencoder, x: &Matrix, opt: &mut dyn Optimizer, ws: &mut Workspace) -> f64 {
     let (b, p) = x.shape();
     let hid = ae.code_size();
-    forward(ae, x, ws);
+    forward_to_z2(ae, x, ws);
     let out = &mut ws.out[..b * p];
-    let loss_value = output_delta(out, x.data(), 2.0 / (b * p) as f64) / (b * p) as f64;
+    let loss_value = output_delta(out, &ae.decoder.layers[0].b, x.data(), 2.0 / (b * p) as f64) / (b * p) as f64;
     let d_z2: &[f64] = out;
 
     let d_w2_t = sized(&mut ws.d_w2_t, hid * p);
@@ -274,6 +274,12 @@ pub fn step(ae: &mut Autoencoder, x: &Matrix, opt: &mut dyn Optimizer, ws: &mut 
 
 /// H and X̂ of x: (B, P) into `ws.h` and `ws.out` (and W₂ᵀ, Hᵀ on the way).
 fn forward(ae: &Autoencoder, x: &Matrix, ws: &mut Workspace) {
+    forward_to_z2(ae, x, ws);
+    bias_sigmoid(&mut ws.out[..x.len()], &ae.decoder.layers[0].b);
+}
+
+/// As [`forward`], but leaves H·W₂ᵀ (without b₂ and σ) in `ws.out`.
+fn forward_to_z2(ae: &Autoencoder, x: &Matrix, ws: &mut Workspace) {
     assert!(
         ae.encoder.layers.len() == 1 && ae.decoder.layers.len() == 1,
         "image_ae: expects one encoder and one decoder layer"
@@ -296,12 +302,11 @@ fn forward(ae: &Autoencoder, x: &Matrix, ws: &mut Workspace) {
     transpose_into(dec.w.data(), p, hid, w2_t);
     let out = sized(&mut ws.out, b * p);
     gemm_atb(h_t, w2_t, hid, b, p, out);
-    bias_sigmoid(out, &dec.b);
 }
 
 multiversion!(fn bias_sigmoid(z: &mut [f64], bias: &[f64]) => bias_sigmoid_generic);
 multiversion!(pub fn sigmoid_in_place(z: &mut [f64]) => sigmoid_in_place_generic);
-multiversion!(fn output_delta(out: &mut [f64], x: &[f64], scale: f64) -> f64 => output_delta_generic);
+multiversion!(fn output_delta(out: &mut [f64], bias: &[f64], x: &[f64], scale: f64) -> f64 => output_delta_generic);
 multiversion!(fn hidden_delta(d_h: &mut [f64], h: &[f64]) => hidden_delta_generic);
 multiversion!(fn col_sums_into(m: &[f64], rows: usize, cols: usize, out: &mut [f64]) => col_sums_generic);
 
@@ -332,63 +337,63 @@ const EXP_FLOOR: f64 = -708.0;
 /// n is rounded with the 1.5·2⁵² trick, and 2ⁿ built from its bits.
 #[inline(always)]
 fn sigmoid_in_place_generic(z: &mut [f64]) {
+    for v in z.iter_mut() {
+        *v = sigmoid_one(*v);
+    }
+}
+
+/// One σ(z) as [`sigmoid_in_place`] computes it; inlined into vectorised loops.
+#[inline(always)]
+fn sigmoid_one(zv: f64) -> f64 {
     const MAGIC: f64 = 6_755_399_441_055_744.0;
     // ln 2 split so that n·LN2_HI is exact for |n| < 2¹¹ (fdlibm's constants).
     const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
     const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
-    for v in z.iter_mut() {
-        let zv = *v;
-        let t = (-zv.abs()).max(EXP_FLOOR);
-        let k = t.mul_add(std::f64::consts::LOG2_E, MAGIC);
-        let n = k - MAGIC;
-        let r = n.mul_add(-LN2_LO, n.mul_add(-LN2_HI, t));
-        let mut poly: f64 = 1.0 / 6_227_020_800.0;
-        for d in [
-            479_001_600.0,
-            39_916_800.0,
-            3_628_800.0,
-            362_880.0,
-            40_320.0,
-            5_040.0,
-            720.0,
-            120.0,
-            24.0,
-            6.0,
-            2.0,
-            1.0,
-            1.0,
-        ] {
-            poly = poly.mul_add(r, 1.0 / d);
-        }
-        let two_n = f64::from_bits(k.to_bits().wrapping_sub(MAGIC.to_bits()).wrapping_add(1023) << 52);
-        let e = poly * two_n;
-        let s = 1.0 / (1.0 + e);
-        *v = if zv >= 0.0 { s } else { e * s };
+    let t = (-zv.abs()).max(EXP_FLOOR);
+    let k = t.mul_add(std::f64::consts::LOG2_E, MAGIC);
+    let n = k - MAGIC;
+    let r = n.mul_add(-LN2_LO, n.mul_add(-LN2_HI, t));
+    let mut poly: f64 = 1.0 / 6_227_020_800.0;
+    for d in
+        [479_001_600.0, 39_916_800.0, 3_628_800.0, 362_880.0, 40_320.0, 5_040.0, 720.0, 120.0, 24.0, 6.0, 2.0, 1.0, 1.0]
+    {
+        poly = poly.mul_add(r, 1.0 / d);
     }
+    let two_n = f64::from_bits(k.to_bits().wrapping_sub(MAGIC.to_bits()).wrapping_add(1023) << 52);
+    let e = poly * two_n;
+    let s = 1.0 / (1.0 + e);
+    if zv >= 0.0 { s } else { e * s }
 }
 
-/// out ← ((out − x)·scale) ⊙ out(1 − out), i.e. d_z₂ for the MSE with `scale` = 2/N; returns
-/// Σ (out − x)², summed in 8 lanes.
+/// z₂ ← d_z₂ in one pass, row by row: x̂ = σ(z₂ + b₂), then ((x̂ − x)·scale) ⊙ x̂(1 − x̂), the
+/// MSE's d_z₂ with `scale` = 2/N. Returns Σ (x̂ − x)², summed in 8 lanes per row.
 #[inline(always)]
-fn output_delta_generic(out: &mut [f64], x: &[f64], scale: f64) -> f64 {
+fn output_delta_generic(out: &mut [f64], bias: &[f64], x: &[f64], scale: f64) -> f64 {
     assert_eq!(out.len(), x.len(), "output_delta: lengths");
-    let mut acc = [0.0f64; 8];
-    let mut oc = out.chunks_exact_mut(8);
-    let mut xc = x.chunks_exact(8);
-    for (o, t) in (&mut oc).zip(&mut xc) {
-        for l in 0..8 {
-            let d = o[l] - t[l];
-            acc[l] = d.mul_add(d, acc[l]);
-            o[l] = (d * scale) * (o[l] * (1.0 - o[l]));
+    let mut total = 0.0;
+    for (o_row, x_row) in out.chunks_exact_mut(bias.len()).zip(x.chunks_exact(bias.len())) {
+        let mut acc = [0.0f64; 8];
+        let mut oc = o_row.chunks_exact_mut(8);
+        let mut xc = x_row.chunks_exact(8);
+        let mut bc = bias.chunks_exact(8);
+        for ((o, t), b) in (&mut oc).zip(&mut xc).zip(&mut bc) {
+            for l in 0..8 {
+                let y = sigmoid_one(o[l] + b[l]);
+                let d = y - t[l];
+                acc[l] = d.mul_add(d, acc[l]);
+                o[l] = (d * scale) * (y * (1.0 - y));
+            }
         }
+        let mut sum = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+        for ((o, t), b) in oc.into_remainder().iter_mut().zip(xc.remainder()).zip(bc.remainder()) {
+            let y = sigmoid_one(*o + b);
+            let d = y - t;
+            sum = d.mul_add(d, sum);
+            *o = (d * scale) * (y * (1.0 - y));
+        }
+        total += sum;
     }
-    let mut sum = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    for (o, t) in oc.into_remainder().iter_mut().zip(xc.remainder()) {
-        let d = *o - t;
-        sum = d.mul_add(d, sum);
-        *o = (d * scale) * (*o * (1.0 - *o));
-    }
-    sum
+    total
 }
 
 /// d_h ← d_h ⊙ h(1 − h): d_z₁ for a sigmoid code.
