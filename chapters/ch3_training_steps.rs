@@ -2,19 +2,22 @@
 
 use autoencoders::cli::{self, Args, Results, Spec};
 use autoencoders::data::baskets;
+use autoencoders::files::ensure_dir;
 use autoencoders::matrix::Matrix;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::gradcheck;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Autoencoder, flatten_grads};
 use autoencoders::nn::optim::Sgd;
+use autoencoders::render::svg::{LineChart, write_svg};
 use autoencoders::render::text::{Table, fmt_num, grid, side_by_side, vector};
 use autoencoders::rng::Rng;
 
 const SPEC: Spec = Spec {
     name: "ch3_training_steps",
     section: "§3",
-    about: "the seven training steps on a customer × product table: every number, and a numeric check of backprop",
+    about: "the seven training steps on a customer × product table: every number, and a numeric check of backprop \
+            (writes the loss curve as loss.svg into --out)",
     data: None,
     options: &[
         autoencoders::cli::Opt { name: "lr", value: Some("RATE"), help: "SGD learning rate (default 0.5)" },
@@ -137,6 +140,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     println!("for {epochs} epochs. Loss over the whole table after each epoch:");
     let mut first_epoch_loss = f64::NAN;
     let mut final_loss = f64::NAN;
+    let mut curve = Vec::with_capacity(epochs);
     for epoch in 1..=epochs {
         ae.train_epoch_per_example(&table, loss_kind, &mut sgd);
         let l = ae.loss(&table, loss_kind);
@@ -145,10 +149,22 @@ fn body(args: &Args) -> autoencoders::Result<()> {
             first_epoch_loss = l;
         }
         final_loss = l;
+        curve.push((epoch as f64, l));
         if is_printed_epoch(epoch) || epoch == epochs {
             println!("  epoch {epoch:>5}  loss {}", fmt_num(l, 6));
         }
     }
+    ensure_dir(&args.out)?;
+    let svg = args.out.join("loss.svg");
+    let chart = LineChart::new(
+        format!("§3: {products}-{code}-{products} autoencoder, SGD lr {lr}"),
+        "epoch",
+        "MSE over the whole table",
+    )
+    .series("loss after each epoch", curve)
+    .log_y(true);
+    write_svg(&svg, &chart.to_svg())?;
+    println!("  the loss curve: {}", svg.display());
     println!();
 
     println!("Inputs beside their reconstructions after training (rounded to 2 places):");

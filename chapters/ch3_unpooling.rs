@@ -4,14 +4,18 @@
 
 use autoencoders::cli::{self, Results, Spec};
 use autoencoders::conv::{Kernel, Tensor3};
+use autoencoders::files::ensure_dir;
 use autoencoders::matrix::Matrix;
 use autoencoders::pool::{Switches, decode, max_pool2d, placed_products, stamp, unpool2d, unpool2d_copy, worked};
+use autoencoders::render::panels::hstack;
+use autoencoders::render::png::{HeatScale, heatmap, write_png};
 use autoencoders::render::text::{Table, grid, side_by_side};
 
 const SPEC: Spec = Spec {
     name: "ch3_unpooling",
     section: "§3.1",
-    about: "pooling with switches, four unpooling steps and their sum, on a 4×4 example (writes no files)",
+    about: "pooling with switches, four unpooling steps and their sum, on a 4×4 example \
+            (draws the grids into unpooling.png in --out)",
     data: None,
     options: &[],
     exercises: &[
@@ -38,8 +42,12 @@ fn cells(values: impl Iterator<Item = f64>) -> String {
     values.map(|v| format!("{v}")).collect::<Vec<_>>().join(" ")
 }
 
+/// Pixels per grid cell in the picture, and the gray of the lines between cells.
+const CELL: usize = 24;
+const BORDER: u8 = 160;
+
 fn main() {
-    cli::run(&SPEC, |_args| {
+    cli::run(&SPEC, |args| {
         let win = worked::WINDOW;
         let input = worked::input();
         let x = Tensor3::from_matrix(&input);
@@ -252,7 +260,21 @@ fn main() {
         println!("where the input had one: the output is smeared and far too heavy.");
         println!("error = {copy_error:.4}");
 
-        println!("\nerror = Σ over the 16 cells of (output − input)², with 4 decimals.\n");
+        println!("\nerror = Σ over the 16 cells of (output − input)², with 4 decimals.");
+
+        println!("\nStep 7. The grids as a picture");
+        // One gray scale for all seven grids, so equal numbers look equally bright.
+        let top = input.data().iter().fold(0.0f64, |m, &v| m.max(v));
+        let scale = HeatScale::Range { lo: 0.0, hi: top };
+        let mut grids = vec![heatmap(&input, CELL, scale, BORDER), heatmap(&plane(&pooled.y), CELL, scale, BORDER)];
+        grids.extend(parts.iter().map(|p| heatmap(&plane(p), CELL, scale, BORDER)));
+        grids.push(heatmap(&plane(&sum), CELL, scale, BORDER));
+        ensure_dir(&args.out)?;
+        let png = args.out.join("unpooling.png");
+        write_png(&png, &hstack(&grids, CELL))?;
+        println!("{}", png.display());
+        println!("left to right: the input, the pooled 2×2 code, unpooled matrices 1 to 4, their sum;");
+        println!("black is 0, white is {top} (the input's largest value).\n");
         let mut results = Results::new();
         results.add("exact_reconstruction", exact);
         results.num("lossy_example_error", lossy_error, 4);

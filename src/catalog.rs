@@ -17,6 +17,16 @@ pub const CHAPTERS: &[Chapter] = &[
         shows: "a 4-2-4 autoencoder of one-hot vectors: each input's 2-number code and reconstruction",
     },
     Chapter {
+        name: "ch1_mnist",
+        section: "§1",
+        shows: "a 784-25-784 autoencoder on digit images: originals beside reconstructions (PNG), error per epoch (SVG)",
+    },
+    Chapter {
+        name: "ch1_features",
+        section: "§1, §4.4",
+        shows: "autoencoder codes fed to softmax regression, against raw pixels and 25 PCA components",
+    },
+    Chapter {
         name: "ch2_structure",
         section: "§2",
         shows: "encoder/decoder and the bottleneck: error against code size; a linear AE spans PCA's subspace",
@@ -30,6 +40,11 @@ pub const CHAPTERS: &[Chapter] = &[
         name: "ch3_unpooling",
         section: "§3.1",
         shows: "the 4×4 worked example: pooling with switches, four unpooling steps, their sum",
+    },
+    Chapter {
+        name: "ch3_conv_autoencoder",
+        section: "§3.1",
+        shows: "a trained conv autoencoder (conv, pool with switches, unpool, deconv) against a dense one",
     },
     Chapter {
         name: "ch4_sparse",

@@ -6,9 +6,12 @@
 //! | article | module | chapter |
 //! |---|---|---|
 //! | §1 what an autoencoder is | [`nn::network`] | `ch1_identity` |
+//! | §1 784-25-784 on digit images | [`image_ae`] | `ch1_mnist` |
+//! | §1 codes as features for a classifier | [`features`], [`classify`], [`pca`] | `ch1_features` |
 //! | §2 encoder, decoder, bottleneck: error against code size, a linear AE spans PCA's subspace | [`nn::network`], [`structure`] | `ch2_structure` |
 //! | §3 the seven training steps | [`nn::dense`], [`nn::loss`], [`nn::optim`], [`nn::gradcheck`], [`data::baskets`] | `ch3_training_steps` |
 //! | §3.1 convolution, pooling with switches, unpooling, deconvolution | [`conv`], [`pool`] | `ch3_unpooling` |
+//! | §3.1 a trained convolutional autoencoder | [`conv_ae`] | `ch3_conv_autoencoder` |
 //! | §2, §4.5 a linear autoencoder and PCA share a subspace | [`pca`] | `ch2_structure`, `ch4_deep` |
 //! | §4.1 sparse autoencoders: KL and L1 penalties, top-k | [`sparse`] | `ch4_sparse` |
 //! | §4.2 denoising autoencoders: masking and Gaussian corruption | [`denoise`] | `ch4_denoising` |
@@ -27,11 +30,14 @@ pub mod classify;
 pub mod cli;
 pub mod contractive;
 pub mod conv;
+pub mod conv_ae;
 pub mod data;
 pub mod denoise;
 pub mod error;
+pub mod features;
 pub mod files;
 pub mod identity;
+pub mod image_ae;
 pub mod matrix;
 pub mod nn;
 pub mod parallel;

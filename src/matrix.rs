@@ -243,17 +243,16 @@ impl Matrix {
 
     /// C = A·B. A: (n, k), B: (k, m) → (n, m).
     ///
-    /// The i-k-j order streams rows of B and C, which the compiler vectorises.
+    /// Built from the two kernels below after one transpose: of B when the output is narrow
+    /// and the sums long (dot-product form), of A otherwise (outer-product form).
     pub fn matmul(&self, b: &Matrix) -> Matrix {
         assert_eq!(self.cols, b.rows, "matmul: ({}, {}) · ({}, {})", self.rows, self.cols, b.rows, b.cols);
-        let mut c = Matrix::zeros(self.rows, b.cols);
-        for i in 0..self.rows {
-            let c_row = &mut c.data[i * b.cols..(i + 1) * b.cols];
-            for (k, &a_ik) in self.row(i).iter().enumerate() {
-                if a_ik != 0.0 {
-                    axpy(a_ik, b.row(k), c_row);
-                }
-            }
+        let (n, k, m) = (self.rows, self.cols, b.cols);
+        let mut c = Matrix::zeros(n, m);
+        if m < WIDE && k >= LONG {
+            gemm_abt(&self.data, &b.transpose().data, n, m, k, &mut c.data);
+        } else {
+            gemm_atb(&self.transpose().data, &b.data, k, n, m, &mut c.data);
         }
         c
     }
@@ -261,12 +260,12 @@ impl Matrix {
     /// C = A·Bᵀ. A: (n, k), B: (m, k) → (n, m). Each entry is a dot product of two rows.
     pub fn matmul_a_bt(&self, b: &Matrix) -> Matrix {
         assert_eq!(self.cols, b.cols, "matmul_a_bt: ({}, {}) · ({}, {})ᵀ", self.rows, self.cols, b.rows, b.cols);
-        let mut c = Matrix::zeros(self.rows, b.rows);
-        for i in 0..self.rows {
-            let a_row = self.row(i);
-            for j in 0..b.rows {
-                c.data[i * b.rows + j] = dot(a_row, b.row(j));
-            }
+        let (n, k, m) = (self.rows, self.cols, b.rows);
+        let mut c = Matrix::zeros(n, m);
+        if k >= LONG {
+            gemm_abt(&self.data, &b.data, n, m, k, &mut c.data);
+        } else {
+            gemm_atb(&self.transpose().data, &b.transpose().data, k, n, m, &mut c.data);
         }
         c
     }
@@ -274,16 +273,259 @@ impl Matrix {
     /// C = Aᵀ·B. A: (k, n), B: (k, m) → (n, m). Row k of A scales row k of B into every row of C.
     pub fn matmul_at_b(&self, b: &Matrix) -> Matrix {
         assert_eq!(self.rows, b.rows, "matmul_at_b: ({}, {})ᵀ · ({}, {})", self.rows, self.cols, b.rows, b.cols);
-        let mut c = Matrix::zeros(self.cols, b.cols);
-        for k in 0..self.rows {
-            let b_row = b.row(k);
-            for (i, &a_ki) in self.row(k).iter().enumerate() {
-                if a_ki != 0.0 {
-                    axpy(a_ki, b_row, &mut c.data[i * b.cols..(i + 1) * b.cols]);
+        let (k, n, m) = (self.rows, self.cols, b.cols);
+        if m >= n {
+            let mut c = Matrix::zeros(n, m);
+            gemm_atb(&self.data, &b.data, k, n, m, &mut c.data);
+            c
+        } else {
+            // Cᵀ = Bᵀ·A has the wide side along its rows, where the kernel vectorises.
+            let mut ct = Matrix::zeros(m, n);
+            gemm_atb(&b.data, &self.data, k, m, n, &mut ct.data);
+            ct.transpose()
+        }
+    }
+}
+
+/// Sums at least this long go to the dot-product kernel [`gemm_abt`].
+const LONG: usize = 16;
+/// Outputs narrower than this are computed in dot-product form by [`Matrix::matmul`].
+const WIDE: usize = 32;
+
+/// The transpose of a (rows, cols) row-major slice into `out`, (cols, rows).
+pub fn transpose_into(a: &[f64], rows: usize, cols: usize, out: &mut [f64]) {
+    assert!(a.len() == rows * cols && out.len() == rows * cols, "transpose_into: lengths");
+    transpose_kernel(a, rows, cols, out);
+}
+
+multiversion!(fn transpose_kernel(a: &[f64], rows: usize, cols: usize, out: &mut [f64]) => transpose_generic);
+
+/// 8 × 8 blocks: read as eight rows of eight, written as eight columns; edges one by one.
+#[inline(always)]
+fn transpose_generic(a: &[f64], rows: usize, cols: usize, out: &mut [f64]) {
+    const T: usize = 8;
+    let (rb, cb) = (rows - rows % T, cols - cols % T);
+    for r0 in (0..rb).step_by(T) {
+        for c0 in (0..cb).step_by(T) {
+            let block: [[f64; T]; T] =
+                std::array::from_fn(|r| a[(r0 + r) * cols + c0..(r0 + r) * cols + c0 + T].try_into().unwrap());
+            for c in 0..T {
+                let dst: &mut [f64; T] = (&mut out[(c0 + c) * rows + r0..(c0 + c) * rows + r0 + T]).try_into().unwrap();
+                for r in 0..T {
+                    dst[r] = block[r][c];
                 }
             }
         }
-        c
+    }
+    for r in 0..rows {
+        let from = if r < rb { cb } else { 0 };
+        for c in from..cols {
+            out[c * rows + r] = a[r * cols + c];
+        }
+    }
+}
+
+/// SIMD lanes the kernels are written for: one AVX-512 register of f64, two AVX2 ones.
+const LANES: usize = 8;
+
+/// Runs `$generic(args)` compiled for AVX-512 or AVX2 when the CPU has them. The three builds
+/// execute the same operations in the same order (the kernels use `mul_add`, which rounds
+/// once whatever the hardware), so the results are identical bit for bit on every CPU.
+macro_rules! multiversion {
+    ($vis:vis fn $name:ident($($arg:ident: $ty:ty),*) $(-> $ret:ty)? => $generic:ident) => {
+        $vis fn $name($($arg: $ty),*) $(-> $ret)? {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx512f,fma")]
+                fn avx512($($arg: $ty),*) $(-> $ret)? {
+                    $generic($($arg),*)
+                }
+                #[target_feature(enable = "avx2,fma")]
+                fn avx2($($arg: $ty),*) $(-> $ret)? {
+                    $generic($($arg),*)
+                }
+                if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
+                    // SAFETY: the CPU has just been checked for AVX-512F and FMA.
+                    return unsafe { avx512($($arg),*) };
+                }
+                if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+                    // SAFETY: the CPU has just been checked for AVX2 and FMA.
+                    return unsafe { avx2($($arg),*) };
+                }
+            }
+            $generic($($arg),*)
+        }
+    };
+}
+pub(crate) use multiversion;
+
+multiversion!(pub fn gemm_abt(a: &[f64], b: &[f64], n: usize, m: usize, k: usize, c: &mut [f64]) => gemm_abt_generic);
+multiversion!(pub fn gemm_atb(a: &[f64], b: &[f64], k: usize, n: usize, m: usize, c: &mut [f64]) => gemm_atb_generic);
+
+/// Dot-product kernel: C = A·Bᵀ. a: (n, k), b: (m, k), c: (n, m), all row-major; c is
+/// overwritten.
+///
+/// A 4 × 4 block of C at a time: each of its 16 entries keeps [`LANES`] partial sums in
+/// registers while one pass over k reads four rows of A and four of B, so every value
+/// loaded feeds four multiply-adds. The lanes are added in a fixed tree at the end.
+#[inline(always)]
+fn gemm_abt_generic(a: &[f64], b: &[f64], n: usize, m: usize, k: usize, c: &mut [f64]) {
+    assert!(a.len() == n * k && b.len() == m * k && c.len() == n * m, "gemm_abt: lengths");
+    let mut i = 0;
+    while i < n {
+        let mr = (n - i).min(4);
+        let mut j = 0;
+        while j < m {
+            let nr = (m - j).min(4);
+            match (mr, nr) {
+                (4, 4) => abt_tile::<4, 4>(a, b, k, m, i, j, c),
+                (4, 1) | (4, 2) | (4, 3) => {
+                    for jj in j..j + nr {
+                        abt_tile::<4, 1>(a, b, k, m, i, jj, c);
+                    }
+                }
+                _ => {
+                    for ii in i..i + mr {
+                        for jj in j..j + nr {
+                            abt_tile::<1, 1>(a, b, k, m, ii, jj, c);
+                        }
+                    }
+                }
+            }
+            j += nr;
+        }
+        i += mr;
+    }
+}
+
+/// The MR × NR block of C = A·Bᵀ with top left (i, j); m is C's width.
+#[inline(always)]
+fn abt_tile<const MR: usize, const NR: usize>(
+    a: &[f64],
+    b: &[f64],
+    k: usize,
+    m: usize,
+    i: usize,
+    j: usize,
+    c: &mut [f64],
+) {
+    let a_rows: [&[f64]; MR] = std::array::from_fn(|r| &a[(i + r) * k..(i + r + 1) * k]);
+    let b_rows: [&[f64]; NR] = std::array::from_fn(|s| &b[(j + s) * k..(j + s + 1) * k]);
+    let chunks = k / LANES;
+    let full = chunks * LANES;
+    // Re-sliced to `chunks` so that the loop below provably stays in bounds.
+    let a_ch: [&[[f64; LANES]]; MR] = std::array::from_fn(|r| &a_rows[r].as_chunks::<LANES>().0[..chunks]);
+    let b_ch: [&[[f64; LANES]]; NR] = std::array::from_fn(|s| &b_rows[s].as_chunks::<LANES>().0[..chunks]);
+    let mut acc = [[[0.0f64; LANES]; NR]; MR];
+    for q in 0..chunks {
+        let av: [[f64; LANES]; MR] = std::array::from_fn(|r| a_ch[r][q]);
+        let bv: [[f64; LANES]; NR] = std::array::from_fn(|s| b_ch[s][q]);
+        for r in 0..MR {
+            for s in 0..NR {
+                for l in 0..LANES {
+                    acc[r][s][l] = av[r][l].mul_add(bv[s][l], acc[r][s][l]);
+                }
+            }
+        }
+    }
+    for r in 0..MR {
+        for s in 0..NR {
+            let v = &acc[r][s];
+            let mut sum = ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
+            for q in full..k {
+                sum = a_rows[r][q].mul_add(b_rows[s][q], sum);
+            }
+            c[(i + r) * m + j + s] = sum;
+        }
+    }
+}
+
+/// Outer-product kernel: C = Aᵀ·B. a: (k, n), b: (k, m), c: (n, m), all row-major; c is
+/// overwritten.
+///
+/// A block of 5 (or 4) rows × 24 columns of C lives in registers while p runs over k: each
+/// step reads 5 numbers of A's row p and 24 of B's row p and does 120 multiply-adds. Columns
+/// past the last full block go 8, then 1, at a time.
+#[inline(always)]
+fn gemm_atb_generic(a: &[f64], b: &[f64], k: usize, n: usize, m: usize, c: &mut [f64]) {
+    assert!(a.len() == k * n && b.len() == k * m && c.len() == n * m, "gemm_atb: lengths");
+    let mut i = 0;
+    while i < n {
+        // Five rows when they are there (25 = 5 · 5 for the image autoencoder's code), else four.
+        let mr = if n - i >= 5 { 5 } else { (n - i).min(4) };
+        let mut j = 0;
+        while j < m {
+            let left = m - j;
+            let width = if left >= 3 * LANES {
+                3 * LANES
+            } else if left >= LANES {
+                LANES
+            } else {
+                1
+            };
+            match (mr, width) {
+                (5, 24) => atb_tile::<5, 3>(a, b, k, n, m, i, j, c),
+                (5, 8) => atb_tile::<5, 1>(a, b, k, n, m, i, j, c),
+                (4, 24) => atb_tile::<4, 3>(a, b, k, n, m, i, j, c),
+                (4, 8) => atb_tile::<4, 1>(a, b, k, n, m, i, j, c),
+                (_, 24) => {
+                    for ii in i..i + mr {
+                        atb_tile::<1, 3>(a, b, k, n, m, ii, j, c);
+                    }
+                }
+                (_, 8) => {
+                    for ii in i..i + mr {
+                        atb_tile::<1, 1>(a, b, k, n, m, ii, j, c);
+                    }
+                }
+                _ => {
+                    for ii in i..i + mr {
+                        let mut sum = 0.0f64;
+                        for p in 0..k {
+                            sum = a[p * n + ii].mul_add(b[p * m + j], sum);
+                        }
+                        c[ii * m + j] = sum;
+                    }
+                }
+            }
+            j += width;
+        }
+        i += mr;
+    }
+}
+
+/// The MR × (NV·8) block of C = Aᵀ·B with top left (i, j).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn atb_tile<const MR: usize, const NV: usize>(
+    a: &[f64],
+    b: &[f64],
+    k: usize,
+    n: usize,
+    m: usize,
+    i: usize,
+    j: usize,
+    c: &mut [f64],
+) {
+    let mut acc = [[[0.0f64; LANES]; NV]; MR];
+    let (a_end, b_end) = (i + MR, j + NV * LANES);
+    for (a_row, b_row) in a.chunks_exact(n).zip(b.chunks_exact(m)).take(k) {
+        let a_p: [f64; MR] = a_row[i..a_end].try_into().unwrap();
+        let b_p = &b_row[j..b_end];
+        let bv: [[f64; LANES]; NV] = std::array::from_fn(|v| b_p[v * LANES..(v + 1) * LANES].try_into().unwrap());
+        for r in 0..MR {
+            for v in 0..NV {
+                for l in 0..LANES {
+                    acc[r][v][l] = a_p[r].mul_add(bv[v][l], acc[r][v][l]);
+                }
+            }
+        }
+    }
+    for r in 0..MR {
+        let row = &mut c[(i + r) * m + j..(i + r) * m + j + NV * LANES];
+        for v in 0..NV {
+            row[v * LANES..(v + 1) * LANES].copy_from_slice(&acc[r][v]);
+        }
     }
 }
 

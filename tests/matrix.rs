@@ -1,6 +1,6 @@
 //! The fast products against the naive triple loop, on random shapes.
 
-use autoencoders::matrix::{Matrix, matmul_naive};
+use autoencoders::matrix::{Matrix, matmul_naive, transpose_into};
 use autoencoders::rng::Rng;
 use proptest::prelude::*;
 
@@ -32,6 +32,27 @@ proptest! {
         // A·Bᵀ with B given transposed, and Aᵀ·B with A given transposed.
         prop_assert_eq!(close(&a.matmul_a_bt(&b.transpose()), &expect), Ok(()));
         prop_assert_eq!(close(&a.transpose().matmul_at_b(&b), &expect), Ok(()));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Shapes big enough for every register block of both kernels (4 × 4 and 5 or 4 rows ×
+    /// 24 columns) and for their edges.
+    #[test]
+    fn blocked_products_match_the_oracle(n in 1usize..70, k in 1usize..90, m in 1usize..70, seed in any::<u64>()) {
+        let mut rng = Rng::new(seed);
+        let a = Matrix::uniform(n, k, -1.0, 1.0, &mut rng);
+        let b = Matrix::uniform(k, m, -1.0, 1.0, &mut rng);
+        let expect = matmul_naive(&a, &b);
+        prop_assert_eq!(close(&a.matmul(&b), &expect), Ok(()));
+        prop_assert_eq!(close(&a.matmul_a_bt(&b.transpose()), &expect), Ok(()));
+        prop_assert_eq!(close(&a.transpose().matmul_at_b(&b), &expect), Ok(()));
+        let mut t = vec![0.0; n * k];
+        transpose_into(a.data(), n, k, &mut t);
+        let at = a.transpose();
+        prop_assert_eq!(&t[..], at.data());
     }
 }
 

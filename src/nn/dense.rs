@@ -106,6 +106,14 @@ impl Dense {
 
     /// d_a: ∂L/∂A, (batch, out) → (∂L/∂W, ∂L/∂b) and d_x = ∂L/∂X, (batch, in).
     pub fn backward(&self, cache: &DenseCache, d_a: &Matrix) -> (DenseGrads, Matrix) {
+        let (grads, d_z) = self.backward_params(cache, d_a);
+        let d_x = d_z.matmul(&self.w);
+        (grads, d_x)
+    }
+
+    /// The parameter half of [`Dense::backward`]: (∂L/∂W, ∂L/∂b) and d_z = ∂L/∂Z, (batch, out),
+    /// without the product d_x = d_z·W. A first layer needs no d_x: nothing sits below it.
+    pub fn backward_params(&self, cache: &DenseCache, d_a: &Matrix) -> (DenseGrads, Matrix) {
         let act = self.activation;
         let mut d_z = d_a.clone();
         for ((dz, &z), &a) in d_z.data_mut().iter_mut().zip(cache.z.data()).zip(cache.a.data()) {
@@ -113,7 +121,6 @@ impl Dense {
         }
         let d_w = d_z.matmul_at_b(&cache.x);
         let d_b = d_z.col_sums();
-        let d_x = d_z.matmul(&self.w);
-        (DenseGrads { d_w, d_b }, d_x)
+        (DenseGrads { d_w, d_b }, d_z)
     }
 }
