@@ -219,7 +219,7 @@ pub fn run(spec: &Spec, body: impl FnOnce(&Args) -> Result<()>) {
             print!("{}", help_text(spec));
             return;
         }
-        Ok(Parsed::Run(args)) => body(&args),
+        Ok(Parsed::Run(args)) => body(&args).map_err(|e| name_the_chapter(e, spec.name)),
         Err(e) => Err(e),
     };
     if let Err(e) = outcome {
@@ -229,6 +229,17 @@ pub fn run(spec: &Spec, body: impl FnOnce(&Args) -> Result<()>) {
             eprintln!("run `{} --help` for the options", spec.name);
         }
         std::process::exit(e.exit_code());
+    }
+}
+
+/// Library code names the stage that diverged ("training", "fine-tuning"); the reader also
+/// needs to know which chapter it was in.
+pub fn name_the_chapter(e: Error, chapter: &str) -> Error {
+    match e {
+        Error::Diverged { chapter: stage, epoch, step, what } if stage != chapter => {
+            Error::Diverged { chapter: format!("{chapter} ({stage})"), epoch, step, what }
+        }
+        other => other,
     }
 }
 

@@ -74,3 +74,16 @@ fn results_are_read_from_the_last_block() {
     assert_eq!(result_value(out, "name"), Some("a: b"));
     assert_eq!(result_value(out, "missing"), None);
 }
+
+#[test]
+fn a_divergence_in_library_code_names_the_chapter() {
+    use autoencoders::cli::name_the_chapter;
+    let e = Error::Diverged { chapter: "fine-tuning".into(), epoch: 3, step: 7, what: "the loss is NaN".into() };
+    let msg = name_the_chapter(e, "ch4_stacked").to_string();
+    assert_eq!(
+        msg,
+        "ch4_stacked (fine-tuning): training diverged at epoch 3, step 7: the loss is NaN; try a smaller learning rate"
+    );
+    let e = Error::Diverged { chapter: "ch1_identity".into(), epoch: 1, step: 1, what: "x".into() };
+    assert!(name_the_chapter(e, "ch1_identity").to_string().starts_with("ch1_identity: training diverged"));
+}
