@@ -277,21 +277,14 @@ impl SoftmaxRegression {
         opt: &mut dyn Optimizer,
         rng: &mut Rng,
     ) -> f64 {
-        assert!(batch_size > 0, "train_epoch: batch size 0");
-        let order = rng.permutation(x.rows());
-        let mut total = 0.0;
-        let mut batches = 0;
-        for idx in order.chunks(batch_size) {
-            let xb = x.select_rows(idx);
-            let yb: Vec<usize> = idx.iter().map(|&i| labels[i]).collect();
-            let g = self.gradients(&xb, &yb, l2);
+        crate::nn::minibatch_epoch(x, batch_size, rng, |rows, xb, _| {
+            let yb: Vec<usize> = rows.iter().map(|&i| labels[i]).collect();
+            let g = self.gradients(xb, &yb, l2);
             opt.begin_step();
             opt.update(SLOT_W, self.w.data_mut(), g.d_w.data());
             opt.update(SLOT_B, &mut self.b, &g.d_b);
-            total += g.loss;
-            batches += 1;
-        }
-        total / batches.max(1) as f64
+            g.loss
+        })
     }
 
     /// The most probable class of each row. x: (n, features) → (n).

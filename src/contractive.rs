@@ -153,16 +153,7 @@ pub fn train_epoch(
     opt: &mut dyn Optimizer,
     rng: &mut Rng,
 ) -> f64 {
-    assert!(batch_size > 0, "train_epoch: batch size 0");
-    let order = rng.permutation(x.rows());
-    let mut total = 0.0;
-    let mut batches = 0;
-    for idx in order.chunks(batch_size) {
-        let xb = x.select_rows(idx);
-        total += train_step(ae, &xb, loss, lambda, opt);
-        batches += 1;
-    }
-    total / batches.max(1) as f64
+    crate::nn::minibatch_epoch(x, batch_size, rng, |_, xb, _| train_step(ae, xb, loss, lambda, opt))
 }
 
 /// How far the code moves when the input moves a little: the mean over rows of
