@@ -362,35 +362,50 @@ struct GradsMut<'a, T> {
     d_b: &'a mut [f64],
 }
 
-/// The trainer's batch gradient. ∂L/∂V and ∂L/∂W are summed in f32, like the moments below:
-/// at k = 250 and ml-1m's 6040 users that is 12 MB instead of 24 MB. Every batch of 64 items
-/// touches most users on ml-1m, so keeping only the touched rows would not save more.
+/// The trainer's batch gradient, and Adam's moments of V and W.
+///
+/// ∂L/∂V and ∂L/∂W are summed in f32, like the moments: at k = 250 and ml-1m's 6040 users
+/// that is 12 MB instead of 24 MB. Every batch of 64 items touches most users on ml-1m, so
+/// keeping only the touched rows would not save more. These six f32 tensors share one block,
+/// `vw = [d_V | d_W | m_V | s_V | m_W | s_W]`, each (n_users, k): 36 MB on ml-1m, which the
+/// system allocator maps on its own and unmaps when the trainer is dropped, where six 6 MB
+/// blocks would leave holes in the heap that the next run's arrays do not fit (measured: 7 MB
+/// more peak memory over the chapter).
 struct Grads {
-    d_v: Vec<f32>,
+    vw: Vec<f32>,
+    /// n_users · k, the length of each tensor in `vw`.
+    n: usize,
     d_mu: Vec<f64>,
-    d_w: Vec<f32>,
     d_b: Vec<f64>,
 }
 
 impl Grads {
     fn zeros_like(model: &AutoRec) -> Self {
-        Grads {
-            d_v: vec![0.0; model.v.len()],
-            d_mu: vec![0.0; model.mu.len()],
-            d_w: vec![0.0; model.w.len()],
-            d_b: vec![0.0; model.b.len()],
-        }
+        let n = model.v.len();
+        Grads { vw: vec![0.0; 6 * n], n, d_mu: vec![0.0; model.mu.len()], d_b: vec![0.0; model.b.len()] }
     }
 
     fn zero(&mut self) {
-        self.d_v.fill(0.0);
+        self.vw[..2 * self.n].fill(0.0);
         self.d_mu.fill(0.0);
-        self.d_w.fill(0.0);
         self.d_b.fill(0.0);
     }
 
+    /// [d_V, d_W, m_V, s_V, m_W, s_W].
+    fn vw_parts(&mut self) -> [&mut [f32]; 6] {
+        let n = self.n;
+        let mut rest = &mut self.vw[..];
+        [(); 6].map(|_| {
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+            rest = tail;
+            head
+        })
+    }
+
     fn as_mut(&mut self) -> GradsMut<'_, f32> {
-        GradsMut { d_v: &mut self.d_v, d_mu: &mut self.d_mu, d_w: &mut self.d_w, d_b: &mut self.d_b }
+        let n = self.n;
+        let (d_v, rest) = self.vw.split_at_mut(n);
+        GradsMut { d_v, d_mu: &mut self.d_mu, d_w: &mut rest[..n], d_b: &mut self.d_b }
     }
 }
 
@@ -426,16 +441,29 @@ impl Moments {
     /// One AdamW step at step count t, PyTorch's order: θ ← (1 − `shrink`)·θ − Adam's step,
     /// the decay (shrink = η·wd) taken from the old θ and kept out of the moments.
     fn step<G: Accumulate>(&mut self, theta: &mut [f64], grad: &[G], lr: f64, t: i32, shrink: f64) {
-        let a = lr / (1.0 - BETA1.powi(t));
-        let c2 = 1.0 / (1.0 - BETA2.powi(t));
-        let keep = 1.0 - shrink;
-        for (((p, &g), m32), s32) in theta.iter_mut().zip(grad).zip(self.m.iter_mut()).zip(self.s.iter_mut()) {
-            let g: f64 = g.into();
-            let m = BETA1 * f64::from(*m32) + (1.0 - BETA1) * g;
-            let s = BETA2 * f64::from(*s32) + (1.0 - BETA2) * g * g;
-            (*m32, *s32) = (m as f32, s as f32);
-            *p = keep * *p - a * m / ((s * c2).sqrt() + EPS);
-        }
+        adamw_step(theta, grad, &mut self.m, &mut self.s, lr, t, shrink);
+    }
+}
+
+/// [`Moments::step`] on moments held elsewhere (V's and W's live in [`Grads`]).
+fn adamw_step<G: Accumulate>(
+    theta: &mut [f64],
+    grad: &[G],
+    m: &mut [f32],
+    s: &mut [f32],
+    lr: f64,
+    t: i32,
+    shrink: f64,
+) {
+    let a = lr / (1.0 - BETA1.powi(t));
+    let c2 = 1.0 / (1.0 - BETA2.powi(t));
+    let keep = 1.0 - shrink;
+    for (((p, &g), m32), s32) in theta.iter_mut().zip(grad).zip(m.iter_mut()).zip(s.iter_mut()) {
+        let g: f64 = g.into();
+        let m = BETA1 * f64::from(*m32) + (1.0 - BETA1) * g;
+        let s = BETA2 * f64::from(*s32) + (1.0 - BETA2) * g * g;
+        (*m32, *s32) = (m as f32, s as f32);
+        *p = keep * *p - a * m / ((s * c2).sqrt() + EPS);
     }
 }
 
@@ -444,7 +472,8 @@ pub struct Trainer {
     pub model: AutoRec,
     pub config: Config,
     columns: Vec<Vec<(u32, f64)>>,
-    moments: [Moments; 4],
+    /// Adam's moments of μ and b (those of V and W are in `grad`).
+    moments: [Moments; 2],
     t: i32,
     epochs_done: i32,
     grad: Grads,
@@ -457,7 +486,7 @@ impl Trainer {
         let mut rng = Rng::new(seed);
         let model = AutoRec::new(n_users, config.hidden, &mut rng);
         let grad = Grads::zeros_like(&model);
-        let moments = [&model.v, &model.mu, &model.w, &model.b].map(|t| Moments::new(t.len()));
+        let moments = [&model.mu, &model.b].map(|t| Moments::new(t.len()));
         Trainer { model, config, columns, moments, t: 0, epochs_done: 0, grad, rng }
     }
 
@@ -491,17 +520,18 @@ impl Trainer {
             }
             let share = batch.len() as f64 / n_items as f64;
             if self.config.lambda > 0.0 {
-                let g = &mut self.grad;
-                self.model.penalty_into(self.config.lambda, share, &mut g.d_v, &mut g.d_w);
+                let GradsMut { d_v, d_w, .. } = self.grad.as_mut();
+                self.model.penalty_into(self.config.lambda, share, d_v, d_w);
             }
             self.t += 1;
             let (lr, t) = (self.config.lr * self.config.lr_decay.powi(self.epochs_done), self.t);
             let shrink = lr * self.config.weight_decay;
-            let (m, g, mo) = (&mut self.model, &self.grad, &mut self.moments);
-            mo[0].step(&mut m.v, &g.d_v, lr, t, shrink);
-            mo[1].step(&mut m.mu, &g.d_mu, lr, t, 0.0);
-            mo[2].step(&mut m.w, &g.d_w, lr, t, shrink);
-            mo[3].step(&mut m.b, &g.d_b, lr, t, 0.0);
+            let (m, mo) = (&mut self.model, &mut self.moments);
+            mo[0].step(&mut m.mu, &self.grad.d_mu, lr, t, 0.0);
+            mo[1].step(&mut m.b, &self.grad.d_b, lr, t, 0.0);
+            let [d_v, d_w, m_v, s_v, m_w, s_w] = self.grad.vw_parts();
+            adamw_step(&mut m.v, d_v, m_v, s_v, lr, t, shrink);
+            adamw_step(&mut m.w, d_w, m_w, s_w, lr, t, shrink);
         }
         self.epochs_done += 1;
         (se / n.max(1) as f64).sqrt()
