@@ -656,8 +656,21 @@ pub fn train_epochs(
     train: &RatingTable,
     config: &Config,
     seed: u64,
-    mut each_epoch: impl FnMut(usize, f64, &Trainer),
+    each_epoch: impl FnMut(usize, f64, &Trainer),
 ) -> Recommender {
+    let (model, columns, baselines) = run_epochs(train, config, seed, each_epoch);
+    let codes = ItemCodes::from_columns(&model, &columns, config.input_offset);
+    Recommender { model, codes, baselines, residual: config.residual }
+}
+
+/// [`train_epochs`] up to the trained model, its training columns and its baseline, with no
+/// codes built (the held-out run needs none once it is over).
+fn run_epochs(
+    train: &RatingTable,
+    config: &Config,
+    seed: u64,
+    mut each_epoch: impl FnMut(usize, f64, &Trainer),
+) -> (AutoRec, Vec<Vec<(u32, f64)>>, Baselines) {
     let baselines = Baselines::fit(train, &BiasConfig::default());
     // The model and Adam's state are allocated before the columns (thousands of small lists),
     // so that after the held-out run they fill the large blocks that run's arrays freed rather
@@ -668,10 +681,9 @@ pub fn train_epochs(
         let rmse = trainer.epoch();
         each_epoch(epoch, rmse, &trainer);
     }
-    // Adam's state and the gradient buffer (36 MB on ml-1m) go before the codes are built.
+    // Adam's state and the gradient buffer (36 MB on ml-1m) go before any codes are built.
     let Trainer { model, columns, .. } = trainer;
-    let codes = ItemCodes::from_columns(&model, &columns, config.input_offset);
-    Recommender { model, codes, baselines, residual: config.residual }
+    (model, columns, baselines)
 }
 
 /// The metrics of `held` under the trainer's current model, as [`Recommender::evaluate`]
@@ -725,7 +737,7 @@ pub fn validation_curve(train: &RatingTable, config: &Config, seed: u64) -> Vec<
     let (fit, held) = holdout(train, config.holdout, seed ^ HOLDOUT_SEED);
     let baselines = Baselines::fit(&fit, &BiasConfig::default());
     let mut curve = Vec::with_capacity(config.epochs);
-    train_epochs(&fit, config, seed, |epoch, train_rmse, trainer| {
+    run_epochs(&fit, config, seed, |epoch, train_rmse, trainer| {
         let validation = evaluate_held(trainer, &baselines, &held);
         curve.push(EpochLog { epoch, train_rmse, validation });
     });
