@@ -367,10 +367,9 @@ struct GradsMut<'a, T> {
 /// ∂L/∂V and ∂L/∂W are summed in f32, like the moments: at k = 250 and ml-1m's 6040 users
 /// that is 12 MB instead of 24 MB. Every batch of 64 items touches most users on ml-1m, so
 /// keeping only the touched rows would not save more. These six f32 tensors share one block,
-/// `vw = [d_V | d_W | m_V | s_V | m_W | s_W]`, each (n_users, k): 36 MB on ml-1m, which the
-/// system allocator maps on its own and unmaps when the trainer is dropped, where six 6 MB
-/// blocks would leave holes in the heap that the next run's arrays do not fit (measured: 7 MB
-/// more peak memory over the chapter).
+/// `vw = [d_V | d_W | m_V | s_V | m_W | s_W]`, each (n_users, k): 36 MB on ml-1m, a block
+/// large enough that glibc's allocator maps it on its own and unmaps it when the trainer is
+/// dropped, instead of leaving six holes in the heap between the held-out and the final run.
 struct Grads {
     vw: Vec<f32>,
     /// n_users · k, the length of each tensor in `vw`.
@@ -673,8 +672,8 @@ fn run_epochs(
 ) -> (AutoRec, Vec<Vec<(u32, f64)>>, Baselines) {
     let baselines = Baselines::fit(train, &BiasConfig::default());
     // The model and Adam's state are allocated before the columns (thousands of small lists),
-    // so that after the held-out run they fill the large blocks that run's arrays freed rather
-    // than finding them split by columns; that keeps ml-1m's second run 7 MB smaller.
+    // so that after the held-out run they can take the large blocks that run's arrays freed
+    // before the columns split them.
     let mut trainer = Trainer::new(train.n_users(), Vec::new(), config.clone(), seed);
     trainer.columns = columns_for(train, &baselines, config.residual);
     for epoch in 1..=config.epochs {
