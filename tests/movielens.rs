@@ -488,6 +488,15 @@ fn ml1m_folders_get_a_seeded_split_and_movies_dat_titles() {
     assert_eq!((a.n_users(), a.n_movies()), (6, 120));
     assert_eq!((&a.train, &a.test), (&b.train, &b.test));
     assert_ne!(a.test, c.test);
+    // The loader flags test ratings instead of copying the lists: the same tables as
+    // seeded_split's lists give.
+    for fold in Fold::all() {
+        let all = parse_ratings(text.as_bytes(), Format::Ml1m, Path::new("ratings.dat")).unwrap();
+        let (train, test) = seeded_split(&all, fold, 7);
+        let oracle = Split::from_ratings(&train, &test, Titles::new(), String::new()).unwrap();
+        let got = load(&d, fold, 7).unwrap();
+        assert_eq!((&got.train, &got.test), (&oracle.train, &oracle.test), "fold {fold}");
+    }
     assert_eq!(a.title(2), "Misérables, Les (1995)");
     assert!(a.source.contains("ml-1m") && a.source.contains("seed 7"), "{}", a.source);
 
