@@ -3,7 +3,7 @@
 
 use autoencoders::classify::SoftmaxConfig;
 use autoencoders::cli::{self, Args, Results, Spec};
-use autoencoders::data::{digits, idx};
+use autoencoders::data;
 use autoencoders::features::{Scored, softmax_accuracy};
 use autoencoders::image_ae::{self, Config};
 use autoencoders::pca::Pca;
@@ -42,11 +42,8 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     let softmax =
         if args.quick { SoftmaxConfig { epochs: 10, ..SoftmaxConfig::default() } } else { SoftmaxConfig::default() };
     println!("{} ({}): codes as features\n", SPEC.name, SPEC.section);
-    let set = match &args.data {
-        Some(dir) => idx::load_mnist(dir)?,
-        None if args.quick => digits::generate(1000, 300, args.seed),
-        None => digits::generate(6000, 2000, args.seed),
-    };
+    let (n_train, n_test) = if args.quick { (1000, 300) } else { (6000, 2000) };
+    let set = data::digit_set(args.data.as_deref(), n_train, n_test, args.seed)?;
     image_ae::check_set(&set)?;
     println!("Step 1. The data: {}\n", set.source);
 

@@ -1,7 +1,7 @@
 //! §1: the 784-25-784 autoencoder on digit images, originals beside reconstructions.
 
 use autoencoders::cli::{self, Args, Opt, Results, Spec};
-use autoencoders::data::{digits, idx};
+use autoencoders::data::{self, digits};
 use autoencoders::files::ensure_dir;
 use autoencoders::image_ae::{self, Config};
 use autoencoders::render::png::write_png;
@@ -66,11 +66,8 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     }
 
     println!("{} ({}): an autoencoder gives back digit images through a 25-number code\n", SPEC.name, SPEC.section);
-    let set = match &args.data {
-        Some(dir) => idx::load_mnist(dir)?,
-        None if args.quick => digits::generate(1000, 200, args.seed),
-        None => digits::generate(6000, 2000, args.seed),
-    };
+    let (n_train, n_test) = if args.quick { (1000, 200) } else { (6000, 2000) };
+    let set = data::digit_set(args.data.as_deref(), n_train, n_test, args.seed)?;
     image_ae::check_set(&set)?;
     println!("Step 1. The data");
     println!("  {}", set.source);

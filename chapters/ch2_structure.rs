@@ -2,8 +2,8 @@
 //! autoencoder against PCA, and 2-number codes drawn as points.
 
 use autoencoders::cli::{self, Args, Opt, Results, Spec};
-use autoencoders::data::digits::{self, DigitSet};
-use autoencoders::data::idx;
+use autoencoders::data;
+use autoencoders::data::digits::DigitSet;
 use autoencoders::pca::Pca;
 use autoencoders::render::svg::{LineChart, ScatterPlot, write_svg};
 use autoencoders::render::text::{Table, fmt_num, grid, vector};
@@ -159,16 +159,7 @@ fn body(args: &Args) -> Result<()> {
 }
 
 fn load(args: &Args) -> Result<DigitSet> {
-    match &args.data {
-        Some(dir) => {
-            let mut set = idx::load_mnist(dir)?;
-            if args.quick {
-                set.train = set.train.slice_rows(0, 1000.min(set.train.rows()));
-                set.train_labels.truncate(set.train.rows());
-            }
-            Ok(set)
-        }
-        None if args.quick => Ok(digits::generate(1000, 300, args.seed)),
-        None => Ok(digits::generate(3000, 1000, args.seed)),
-    }
+    let (n_train, n_test) = if args.quick { (1000, 300) } else { (3000, 1000) };
+    let set = data::digit_set(args.data.as_deref(), n_train, n_test, args.seed)?;
+    Ok(if args.quick { set.keep_train(1000) } else { set })
 }

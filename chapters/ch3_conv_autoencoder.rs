@@ -4,8 +4,8 @@
 
 use autoencoders::cli::{self, Args, Results, Spec};
 use autoencoders::conv_ae::{self, Config};
+use autoencoders::data;
 use autoencoders::data::digits::SIDE;
-use autoencoders::data::{digits, idx};
 use autoencoders::files::ensure_dir;
 use autoencoders::image_ae;
 use autoencoders::render::png::{image_grid, write_png};
@@ -35,10 +35,7 @@ fn main() {
 fn body(args: &Args) -> autoencoders::Result<()> {
     let config = Config { epochs: args.epochs_or(3, 1), ..Config::default() };
     let (n_train, n_test) = if args.quick { (200, 100) } else { (TRAIN, TEST) };
-    let mut set = match &args.data {
-        Some(dir) => idx::load_mnist(dir)?,
-        None => digits::generate(n_train, n_test, args.seed),
-    };
+    let mut set = data::digit_set(args.data.as_deref(), n_train, n_test, args.seed)?;
     set.train = set.train.slice_rows(0, n_train.min(set.train.rows()));
     set.train_labels.truncate(set.train.rows());
     set.test = set.test.slice_rows(0, n_test.min(set.test.rows()));

@@ -5,7 +5,7 @@
 use autoencoders::classify::{SoftmaxConfig, Standardizer, train_softmax};
 use autoencoders::cli::{self, Args, Opt, Results, Spec};
 use autoencoders::contractive;
-use autoencoders::data::{digits, idx};
+use autoencoders::data::{self, digits};
 use autoencoders::denoise::{self, Corruption};
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
@@ -86,10 +86,7 @@ fn body(args: &Args) -> Result<()> {
     println!("when the input changes a little. Is that better than weight decay or denoising? Measure.\n");
 
     println!("Step 1: the digits.");
-    let set = match &args.data {
-        Some(dir) => idx::load_mnist(dir)?,
-        None => digits::generate(n_train, n_test, args.seed),
-    };
+    let set = data::digit_set(args.data.as_deref(), n_train, n_test, args.seed)?;
     let train = set.train.slice_rows(0, set.train.rows().min(n_train));
     let test = set.test.slice_rows(0, set.test.rows().min(n_test));
     let train_labels = &set.train_labels[..train.rows()];

@@ -2,8 +2,8 @@
 //! network from random weights and against PCA with the same code size.
 
 use autoencoders::cli::{self, Args, Opt, Results, Spec};
-use autoencoders::data::digits::{self, DigitSet, SIDE};
-use autoencoders::data::idx;
+use autoencoders::data;
+use autoencoders::data::digits::{DigitSet, SIDE};
 use autoencoders::matrix::Matrix;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::pca::Pca;
@@ -195,16 +195,7 @@ fn rows_of(m: &Matrix) -> Vec<&[f64]> {
 }
 
 fn load(args: &Args) -> Result<DigitSet> {
-    match &args.data {
-        Some(dir) => {
-            let mut set = idx::load_mnist(dir)?;
-            if args.quick {
-                set.train = set.train.slice_rows(0, 1000.min(set.train.rows()));
-                set.train_labels.truncate(set.train.rows());
-            }
-            Ok(set)
-        }
-        None if args.quick => Ok(digits::generate(600, 200, args.seed)),
-        None => Ok(digits::generate(6000, 2000, args.seed)),
-    }
+    let (n_train, n_test) = if args.quick { (600, 200) } else { (6000, 2000) };
+    let set = data::digit_set(args.data.as_deref(), n_train, n_test, args.seed)?;
+    Ok(if args.quick { set.keep_train(1000) } else { set })
 }

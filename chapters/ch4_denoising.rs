@@ -2,7 +2,7 @@
 //! corruption, compared on held-out digits corrupted the same way, against the clean digits.
 
 use autoencoders::cli::{self, Args, Opt, Results, Spec};
-use autoencoders::data::{digits, idx};
+use autoencoders::data::{self, digits};
 use autoencoders::denoise::{self, Corruption};
 use autoencoders::matrix::Matrix;
 use autoencoders::nn::activation::Activation;
@@ -64,10 +64,7 @@ fn body(args: &Args) -> Result<()> {
     println!("give back the clean digit, so copying its input is no longer enough.\n");
 
     println!("Step 1: the digits.");
-    let set = match &args.data {
-        Some(dir) => idx::load_mnist(dir)?,
-        None => digits::generate(n_train, n_test, args.seed),
-    };
+    let set = data::digit_set(args.data.as_deref(), n_train, n_test, args.seed)?;
     let train = set.train.slice_rows(0, set.train.rows().min(n_train));
     let test = set.test.slice_rows(0, set.test.rows().min(n_test));
     println!("  source: {}; using {} training and {} held-out digits.\n", set.source, train.rows(), test.rows());

@@ -2,7 +2,7 @@
 //! method (KL penalty, L1 penalty, top-k); how sparse each code is, and the learned features.
 
 use autoencoders::cli::{self, Args, Opt, Results, Spec};
-use autoencoders::data::{digits, idx};
+use autoencoders::data::{self, digits};
 use autoencoders::matrix::Matrix;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
@@ -78,10 +78,7 @@ fn body(args: &Args) -> Result<()> {
     println!("each sparsity method constrains the code its own way.\n");
 
     println!("Step 1: cut {SIDE}×{SIDE} patches with some ink (mean intensity ≥ {MIN_INK}) from the digits.");
-    let set = match &args.data {
-        Some(dir) => idx::load_mnist(dir)?,
-        None => digits::generate(n_digits, n_test_digits, args.seed),
-    };
+    let set = data::digit_set(args.data.as_deref(), n_digits, n_test_digits, args.seed)?;
     let train_digits = set.train.slice_rows(0, set.train.rows().min(n_digits));
     let test_digits = set.test.slice_rows(0, set.test.rows().min(n_test_digits));
     let mut rng = Rng::new(args.seed);

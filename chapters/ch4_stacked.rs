@@ -3,8 +3,8 @@
 
 use autoencoders::classify::{SoftmaxConfig, SvmConfig};
 use autoencoders::cli::{self, Args, Opt, Results, Spec};
-use autoencoders::data::digits::{self, DigitSet};
-use autoencoders::data::idx;
+use autoencoders::data;
+use autoencoders::data::digits::DigitSet;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::Network;
 use autoencoders::render::text::{Table, vector};
@@ -148,16 +148,7 @@ fn print_losses(widths: &[usize], losses: &[Vec<f64>]) {
 }
 
 fn load(args: &Args) -> Result<DigitSet> {
-    match &args.data {
-        Some(dir) => {
-            let mut set = idx::load_mnist(dir)?;
-            if args.quick {
-                set.train = set.train.slice_rows(0, 600.min(set.train.rows()));
-                set.train_labels.truncate(set.train.rows());
-            }
-            Ok(set)
-        }
-        None if args.quick => Ok(digits::generate(500, 200, args.seed)),
-        None => Ok(digits::generate(3000, 1000, args.seed)),
-    }
+    let (n_train, n_test) = if args.quick { (500, 200) } else { (3000, 1000) };
+    let set = data::digit_set(args.data.as_deref(), n_train, n_test, args.seed)?;
+    Ok(if args.quick { set.keep_train(600) } else { set })
 }

@@ -64,6 +64,16 @@ pub struct DigitSet {
     pub source: String,
 }
 
+impl DigitSet {
+    /// Keeps at most the first `n` training images (and their labels): a smaller run.
+    pub fn keep_train(mut self, n: usize) -> DigitSet {
+        let n = n.min(self.train.rows());
+        self.train = self.train.slice_rows(0, n);
+        self.train_labels.truncate(n);
+        self
+    }
+}
+
 /// A pen stroke: control points in the unit box, joined by a Catmull–Rom spline (`smooth`) or
 /// by straight segments.
 struct Stroke {
