@@ -287,6 +287,50 @@ impl Matrix {
     }
 }
 
+impl Matrix {
+    /// [`Matrix::matmul`] on `threads` threads: the rows of A (and so of C) are cut into one
+    /// block per thread, each computed by the same single-thread product, so the result is
+    /// bit for bit the same for any thread count.
+    pub fn matmul_threads(&self, b: &Matrix, threads: usize) -> Matrix {
+        self.by_row_blocks(threads, |a| a.matmul(b))
+    }
+
+    /// [`Matrix::matmul_a_bt`] on `threads` threads, split by the rows of A as above.
+    pub fn matmul_a_bt_threads(&self, b: &Matrix, threads: usize) -> Matrix {
+        self.by_row_blocks(threads, |a| a.matmul_a_bt(b))
+    }
+
+    /// [`Matrix::matmul_at_b`] on `threads` threads: C = Aᵀ·B is split by the columns of A
+    /// (the rows of C), each block one single-thread product.
+    pub fn matmul_at_b_threads(&self, b: &Matrix, threads: usize) -> Matrix {
+        let threads = threads.clamp(1, self.cols.max(1));
+        if threads == 1 {
+            return self.matmul_at_b(b);
+        }
+        let at = self.transpose();
+        at.by_row_blocks(threads, |a_block_t| a_block_t.transpose().matmul_at_b(b))
+    }
+
+    /// Splits self's rows into `threads` contiguous blocks, applies `f` to each on its own
+    /// thread (std::thread::scope), and stacks the results.
+    fn by_row_blocks(&self, threads: usize, f: impl Fn(&Matrix) -> Matrix + Sync) -> Matrix {
+        let threads = threads.clamp(1, self.rows.max(1));
+        if threads == 1 {
+            return f(self);
+        }
+        let per = self.rows.div_ceil(threads);
+        let blocks: Vec<Matrix> =
+            (0..self.rows).step_by(per).map(|r| self.slice_rows(r, (r + per).min(self.rows))).collect();
+        let parts: Vec<Matrix> = std::thread::scope(|s| {
+            let handles: Vec<_> = blocks.iter().map(|blk| s.spawn(|| f(blk))).collect();
+            handles.into_iter().map(|h| h.join().expect("a product thread panicked")).collect()
+        });
+        let cols = parts[0].cols;
+        let data = parts.into_iter().flat_map(|p| p.data).collect();
+        Matrix::from_vec(self.rows, cols, data)
+    }
+}
+
 /// Sums at least this long go to the dot-product kernel [`gemm_abt`].
 const LONG: usize = 16;
 /// Outputs narrower than this are computed in dot-product form by [`Matrix::matmul`].

@@ -70,3 +70,22 @@ fn a_product_worked_by_hand() {
 fn mismatched_shapes_panic_with_both_shapes() {
     let _ = Matrix::zeros(2, 3).matmul(&Matrix::zeros(2, 3));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Splitting a product across threads changes nothing, to the last bit.
+    #[test]
+    fn threaded_products_equal_single_thread_bit_for_bit(n in 1usize..40, k in 1usize..40, m in 1usize..40, threads in 2usize..5, seed in any::<u64>()) {
+        let mut rng = Rng::new(seed);
+        let a = Matrix::uniform(n, k, -1.0, 1.0, &mut rng);
+        let b = Matrix::uniform(k, m, -1.0, 1.0, &mut rng);
+        let bits = |x: &Matrix| x.data().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        prop_assert_eq!(bits(&a.matmul_threads(&b, threads)), bits(&a.matmul(&b)));
+        let bt = b.transpose();
+        prop_assert_eq!(bits(&a.matmul_a_bt_threads(&bt, threads)), bits(&a.matmul_a_bt(&bt)));
+        let at = a.transpose();
+        prop_assert_eq!(bits(&at.matmul_at_b_threads(&b, threads)), bits(&at.matmul_at_b(&b)));
+        prop_assert_eq!(close(&a.matmul_threads(&b, threads), &matmul_naive(&a, &b)), Ok(()));
+    }
+}
