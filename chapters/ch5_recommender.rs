@@ -233,12 +233,14 @@ fn body(args: &Args) -> Result<()> {
 
     if !faithful_curve.is_empty() {
         let path = args.out.join("loss_curves.svg");
-        let chart = LineChart::new("Training loss", "epoch", "RMSE over training ratings")
-            .series("article's model (its printed loss)", faithful_curve.clone())
-            .series("AutoRec, training (held-out run)", improved_curves[0].clone())
-            .series("AutoRec, held-out ratings", improved_curves[1].clone());
+        let chart = LineChart::new("Training curves of §5's two models", "epoch", "RMSE")
+            .series("article's model", faithful_curve.clone())
+            .series("AutoRec, train", improved_curves[0].clone())
+            .series("AutoRec, held-out", improved_curves[1].clone());
         write_svg(&path, &chart.to_svg())?;
-        println!("Loss curves of both models: {}\n", path.display());
+        println!("Training curves of both models: {}", path.display());
+        println!("  (the article's model: its printed train loss; AutoRec: training RMSE and RMSE on the");
+        println!("  held-out tenth of the training ratings, in its epoch-choosing run)\n");
     }
 
     // Part 4: recommendations.
