@@ -243,13 +243,14 @@ impl Matrix {
 
     /// C = A·B. A: (n, k), B: (k, m) → (n, m).
     ///
-    /// Built from the two kernels below after one transpose: of B when the output is narrow
-    /// and the sums long (dot-product form), of A otherwise (outer-product form).
+    /// Built from the two kernels below after one transpose: of B when the sums are long and
+    /// the output narrow, or the sums very long (dot-product form); of A otherwise
+    /// (outer-product form).
     pub fn matmul(&self, b: &Matrix) -> Matrix {
         assert_eq!(self.cols, b.rows, "matmul: ({}, {}) · ({}, {})", self.rows, self.cols, b.rows, b.cols);
         let (n, k, m) = (self.rows, self.cols, b.cols);
         let mut c = Matrix::zeros(n, m);
-        if m < WIDE && k >= LONG {
+        if k >= LONG && (m < WIDE || k >= DEEP) {
             gemm_abt(&self.data, &b.transpose().data, n, m, k, &mut c.data);
         } else {
             gemm_atb(&self.transpose().data, &b.data, k, n, m, &mut c.data);
@@ -274,6 +275,13 @@ impl Matrix {
     pub fn matmul_at_b(&self, b: &Matrix) -> Matrix {
         assert_eq!(self.rows, b.rows, "matmul_at_b: ({}, {})ᵀ · ({}, {})", self.rows, self.cols, b.rows, b.cols);
         let (k, n, m) = (self.rows, self.cols, b.cols);
+        if k >= 2 * DEEP {
+            // Very long sums: the dot-product kernel on the two transposes is faster than streaming
+            // rows of C that no longer fit in cache.
+            let mut c = Matrix::zeros(n, m);
+            gemm_abt(&self.transpose().data, &b.transpose().data, n, m, k, &mut c.data);
+            return c;
+        }
         if m >= n {
             let mut c = Matrix::zeros(n, m);
             gemm_atb(&self.data, &b.data, k, n, m, &mut c.data);
@@ -335,6 +343,11 @@ impl Matrix {
 const LONG: usize = 16;
 /// Outputs narrower than this are computed in dot-product form by [`Matrix::matmul`].
 const WIDE: usize = 32;
+/// Sums at least this long go to the dot-product kernel in [`Matrix::matmul`] whatever the
+/// shape (twice this in [`Matrix::matmul_at_b`], which pays for two transposes): measured with
+/// `cargo bench --bench matmul`, the outer-product kernel falls from ~50 to ~14 GFLOP/s once
+/// the rows of C it streams stop fitting in cache, while the dot-product kernel holds ~30–40.
+const DEEP: usize = 512;
 
 /// The transpose of a (rows, cols) row-major slice into `out`, (cols, rows).
 pub fn transpose_into(a: &[f64], rows: usize, cols: usize, out: &mut [f64]) {

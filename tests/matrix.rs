@@ -89,3 +89,17 @@ proptest! {
         prop_assert_eq!(close(&a.matmul_threads(&b, threads), &matmul_naive(&a, &b)), Ok(()));
     }
 }
+
+#[test]
+fn very_long_sums_take_the_dot_product_path_and_still_match_the_oracle() {
+    // k ≥ 512 sends matmul, and k ≥ 1024 sends matmul_at_b, through the dot-product kernel.
+    let mut rng = Rng::new(8);
+    for k in [511, 512, 700, 1023, 1024, 1100] {
+        let a = Matrix::uniform(5, k, -1.0, 1.0, &mut rng);
+        let b = Matrix::uniform(k, 37, -1.0, 1.0, &mut rng);
+        let expect = matmul_naive(&a, &b);
+        assert_eq!(close(&a.matmul(&b), &expect), Ok(()), "matmul, k = {k}");
+        assert_eq!(close(&a.transpose().matmul_at_b(&b), &expect), Ok(()), "matmul_at_b, k = {k}");
+        assert_eq!(close(&a.matmul_threads(&b, 2), &expect), Ok(()), "matmul on 2 threads, k = {k}");
+    }
+}
