@@ -49,11 +49,10 @@ fn same_seed_same_output_apart_from_timing() {
 
 #[test]
 fn bad_flags_and_missing_data_are_one_line_errors() {
-    for args in [&["--no-such-flag"][..], &["--lr", "-1"], &["--code", "0"], &["--epochs", "0"], &["--lr-final", "x"]] {
-        let o = std::process::Command::new(CH1_MNIST).args(args).output().unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&o).starts_with("error: "), "{args:?}");
-    }
+    assert_usage_errors(
+        CH1_MNIST,
+        &[&["--no-such-flag"][..], &["--lr", "-1"], &["--code", "0"], &["--epochs", "0"], &["--lr-final", "x"]],
+    );
     let empty = temp_dir("ch1_mnist-empty");
     let o = std::process::Command::new(CH1_MNIST).arg("--data").arg(&empty).output().unwrap();
     assert_eq!(o.status.code(), Some(1));

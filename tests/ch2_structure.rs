@@ -98,11 +98,7 @@ fn ch2_structure_quick_run() {
 
 #[test]
 fn ch2_structure_usage_and_help() {
-    for args in [&["--k", "0"][..], &["--k", "x"], &["--nope"]] {
-        let o = std::process::Command::new(CH2).args(args).output().unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&o).starts_with("error: "));
-    }
+    assert_usage_errors(CH2, &[&["--k", "0"][..], &["--k", "x"], &["--nope"]]);
     let o = std::process::Command::new(CH2).arg("--help").output().unwrap();
     assert_ok(&o);
     let s = stdout(&o);

@@ -37,16 +37,9 @@ fn quick_run_contracts_and_reports_its_verdicts() {
 
 #[test]
 fn knobs_are_checked() {
-    for args in [&["--lambda", "0"][..], &["--lambda", "-1"], &["--noise", "1"], &["--code", "0"], &["--no-such-flag"]]
-    {
-        let o = std::process::Command::new(EXE).args(args).output().unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&o).starts_with("error: "), "{args:?}");
-    }
-    let o = std::process::Command::new(EXE).arg("--help").output().unwrap();
-    assert_ok(&o);
-    let s = stdout(&o);
-    for flag in ["--lambda L", "--data DIR", "exercises:", "cargo run --bin ch4_contractive -- "] {
-        assert!(s.contains(flag), "help misses {flag}:\n{s}");
-    }
+    assert_usage_errors(
+        EXE,
+        &[&["--lambda", "0"][..], &["--lambda", "-1"], &["--noise", "1"], &["--code", "0"], &["--no-such-flag"]],
+    );
+    assert_help_lists(EXE, &["--lambda L", "--data DIR", "exercises:", "cargo run --bin ch4_contractive -- "]);
 }

@@ -39,15 +39,9 @@ fn quick_run_denoiser_beats_plain_on_corrupted_digits() {
 
 #[test]
 fn knobs_are_checked() {
-    for args in [&["--noise", "0"][..], &["--noise", "1"], &["--noise", "x"], &["--code", "0"], &["--no-such-flag"]] {
-        let o = std::process::Command::new(EXE).args(args).output().unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&o).starts_with("error: "), "{args:?}");
-    }
-    let o = std::process::Command::new(EXE).arg("--help").output().unwrap();
-    assert_ok(&o);
-    let s = stdout(&o);
-    for flag in ["--noise NU", "--data DIR", "exercises:", "cargo run --bin ch4_denoising -- "] {
-        assert!(s.contains(flag), "help misses {flag}:\n{s}");
-    }
+    assert_usage_errors(
+        EXE,
+        &[&["--noise", "0"][..], &["--noise", "1"], &["--noise", "x"], &["--code", "0"], &["--no-such-flag"]],
+    );
+    assert_help_lists(EXE, &["--noise NU", "--data DIR", "exercises:", "cargo run --bin ch4_denoising -- "]);
 }

@@ -49,17 +49,12 @@ fn quick_run_is_sparse_where_it_should_be() {
 
 #[test]
 fn knobs_are_checked() {
-    for args in
-        [&["--k", "0"][..], &["--k", "500"], &["--rho", "1.5"], &["--beta", "-1"], &["--no-such-flag"], &["--rho"]]
-    {
-        let o = std::process::Command::new(EXE).args(args).output().unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&o).starts_with("error: "), "{args:?}");
-    }
-    let o = std::process::Command::new(EXE).arg("--help").output().unwrap();
-    assert_ok(&o);
-    let s = stdout(&o);
-    for flag in ["--k K", "--rho R", "--beta B", "--data DIR", "exercises:", "cargo run --bin ch4_sparse -- "] {
-        assert!(s.contains(flag), "help misses {flag}:\n{s}");
-    }
+    assert_usage_errors(
+        EXE,
+        &[&["--k", "0"][..], &["--k", "500"], &["--rho", "1.5"], &["--beta", "-1"], &["--no-such-flag"], &["--rho"]],
+    );
+    assert_help_lists(
+        EXE,
+        &["--k K", "--rho R", "--beta B", "--data DIR", "exercises:", "cargo run --bin ch4_sparse -- "],
+    );
 }

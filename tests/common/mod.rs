@@ -42,3 +42,22 @@ pub fn result_f64(output: &str, key: &str) -> f64 {
 pub fn assert_ok(o: &Output) {
     assert!(o.status.success(), "exit {:?}\nstderr:\n{}\nstdout:\n{}", o.status.code(), stderr(o), stdout(o));
 }
+
+/// Each argument list must be a usage error: exit 2 and one `error:` line first.
+pub fn assert_usage_errors(exe: &str, cases: &[&[&str]]) {
+    for args in cases {
+        let o = Command::new(exe).args(*args).output().expect("run chapter binary");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).starts_with("error: "), "{args:?}");
+    }
+}
+
+/// `--help` exits 0 and its text contains every one of `needles`.
+pub fn assert_help_lists(exe: &str, needles: &[&str]) {
+    let o = Command::new(exe).arg("--help").output().expect("run chapter binary");
+    assert_ok(&o);
+    let s = stdout(&o);
+    for n in needles {
+        assert!(s.contains(n), "help misses {n}:\n{s}");
+    }
+}
