@@ -4,21 +4,11 @@
 //!
 //! Run: cargo bench --bench matmul
 
-use std::time::Instant;
+mod common;
+use common::best_seconds;
 
 use autoencoders::matrix::{Matrix, matmul_naive};
 use autoencoders::rng::Rng;
-
-/// Best seconds of `reps` calls.
-fn best(reps: usize, mut f: impl FnMut() -> Matrix) -> f64 {
-    (0..reps)
-        .map(|_| {
-            let t = Instant::now();
-            std::hint::black_box(f());
-            t.elapsed().as_secs_f64()
-        })
-        .fold(f64::INFINITY, f64::min)
-}
 
 fn main() {
     let mut rng = Rng::new(1);
@@ -28,18 +18,18 @@ fn main() {
         let flops = 2.0 * (n as f64).powi(3);
         let reps = (2e9 / flops).clamp(3.0, 200.0) as usize;
         let gf = |s: f64| flops / s / 1e9;
-        let naive = if n <= 512 { gf(best(1, || matmul_naive(&a, &b))) } else { f64::NAN };
+        let naive = if n <= 512 { gf(best_seconds(1, || matmul_naive(&a, &b))) } else { f64::NAN };
         for (name, threads) in [("matmul", 1), ("matmul", 2)] {
-            let g = gf(best(reps, || a.matmul_threads(&b, threads)));
+            let g = gf(best_seconds(reps, || a.matmul_threads(&b, threads)));
             println!("bench {name}_n{n}_t{threads} {g:.1} GFLOP/s");
             if naive.is_finite() {
                 println!("  ratio to the naive loop: {:.1}x", g / naive);
             }
         }
         for threads in [1, 2] {
-            let g = gf(best(reps, || a.matmul_at_b_threads(&b, threads)));
+            let g = gf(best_seconds(reps, || a.matmul_at_b_threads(&b, threads)));
             println!("bench matmul_at_b_n{n}_t{threads} {g:.1} GFLOP/s");
-            let g = gf(best(reps, || a.matmul_a_bt_threads(&b, threads)));
+            let g = gf(best_seconds(reps, || a.matmul_a_bt_threads(&b, threads)));
             println!("bench matmul_a_bt_n{n}_t{threads} {g:.1} GFLOP/s");
         }
         if naive.is_finite() {
