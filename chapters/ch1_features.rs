@@ -109,6 +109,5 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     r.num("accuracy_codes", codes.test_accuracy, 4);
     r.num("accuracy_pixels", pixels.test_accuracy, 4);
     r.num("accuracy_pca", pcs.test_accuracy, 4);
-    r.print();
-    Ok(())
+    r.finish(&SPEC, args)
 }

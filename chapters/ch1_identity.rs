@@ -98,8 +98,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     r.num("max_error", q.max_error, 4);
     r.add("epochs", run.epochs);
     r.add("stuck", run.stuck());
-    r.print();
-    Ok(())
+    r.finish(&SPEC, args)
 }
 
 fn print_table(x: &Matrix, code: &Matrix, out: &Matrix) {

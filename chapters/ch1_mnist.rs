@@ -135,8 +135,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     r.num("train_mse", last.train_mse, 5);
     r.num("test_mse", last.test_mse, 5);
     r.num("samples_per_second", run.samples_per_second(), 0);
-    r.print();
-    Ok(())
+    r.finish(&SPEC, args)
 }
 
 /// MSE per pixel of predicting every held-out image by the mean training image.

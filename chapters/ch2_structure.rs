@@ -154,8 +154,7 @@ fn body(args: &Args) -> Result<()> {
     res.num("two_number_pca_test_mse", pca2_mse, 5);
     res.add("latent_2d_svg", latent_path.display());
     res.add("pca_2d_svg", pca_path.display());
-    res.print();
-    Ok(())
+    res.finish(&SPEC, args)
 }
 
 fn load(args: &Args) -> Result<DigitSet> {

@@ -110,6 +110,5 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     r.num("test_mse", test_mse, 5);
     r.num("dense_test_mse", dense_mse, 5);
     r.add("code_size", code);
-    r.print();
-    Ok(())
+    r.finish(&SPEC, args)
 }

@@ -181,8 +181,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     res.add("gradient_max_relative_error", format!("{max_rel:.2e}"));
     res.num("first_epoch_loss", first_epoch_loss, 6);
     res.num("final_loss", final_loss, 6);
-    res.print();
-    Ok(())
+    res.finish(&SPEC, args)
 }
 
 /// 1–10, then 20, 30 … 100, then every 100th: denser where the loss moves fastest.

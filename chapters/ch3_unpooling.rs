@@ -280,7 +280,6 @@ fn main() {
         results.num("lossy_example_error", lossy_error, 4);
         results.num("switchless_corner_error", corner_error, 4);
         results.num("switchless_copy_error", copy_error, 4);
-        results.print();
-        Ok(())
+        results.finish(&SPEC, args)
     })
 }

@@ -264,8 +264,7 @@ fn body(args: &Args) -> Result<()> {
     for (key, m) in ["plain", "weight_decay", "denoising", "contractive"].iter().zip(&measured) {
         res.num(&format!("accuracy_{key}"), m.accuracy, 4);
     }
-    res.print();
-    Ok(())
+    res.finish(&SPEC, args)
 }
 
 fn verdict(b: bool) -> &'static str {

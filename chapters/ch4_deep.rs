@@ -181,8 +181,7 @@ fn body(args: &Args) -> Result<()> {
     res.num("sq_error_per_image_unrolled", unrolled_error, 2);
     res.add("pretrained_beats_pca", pretrained_error < pca_error);
     res.add("reconstructions_png", paths[0].display());
-    res.print();
-    Ok(())
+    res.finish(&SPEC, args)
 }
 
 /// Originals above reconstructions, 28×28 tiles scaled ×2.

@@ -176,6 +176,5 @@ fn body(args: &Args) -> Result<()> {
     res.num("corrupted_input_mse", LossKind::Mse.eval(&tests[col].1, &test).value, 6);
     res.num("clean_test_mse_plain", errors[0][0], 6);
     res.num("clean_test_mse_denoising", errors[dae][0], 6);
-    res.print();
-    Ok(())
+    res.finish(&SPEC, args)
 }

@@ -205,8 +205,7 @@ fn body(args: &Args) -> Result<()> {
     res.num("test_mse_kl", kl_mse, 6);
     res.num("test_mse_l1", stats[2].2, 6);
     res.num("test_mse_topk", stats[3].2, 6);
-    res.print();
-    Ok(())
+    res.finish(&SPEC, args)
 }
 
 /// The first, the last and every fourth epoch.

@@ -133,8 +133,7 @@ fn body(args: &Args) -> Result<()> {
     res.num("accuracy_one_ae_finetuned", scores[1].finetuned.unwrap_or(f64::NAN), 4);
     res.num("accuracy_stacked_finetuned", scores[2].finetuned.unwrap_or(f64::NAN), 4);
     res.num("accuracy_finetuned", scores[3].finetuned.unwrap_or(f64::NAN), 4);
-    res.print();
-    Ok(())
+    res.finish(&SPEC, args)
 }
 
 fn pct(a: f64) -> String {

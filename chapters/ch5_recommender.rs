@@ -271,8 +271,7 @@ fn body(args: &Args) -> Result<()> {
         println!("Saved both trained models to {path}\n");
     }
 
-    res.print();
-    Ok(())
+    res.finish(&SPEC, args)
 }
 
 fn load_split(args: &Args, fold: Fold) -> Result<Split> {
@@ -515,6 +514,5 @@ fn all_splits(args: &Args) -> Result<()> {
     println!();
     res.num("bias_baseline_rmse_mean", sum_bias / 5.0, 4);
     res.num("improved_test_rmse_mean", sum_ar / 5.0, 4);
-    res.print();
-    Ok(())
+    res.finish(&SPEC, args)
 }

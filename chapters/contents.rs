@@ -2,6 +2,7 @@
 
 use autoencoders::catalog::{CHAPTERS, command};
 use autoencoders::cli::{self, Args, Results, Spec};
+use autoencoders::gallery;
 use autoencoders::render::text::Table;
 
 const SPEC: Spec = Spec {
@@ -17,7 +18,7 @@ fn main() {
     cli::run(&SPEC, body);
 }
 
-fn body(_args: &Args) -> autoencoders::Result<()> {
+fn body(args: &Args) -> autoencoders::Result<()> {
     println!("An autoencoder workbook: the article \"Auto Encoder with Practical Implementation\",");
     println!("rebuilt in Rust from std alone. One binary per section; add --help to any for its options.\n");
     let mut t = Table::new(&["chapter", "article", "what it shows", "command"]);
@@ -25,7 +26,8 @@ fn body(_args: &Args) -> autoencoders::Result<()> {
         t.row(vec![c.name.into(), c.section.into(), c.shows.into(), command(c.name)]);
     }
     print!("{}", t.render());
-    println!("\nThe checks behind every chapter: cargo test\n");
+    println!("\nEach chapter adds its Results and pictures to one page: {}", gallery::page_path(&args.out).display());
+    println!("The checks behind every chapter: cargo test\n");
     let mut r = Results::new();
     r.add("chapters", CHAPTERS.len());
     r.print();

@@ -285,6 +285,21 @@ impl Results {
     pub fn print(&self) {
         print!("{self}");
     }
+
+    /// The `key: value` lines, in order.
+    pub fn lines(&self) -> &[(String, String)] {
+        &self.lines
+    }
+
+    /// How every chapter ends: adds `gallery: <page>`, saves the block as `results.txt` in
+    /// `--out`, rebuilds the gallery page in the folder above (see [`crate::gallery`]), and
+    /// prints the block.
+    pub fn finish(mut self, spec: &Spec, args: &Args) -> Result<()> {
+        self.add("gallery", crate::gallery::page_path(&args.out).display());
+        crate::gallery::update(spec.name, &args.out, &self.lines)?;
+        self.print();
+        Ok(())
+    }
 }
 
 impl Display for Results {

@@ -22,7 +22,7 @@
 //! | §5 the recommender: the article's model, honest metrics, baselines, AutoRec | [`recommender`], [`data::movielens`], [`data::synthetic_ratings`] | `ch5_recommender` |
 //!
 //! Below the section modules sit [`matrix`] (the `Matrix` type and its products), [`rng`]
-//! (the seeded generator), [`error`], [`files`] (atomic writes), [`cli`] and [`render`].
+//! (the seeded generator), [`error`], [`files`] (atomic writes), [`cli`], [`render`] and [`gallery`] (the page of every chapter's results).
 //! Arrows run one way: chapters → section modules → `nn` → `matrix`/`rng`/`error`.
 
 pub mod catalog;
@@ -36,6 +36,7 @@ pub mod denoise;
 pub mod error;
 pub mod features;
 pub mod files;
+pub mod gallery;
 pub mod identity;
 pub mod image_ae;
 pub mod matrix;

@@ -5,6 +5,7 @@
 //!   rate, which contain "second", "/s" or "wall time", excepted) and writes byte-identical
 //!   files;
 //! - no Results value is NaN or infinite;
+//! - it saves its Results and puts its section into the gallery page (`gallery: <path>`);
 //! - `--help` exits 0 and lists exercises; an unknown flag exits 2 with a usage line;
 //! - an `--out` that cannot be written is a one-line error with exit 1, not a panic.
 
@@ -37,7 +38,13 @@ fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             if e.path().is_file() {
-                m.insert(e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap());
+                let name = e.file_name().to_string_lossy().into_owned();
+                let mut bytes = std::fs::read(e.path()).unwrap();
+                if name == "results.txt" {
+                    // The saved Results block: its timing lines may differ, as on stdout.
+                    bytes = without_timing(&String::from_utf8(bytes).unwrap()).into_bytes();
+                }
+                m.insert(name, bytes);
             }
         }
     }
@@ -59,6 +66,12 @@ fn every_chapter_is_deterministic_and_finite() {
         assert_eq!(without_timing(&sa), without_timing(&sb), "{}: output differs between two runs", c.name);
         assert_eq!(fa, fb, "{}: written files differ between two runs", c.name);
         let block = &sa[sa.rfind("\nResults\n").unwrap_or_else(|| panic!("{}: no Results block", c.name))..];
+        // The run saved its Results and put a section into the gallery page above its folder.
+        let page = dir.parent().unwrap().join("index.html");
+        assert_eq!(result(&sa, "gallery"), page.display().to_string(), "{}", c.name);
+        let html = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{}: {page:?}: {e}", c.name));
+        assert!(html.contains(&format!("<section id=\"run-out\"><h2>{} ({})</h2>", c.name, c.section)), "{}", c.name);
+        assert!(fa.contains_key("results.txt"), "{}: no results.txt", c.name);
         for line in block.lines().skip(2) {
             let v = line.split_once(": ").map_or("", |(_, v)| v).to_ascii_lowercase();
             assert!(!v.contains("nan") && !v.contains("inf"), "{}: {line}", c.name);

@@ -1,6 +1,7 @@
-//! Output for the reader: aligned text grids and tables (and, as the chapters grow, pictures).
+//! Output for the reader: aligned text grids and tables, PNG and SVG pictures, and HTML.
 //! Nothing here knows about networks.
 
+pub mod html;
 pub mod panels;
 pub mod png;
 pub mod svg;

@@ -4,10 +4,13 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// A fresh, empty directory under the system temp dir, unique to this test.
+/// A fresh, empty directory `out` inside a folder of its own under the system temp dir, unique
+/// to this test. A chapter given it as `--out` writes its gallery page beside it, in that
+/// folder of its own, and not in the shared temp dir.
 pub fn temp_dir(label: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("autoencoders-test-{}-{label}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let root = std::env::temp_dir().join(format!("autoencoders-test-{}-{label}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let dir = root.join("out");
     std::fs::create_dir_all(&dir).expect("create temp dir");
     dir
 }

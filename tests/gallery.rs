@@ -1,0 +1,196 @@
+//! The gallery page (`src/gallery.rs`, `src/render/html.rs`): its structure, its escaping, and
+//! how it is rebuilt from the folders under the output root.
+
+mod common;
+use common::*;
+
+use std::path::Path;
+
+use autoencoders::gallery::{self, PAGE, RESULTS_FILE};
+use autoencoders::render::html::{Html, escape, url_path};
+use autoencoders::render::png::{GrayImage, write_png};
+use proptest::prelude::*;
+
+/// Checks that every element is closed in order, as an HTML5 parser would need no repair for,
+/// and returns the start tags seen (name and raw attribute text), in order.
+fn balanced_tags(html: &str) -> Vec<(String, String)> {
+    const VOID: &[&str] = &["img", "meta", "br", "hr", "link"];
+    let body = html.strip_prefix("<!DOCTYPE html>\n").expect("the page starts with the HTML5 doctype");
+    let mut stack: Vec<String> = Vec::new();
+    let mut seen = Vec::new();
+    let mut rest = body;
+    while let Some(i) = rest.find('<') {
+        let end = rest[i..].find('>').expect("an unterminated tag") + i;
+        let tag = &rest[i + 1..end];
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(stack.pop().as_deref(), Some(name), "</{name}> closes the wrong element");
+        } else {
+            let (name, attrs) = tag.split_once(' ').unwrap_or((tag, ""));
+            assert!(name.bytes().all(|b| b.is_ascii_alphanumeric()), "a strange tag name {name:?}");
+            assert_eq!(attrs.matches('"').count() % 2, 0, "unbalanced quotes in <{tag}>");
+            if !VOID.contains(&name) {
+                stack.push(name.to_string());
+            }
+            seen.push((name.to_string(), attrs.to_string()));
+        }
+        rest = &rest[end + 1..];
+    }
+    assert!(stack.is_empty(), "left open: {stack:?}");
+    seen
+}
+
+fn attr<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
+    let start = attrs.find(&format!("{name}=\""))? + name.len() + 2;
+    Some(&attrs[start..start + attrs[start..].find('"')?])
+}
+
+fn save(dir: &Path, text: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join(RESULTS_FILE), text).unwrap();
+}
+
+/// A root holding: ch3_unpooling with a PNG and an SVG, ch1_identity with hostile text in its
+/// Results, a folder without results and one naming no known chapter.
+fn sample_root(label: &str) -> std::path::PathBuf {
+    let root = temp_dir(label).parent().unwrap().to_path_buf();
+    let unpool = root.join("ch3_unpooling");
+    save(&unpool, "chapter: ch3_unpooling\nResults\nexact_reconstruction: true\n");
+    write_png(&unpool.join("grid.png"), &GrayImage::filled(28, 14, 200)).unwrap();
+    std::fs::write(unpool.join("curve.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>")
+        .unwrap();
+    std::fs::write(unpool.join("notes.txt"), "not a picture").unwrap();
+    save(&root.join("my run #1"), "chapter: ch1_identity\nResults\nnote: <script>alert('x')</script> & \"so\"\n");
+    save(&root.join("stranger"), "chapter: ch9_unknown\nResults\nx: 1\n");
+    std::fs::create_dir_all(root.join("empty")).unwrap();
+    root
+}
+
+#[test]
+fn the_page_is_balanced_html5_with_a_contents_list_that_links_every_section() {
+    let root = sample_root("gallery-structure");
+    let entries = gallery::scan(&root);
+    let names: Vec<(&str, &str)> = entries.iter().map(|e| (e.chapter.name, e.folder.as_str())).collect();
+    // The article's order, whatever the folders are called; unknown and empty folders left out.
+    assert_eq!(names, [("ch1_identity", "my run #1"), ("ch3_unpooling", "ch3_unpooling")]);
+    assert_eq!(entries[1].pictures, ["curve.svg", "grid.png"]);
+
+    let html = gallery::render(&root, &entries);
+    let tags = balanced_tags(&html);
+    let count = |t: &str| tags.iter().filter(|(n, _)| n == t).count();
+    assert_eq!((count("html"), count("head"), count("body"), count("title"), count("h1")), (1, 1, 1, 1, 1));
+    assert!(tags.iter().any(|(n, a)| n == "meta" && a == "charset=\"utf-8\""));
+    assert_eq!(attr(&tags[0].1, "lang"), Some("en"));
+
+    let ids: Vec<&str> = tags.iter().filter(|(n, _)| n == "section").filter_map(|(_, a)| attr(a, "id")).collect();
+    assert_eq!(ids.len(), 2);
+    let links: Vec<&str> =
+        tags.iter().filter(|(n, _)| n == "a").filter_map(|(_, a)| attr(a, "href")?.strip_prefix('#')).collect();
+    assert_eq!(links, ids, "each section is linked once from the contents, in order");
+    // Every chapter of the catalog is listed, run or not.
+    assert_eq!(count("li"), autoencoders::catalog::CHAPTERS.len());
+    assert!(html.contains("not run yet, <code>cargo run --bin ch1_mnist</code>"));
+
+    // Pictures: every <img> points at a file that exists; the PNG is shown enlarged.
+    let imgs: Vec<&str> = tags.iter().filter(|(n, _)| n == "img").map(|(_, a)| a.as_str()).collect();
+    assert_eq!(imgs.len(), 2);
+    for a in &imgs {
+        let src = attr(a, "src").unwrap();
+        assert!(root.join(src).is_file(), "{src}");
+    }
+    assert_eq!(attr(imgs[1], "width"), Some("224"), "28 pixels wide, enlarged at most 8 times");
+    assert_eq!(attr(imgs[1], "height"), Some("112"));
+    assert!(!html.contains("notes.txt"));
+}
+
+#[test]
+fn text_from_results_and_folder_names_is_escaped() {
+    let root = sample_root("gallery-escape");
+    let html = gallery::render(&root, &gallery::scan(&root));
+    balanced_tags(&html);
+    assert!(!html.contains("<script"), "a Results value became markup");
+    assert!(html.contains("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;so&quot;"));
+    assert!(html.contains("id=\"run-my-run--1\""), "the folder's id keeps only safe characters");
+}
+
+#[test]
+fn update_saves_the_results_and_rebuilds_the_page_from_every_folder() {
+    let root = sample_root("gallery-update");
+    let out = root.join("ch4_sparse");
+    let lines = vec![("kl_mean_activation".to_string(), "0.063".to_string())];
+    let page = gallery::update("ch4_sparse", &out, &lines).unwrap();
+    assert_eq!(page, root.join(PAGE));
+    assert_eq!(gallery::page_path(&out), page);
+    let saved = std::fs::read_to_string(out.join(RESULTS_FILE)).unwrap();
+    assert_eq!(gallery::parse_results(&saved), Some(("ch4_sparse".to_string(), lines)));
+    let html = std::fs::read_to_string(&page).unwrap();
+    for id in ["run-ch3_unpooling", "run-my-run--1", "run-ch4_sparse"] {
+        assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+}
+
+#[test]
+fn a_bare_out_folder_puts_the_page_in_the_current_folder() {
+    assert_eq!(gallery::root_of(Path::new("pics")), Path::new("."));
+    assert_eq!(gallery::root_of(Path::new("target/chapters/ch1_mnist")), Path::new("target/chapters"));
+}
+
+#[test]
+fn saved_results_that_are_not_a_results_block_are_ignored() {
+    for text in ["", "chapter: ch1_mnist\n", "chapter: ch1_mnist\nResult\nx: 1\n", "chapter: a\nResults\nno colon\n"] {
+        assert_eq!(gallery::parse_results(text), None, "{text:?}");
+    }
+}
+
+#[test]
+fn an_element_left_open_is_a_bug_the_writer_reports() {
+    let r = std::panic::catch_unwind(|| {
+        let mut h = Html::new();
+        h.open("p", &[]);
+        h.finish()
+    });
+    assert!(r.is_err());
+    let mut h = Html::new();
+    h.open("p", &[("class", "a\"b")]).text("1 < 2").close();
+    assert_eq!(h.finish(), "<!DOCTYPE html>\n<p class=\"a&quot;b\">1 &lt; 2</p>\n\n");
+}
+
+proptest! {
+    #[test]
+    fn escaped_text_holds_no_markup_and_reads_back(s in "\\PC*") {
+        let e = escape(&s);
+        prop_assert!(!e.contains(['<', '>', '"', '\'']));
+        let back = e.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
+            .replace("&amp;", "&");
+        prop_assert_eq!(back, s);
+    }
+
+    #[test]
+    fn url_paths_keep_only_safe_bytes_and_decode_back(s in "\\PC*") {
+        let u = url_path(&s);
+        prop_assert!(u.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b)));
+        let mut bytes = Vec::new();
+        let mut it = u.bytes();
+        while let Some(b) = it.next() {
+            if b == b'%' {
+                let hex = [it.next().unwrap(), it.next().unwrap()];
+                bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).unwrap(), 16).unwrap());
+            } else {
+                bytes.push(b);
+            }
+        }
+        prop_assert_eq!(String::from_utf8(bytes).unwrap(), s);
+    }
+
+    #[test]
+    fn saved_results_read_back(pairs in proptest::collection::vec(("[a-z_]{1,12}", "[^\\n\\r]{0,30}"), 0..8)) {
+        let lines: Vec<(String, String)> = pairs;
+        let text = gallery::results_text("ch1_mnist", &lines);
+        prop_assert_eq!(gallery::parse_results(&text), Some(("ch1_mnist".to_string(), lines)));
+    }
+}
