@@ -2,7 +2,7 @@
 //! and on 25 PCA components.
 
 use autoencoders::classify::SoftmaxConfig;
-use autoencoders::cli::{self, Args, Results, Spec};
+use autoencoders::cli::{self, Args, Progress, Results, Spec};
 use autoencoders::data;
 use autoencoders::features::{Scored, softmax_accuracy};
 use autoencoders::image_ae::{self, Config};
@@ -51,7 +51,9 @@ fn body(args: &Args) -> autoencoders::Result<()> {
         "Step 2. Train the 784-{CODE}-784 autoencoder (as ch1_mnist: Adam 0.01, batch 64), {} epochs",
         config.epochs
     );
-    let run = image_ae::train(&set, &config, args.seed, |_| {})?;
+    let mut progress = Progress::new("ch1_features: epoch", config.epochs);
+    let run = image_ae::train(&set, &config, args.seed, |s| progress.tick(s.epoch))?;
+    drop(progress);
     println!("  held-out reconstruction MSE per pixel: {:.5}\n", run.last().test_mse);
 
     println!("Step 3. Three descriptions of every image");
