@@ -5,7 +5,7 @@ use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::data;
 use autoencoders::data::digits::DigitSet;
 use autoencoders::pca::Pca;
-use autoencoders::render::svg::{LineChart, ScatterPlot, write_svg};
+use autoencoders::render::svg::{LineChart, ScatterPlot, side_by_side, write_svg};
 use autoencoders::render::text::{Table, fmt_num, grid, vector};
 use autoencoders::rng::Rng;
 use autoencoders::structure::{self, TrainConfig};
@@ -143,17 +143,13 @@ fn body(args: &Args) -> Result<()> {
     let points = |m: &autoencoders::Matrix| -> Vec<(f64, f64, u8)> {
         (0..m.rows()).map(|r| (m[(r, 0)], m[(r, 1)], data.test_labels[r])).collect()
     };
-    let latent_path = args.out.join("latent_2d_autoencoder.svg");
-    let pca_path = args.out.join("latent_2d_pca.svg");
-    write_svg(
-        &latent_path,
-        &ScatterPlot::new("2-number autoencoder codes", "h₁", "h₂").points(points(&codes)).to_svg(),
-    )?;
-    write_svg(
-        &pca_path,
-        &ScatterPlot::new("First two principal components", "PC 1", "PC 2").points(points(&pcs)).to_svg(),
-    )?;
-    println!("  drawn in {} and {}\n", latent_path.display(), pca_path.display());
+    let latent_path = args.out.join("latent_2d.svg");
+    let ae_panel = ScatterPlot::new("2-number autoencoder codes", "h₁", "h₂").points(points(&codes));
+    let pca_panel = ScatterPlot::new("First two principal components", "PC 1", "PC 2").points(points(&pcs));
+    write_svg(&latent_path, &side_by_side(&[&ae_panel, &pca_panel]))?;
+    println!("  drawn in {}:", latent_path.display());
+    println!("    left, the autoencoder's code of each of the {} held-out digits; right, its first two", codes.rows());
+    println!("    principal components; one colour per digit label, the legend beside each panel.\n");
 
     let mut res = Results::new();
     for r in &rows {
@@ -168,7 +164,6 @@ fn body(args: &Args) -> Result<()> {
     res.num("two_number_ae_test_mse", two_mse, 5);
     res.num("two_number_pca_test_mse", pca2_mse, 5);
     res.add("latent_2d_svg", latent_path.display());
-    res.add("pca_2d_svg", pca_path.display());
     res.print();
     Ok(())
 }
