@@ -26,9 +26,11 @@ const SPEC: Spec = Spec {
         Opt { name: "code", value: Some("N"), help: "the same as --hidden" },
     ],
     exercises: &[
-        "the reference's rate, ten times smaller: cargo run --bin ch1_mnist -- --lr 0.001 (the error stalls far higher)",
-        "squeeze harder and watch the reconstructions blur: cargo run --bin ch1_mnist -- --hidden 5",
-        "real MNIST: cargo run --bin ch1_mnist -- --data ../shared/data/mnist",
+        "the reference's rate, ten times smaller: the error falls more slowly and ends higher \
+         (held-out 0.0254 against 0.0223 with seed 1): cargo run --bin ch1_mnist -- --lr 0.001",
+        "squeeze to 5 hidden units: with seed 1 the code never leaves the mean-image plateau and every \
+         digit comes back as the same grey blur: cargo run --bin ch1_mnist -- --hidden 5",
+        "real MNIST (held-out 0.0195 after 120 epochs): cargo run --bin ch1_mnist -- --data ../shared/data/mnist",
     ],
 };
 
