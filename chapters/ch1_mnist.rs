@@ -1,6 +1,6 @@
 //! §1: the 784-25-784 autoencoder on digit images, originals beside reconstructions.
 
-use autoencoders::cli::{self, Args, Opt, Results, Spec};
+use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::data::{self, digits};
 use autoencoders::files::ensure_dir;
 use autoencoders::image_ae::{self, Config};
@@ -22,13 +22,15 @@ const SPEC: Spec = Spec {
             value: Some("RATE"),
             help: "learning rate at the last epoch, reached along a cosine (default: the same, a constant rate)",
         },
-        Opt { name: "code", value: Some("N"), help: "code width (default 25, as §1)" },
+        Opt { name: "hidden", value: Some("N"), help: "hidden units, which are the code (default 25, as §1)" },
+        Opt { name: "code", value: Some("N"), help: "the same as --hidden" },
     ],
     exercises: &[
-        "the reference's rate, ten times smaller: cargo run --bin ch1_mnist -- --lr 0.001 (the error stalls far higher)",
-        "let the rate fall while training and watch the plateau last longer: cargo run --bin ch1_mnist -- --lr-final 0.001",
-        "squeeze harder and watch the reconstructions blur: cargo run --bin ch1_mnist -- --code 5",
-        "real MNIST: cargo run --bin ch1_mnist -- --data ../shared/data/mnist",
+        "the reference's rate, ten times smaller: the error falls more slowly and ends higher \
+         (held-out 0.0254 against 0.0223 with seed 1): cargo run --bin ch1_mnist -- --lr 0.001",
+        "squeeze to 5 hidden units: with seed 1 the code never leaves the mean-image plateau and every \
+         digit comes back as the same grey blur: cargo run --bin ch1_mnist -- --hidden 5",
+        "real MNIST (held-out 0.0195 after 120 epochs): cargo run --bin ch1_mnist -- --data ../shared/data/mnist",
     ],
 };
 
@@ -45,27 +47,26 @@ fn main() {
     cli::run(&SPEC, body);
 }
 
-fn positive(args: &Args, name: &str) -> autoencoders::Result<Option<f64>> {
-    match args.parsed::<f64>(name)? {
-        Some(v) if !(v > 0.0 && v.is_finite()) => {
-            Err(autoencoders::Error::Usage(format!("--{name} must be a positive number")))
-        }
-        v => Ok(v),
-    }
-}
+/// Tiles in the interpolation strip, both ends included.
+const INTERPOLATION_STEPS: usize = 10;
+/// The two digits the strip travels between, when the held-out set has both.
+const INTERPOLATION_DIGITS: (u8, u8) = (3, 8);
 
 fn body(args: &Args) -> autoencoders::Result<()> {
     let full_epochs = if args.data.is_some() { EPOCHS_MNIST } else { EPOCHS };
     let mut config = Config { epochs: args.epochs_or(full_epochs, QUICK_EPOCHS), ..Config::default() };
-    config.lr = positive(args, "lr")?.unwrap_or(0.01);
-    config.lr_final = positive(args, "lr-final")?.unwrap_or(config.lr);
-    match args.parsed::<usize>("code")? {
-        Some(0) => return Err(autoencoders::Error::Usage("--code must be at least 1".into())),
-        Some(c) => config.code = c,
-        None => {}
+    config.lr = args.positive_f64("lr", 0.01)?;
+    config.lr_final = args.positive_f64("lr-final", config.lr)?;
+    if args.value("hidden").is_some() && args.value("code").is_some() {
+        return Err(autoencoders::Error::Usage("--hidden and --code name the same width: give one".into()));
     }
+    let width_flag = if args.value("code").is_some() { "code" } else { "hidden" };
+    config.code = args.positive_count(width_flag, config.code)?;
 
-    println!("{} ({}): an autoencoder gives back digit images through a 25-number code\n", SPEC.name, SPEC.section);
+    println!(
+        "{} ({}): an autoencoder gives back digit images through a {}-number code\n",
+        SPEC.name, SPEC.section, config.code
+    );
     let (n_train, n_test) = if args.quick { (1000, 200) } else { (6000, 2000) };
     let set = data::digit_set(args.data.as_deref(), n_train, n_test, args.seed)?;
     image_ae::check_set(&set)?;
@@ -87,9 +88,13 @@ fn body(args: &Args) -> autoencoders::Result<()> {
 
     println!("Step 3. Training: reconstruction MSE per pixel after each epoch");
     println!("  {:>5}  {:>9}  {:>10}  {:>12}", "epoch", "lr", "train MSE", "held-out MSE");
+    let mut progress = Progress::new("ch1_mnist: epoch", config.epochs);
     let run = image_ae::train(&set, &config, args.seed, |s| {
+        progress.clear();
         println!("  {:>5}  {:>9.6}  {:>10.5}  {:>12.5}", s.epoch, s.lr, s.train_mse, s.test_mse);
+        progress.tick(s.epoch);
     })?;
+    drop(progress);
     let last = run.last().clone();
     let mean_image_mse = mean_image_baseline(&set);
     println!();
@@ -118,7 +123,17 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     let chart = image_ae::loss_chart(&format!("784-{}-784 autoencoder: MSE per pixel", config.code), &run.log);
     write_svg(&svg, &chart.to_svg())?;
     println!("  {}", svg.display());
-    println!("    train and held-out MSE against the epoch (log scale).\n");
+    println!("    train and held-out MSE against the epoch (log scale).");
+    let (from, to) = interpolation_ends(&set.test_labels);
+    let strip = image_ae::interpolate(&run.ae, set.test.row(from), set.test.row(to), INTERPOLATION_STEPS);
+    let interpolation_png = args.out.join("interpolation.png");
+    write_png(&interpolation_png, &image_ae::image_row(&strip, SCALE))?;
+    println!("  {}", interpolation_png.display());
+    println!(
+        "    a held-out {} (left) turning into a held-out {} (right): the decoder's drawings of {} codes",
+        set.test_labels[from], set.test_labels[to], INTERPOLATION_STEPS
+    );
+    println!("    evenly spaced on the straight line between their two codes, both ends included.\n");
 
     println!("Step 5. Speed (these lines change from run to run)");
     println!(
@@ -135,7 +150,18 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     r.num("train_mse", last.train_mse, 5);
     r.num("test_mse", last.test_mse, 5);
     r.num("samples_per_second", run.samples_per_second(), 0);
+    r.add("interpolation_png", interpolation_png.display());
     r.finish(&SPEC, args)
+}
+
+/// The held-out images the interpolation strip runs between: the first 3 and the first 8, or
+/// if one is missing, the first image and the first one of another digit (else itself).
+fn interpolation_ends(labels: &[u8]) -> (usize, usize) {
+    let first = |d: u8| labels.iter().position(|&l| l == d);
+    match (first(INTERPOLATION_DIGITS.0), first(INTERPOLATION_DIGITS.1)) {
+        (Some(a), Some(b)) => (a, b),
+        _ => (0, labels.iter().position(|&l| l != labels[0]).unwrap_or(0)),
+    }
 }
 
 /// MSE per pixel of predicting every held-out image by the mean training image.

@@ -1,11 +1,11 @@
 //! §2: the encoder/decoder pair around a bottleneck. Error against code size, a linear
 //! autoencoder against PCA, and 2-number codes drawn as points.
 
-use autoencoders::cli::{self, Args, Opt, Results, Spec};
+use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::data;
 use autoencoders::data::digits::DigitSet;
 use autoencoders::pca::Pca;
-use autoencoders::render::svg::{LineChart, ScatterPlot, write_svg};
+use autoencoders::render::svg::{LineChart, ScatterPlot, side_by_side, write_svg};
 use autoencoders::render::text::{Table, fmt_num, grid, vector};
 use autoencoders::rng::Rng;
 use autoencoders::structure::{self, TrainConfig};
@@ -48,15 +48,34 @@ fn body(args: &Args) -> Result<()> {
     println!("expands h back into x̂. How narrow can the code be, and what does it keep?");
     println!("Data: {}.\n", data.source);
 
-    // Step 1.
     let sweep_cfg = TrainConfig { epochs: args.epochs_or(15, 4), lr: 0.01, batch_size: 32, ..TrainConfig::default() };
+    let lin_cfg = TrainConfig {
+        epochs: args.epochs_or(40, 30),
+        lr: 0.03,
+        lr_decay: 0.88,
+        batch_size: if args.quick { 32 } else { 64 },
+        ..TrainConfig::default()
+    };
+    let two_cfg = TrainConfig { epochs: args.epochs_or(20, 5), lr: 5e-3, batch_size: 32, ..TrainConfig::default() };
+    // Progress counts epochs over all the chapter's trainings, in the order they run.
+    let mut progress =
+        Progress::new("ch2_structure: epoch", CODES.len() * sweep_cfg.epochs + lin_cfg.epochs + two_cfg.epochs);
+
+    // Step 1.
     println!("Step 1: error against code size. For each width k, a 784-k-784 autoencoder (sigmoid code and");
     println!(
         "output started at the mean image, squared error, Adam lr {}, batches of {}, {} epochs)\nbeside PCA with k components.",
         sweep_cfg.lr, sweep_cfg.batch_size, sweep_cfg.epochs
     );
     println!("Mean squared error per pixel on the held-out digits:");
-    let rows = structure::code_size_sweep(train_x, test_x, &CODES, &sweep_cfg, &mut rng.fork(1))?;
+    // One width at a time, for the progress line: the same draws as all widths in one call.
+    let mut sweep_rng = rng.fork(1);
+    let mut rows = Vec::new();
+    for (i, &code) in CODES.iter().enumerate() {
+        rows.extend(structure::code_size_sweep(train_x, test_x, &[code], &sweep_cfg, &mut sweep_rng)?);
+        progress.tick((i + 1) * sweep_cfg.epochs);
+    }
+    progress.clear();
     let mut t = Table::new(&["code k", "autoencoder", "PCA", "variance PCA keeps"]);
     for r in &rows {
         t.row(vec![
@@ -78,19 +97,15 @@ fn body(args: &Args) -> Result<()> {
     println!("  drawn in {}\n", curve_path.display());
 
     // Step 2.
-    let lin_cfg = TrainConfig {
-        epochs: args.epochs_or(40, 30),
-        lr: 0.03,
-        lr_decay: 0.88,
-        batch_size: if args.quick { 32 } else { 64 },
-        ..TrainConfig::default()
-    };
     println!("Step 2: a linear autoencoder (identity activations, squared error) with a {k}-number code,");
     println!(
         "{} epochs of Adam (lr {} × {} each epoch), against PCA with {k} components.",
         lin_cfg.epochs, lin_cfg.lr, lin_cfg.lr_decay
     );
     let (_, _, cmp) = structure::linear_vs_pca(train_x, test_x, k, &lin_cfg, &mut rng.fork(2))?;
+    let done = CODES.len() * sweep_cfg.epochs + lin_cfg.epochs;
+    progress.tick(done);
+    progress.clear();
     println!(
         "  test MSE per pixel: linear autoencoder {}, PCA {}",
         fmt_num(cmp.ae_test_mse, 6),
@@ -112,13 +127,13 @@ fn body(args: &Args) -> Result<()> {
     println!("  of them: the autoencoder learns PCA's subspace, not PCA's axes.\n");
 
     // Step 3.
-    let two_cfg = TrainConfig { epochs: args.epochs_or(20, 5), lr: 5e-3, batch_size: 32, ..TrainConfig::default() };
     println!("Step 3: a 2-number code. A 784-64-2-64-784 autoencoder (sigmoid hidden layers, linear code,");
     println!("{} epochs) and the first two PCA components, every held-out digit drawn as a point.", two_cfg.epochs);
     let mut two_rng = rng.fork(3);
     let mut two = structure::two_number_autoencoder(train_x.cols(), 64, &mut two_rng);
     structure::start_output_at_mean(&mut two, train_x);
-    structure::train(&mut two, train_x, &two_cfg, &mut two_rng)?;
+    structure::train_observed(&mut two, train_x, &two_cfg, &mut two_rng, None, &mut |e| progress.tick(done + e))?;
+    drop(progress);
     let codes = two.encode(test_x);
     let pca2 = Pca::fit(train_x, 2)?;
     let pcs = pca2.transform(test_x);
@@ -128,17 +143,13 @@ fn body(args: &Args) -> Result<()> {
     let points = |m: &autoencoders::Matrix| -> Vec<(f64, f64, u8)> {
         (0..m.rows()).map(|r| (m[(r, 0)], m[(r, 1)], data.test_labels[r])).collect()
     };
-    let latent_path = args.out.join("latent_2d_autoencoder.svg");
-    let pca_path = args.out.join("latent_2d_pca.svg");
-    write_svg(
-        &latent_path,
-        &ScatterPlot::new("2-number autoencoder codes", "h₁", "h₂").points(points(&codes)).to_svg(),
-    )?;
-    write_svg(
-        &pca_path,
-        &ScatterPlot::new("First two principal components", "PC 1", "PC 2").points(points(&pcs)).to_svg(),
-    )?;
-    println!("  drawn in {} and {}\n", latent_path.display(), pca_path.display());
+    let latent_path = args.out.join("latent_2d.svg");
+    let ae_panel = ScatterPlot::new("2-number autoencoder codes", "h₁", "h₂").points(points(&codes));
+    let pca_panel = ScatterPlot::new("First two principal components", "PC 1", "PC 2").points(points(&pcs));
+    write_svg(&latent_path, &side_by_side(&[&ae_panel, &pca_panel]))?;
+    println!("  drawn in {}:", latent_path.display());
+    println!("    left, the autoencoder's code of each of the {} held-out digits; right, its first two", codes.rows());
+    println!("    principal components; one colour per digit label, the legend beside each panel.\n");
 
     let mut res = Results::new();
     for r in &rows {
@@ -153,7 +164,6 @@ fn body(args: &Args) -> Result<()> {
     res.num("two_number_ae_test_mse", two_mse, 5);
     res.num("two_number_pca_test_mse", pca2_mse, 5);
     res.add("latent_2d_svg", latent_path.display());
-    res.add("pca_2d_svg", pca_path.display());
     res.finish(&SPEC, args)
 }
 

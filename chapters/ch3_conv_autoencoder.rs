@@ -2,7 +2,7 @@
 //! those switches, transposed convolution — trained on digit images and set beside a dense
 //! autoencoder whose code holds as many numbers.
 
-use autoencoders::cli::{self, Args, Results, Spec};
+use autoencoders::cli::{self, Args, Progress, Results, Spec};
 use autoencoders::conv_ae::{self, Config};
 use autoencoders::data;
 use autoencoders::data::digits::SIDE;
@@ -73,9 +73,14 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     println!("  that the dense autoencoder below does not get.\n");
 
     println!("Step 3. Training (mean loss over the epoch's images, each before its batch's update)");
+    // Progress counts the epochs of all three trainings: conv, dense, dense for longer.
+    let mut progress = Progress::new("ch3_conv_autoencoder: epoch", (2 + DENSE_LONG) * config.epochs);
     let ae = conv_ae::train(&set.train, &config, args.seed, |epoch, loss| {
+        progress.clear();
         println!("  epoch {epoch:>3}  train MSE {loss:.5}");
+        progress.tick(epoch);
     })?;
+    progress.clear();
     let test_mse = ae.reconstruction_mse(&set.test);
     println!("  held-out MSE per pixel: {test_mse:.5}\n");
 
@@ -83,11 +88,13 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     println!("  batch 64), on the same training images:");
     let dense_config =
         image_ae::Config { code, epochs: config.epochs, lr: 0.01, lr_final: 0.01, ..image_ae::Config::default() };
-    let dense = image_ae::train(&set, &dense_config, args.seed, |_| {})?;
+    let dense = image_ae::train(&set, &dense_config, args.seed, |s| progress.tick(config.epochs + s.epoch))?;
+    progress.clear();
     let dense_mse = dense.last().test_mse;
     println!("  {} epochs (as the conv AE):  held-out MSE {dense_mse:.5}", dense_config.epochs);
     let long_config = image_ae::Config { epochs: DENSE_LONG * config.epochs, ..dense_config.clone() };
-    let dense_long = image_ae::train(&set, &long_config, args.seed, |_| {})?;
+    let dense_long = image_ae::train(&set, &long_config, args.seed, |s| progress.tick(2 * config.epochs + s.epoch))?;
+    drop(progress);
     println!("  {} epochs (it is cheap):    held-out MSE {:.5}", long_config.epochs, dense_long.last().test_mse);
     println!("  Both codes hold {code} numbers, but the conv decoder also knows where in each {0}×{0}", shape.pool);
     println!("  window every maximum sat; compare the two with that in mind.\n");

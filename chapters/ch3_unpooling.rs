@@ -21,9 +21,10 @@ const SPEC: Spec = Spec {
     exercises: &[
         "edit pool::worked::lossy_input so that one window's maximum moves to another cell, then \
          `cargo run --bin ch3_unpooling`: the switches change and the second output is no longer the first input",
-        "set the kernel's centre in pool::worked::kernel to 2: every stamp doubles and exact_reconstruction \
-         turns false",
-        "`cargo test --test conv_pool` checks the rules behind this chapter on random inputs",
+        "set the kernel's centre in pool::worked::kernel to 2, then `cargo run --bin ch3_unpooling`: every \
+         stamp doubles and exact_reconstruction turns false",
+        "see the grids drawn, one panel per step: cargo run --bin ch3_unpooling -- --out /tmp/unpooling, \
+         then open /tmp/unpooling/unpooling.png",
     ],
 };
 

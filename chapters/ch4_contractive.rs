@@ -3,7 +3,7 @@
 //! input changes, reconstruction error, and how well a softmax classifier reads their codes.
 
 use autoencoders::classify::{SoftmaxConfig, Standardizer, train_softmax};
-use autoencoders::cli::{self, Args, Opt, Results, Spec};
+use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::contractive;
 use autoencoders::data::{self, digits};
 use autoencoders::denoise::{self, Corruption};
@@ -116,7 +116,8 @@ fn body(args: &Args) -> Result<()> {
     // Every model sees the same mini-batch order, and is measured on the same ε and pairs.
     let (train_stream, eval_stream) = (rng.fork(2), rng.fork(3));
     let mut models = Vec::new();
-    for (label, kind) in kinds {
+    let mut progress = Progress::new("ch4_contractive: epoch", kinds.len() * epochs);
+    for (m, (label, kind)) in kinds.into_iter().enumerate() {
         let mut ae = init.clone();
         let mut opt = Adam::new(LR);
         let mut train_rng = train_stream.clone();
@@ -158,10 +159,13 @@ fn body(args: &Args) -> Result<()> {
                 }
             };
             ae.check_finite(SPEC.name, epoch, train.rows().div_ceil(BATCH), last)?;
+            progress.tick(m * epochs + epoch);
         }
+        progress.clear();
         println!("  {label:<13} training objective after the last epoch {}", fmt_num(last, 5));
         models.push((label, ae));
     }
+    drop(progress);
     println!();
 
     println!("Step 3: measure each model on the held-out digits.");

@@ -1,7 +1,7 @@
 //! §4.5: a deep autoencoder from a stack of RBMs, unrolled and fine-tuned, against the same
 //! network from random weights and against PCA with the same code size.
 
-use autoencoders::cli::{self, Args, Opt, Results, Spec};
+use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::data;
 use autoencoders::data::digits::{DigitSet, SIDE};
 use autoencoders::matrix::Matrix;
@@ -96,7 +96,14 @@ fn body(args: &Args) -> Result<()> {
         println!("The top RBM has Gaussian hidden units (a linear code) and a tenth of the learning rate.");
     }
     println!("Per-pixel squared error of each RBM's one-step reconstruction, epoch by epoch:");
-    let (stack, rbm_errors) = RbmStack::pretrain(train_x, &widths, &rbm_cfg, linear_code, &mut rng.fork(1))?;
+    // Progress counts epochs: every RBM's, then both fine-tunings'.
+    let rbm_total = rbm_cfg.epochs * (widths.len() - 1);
+    let mut progress = Progress::new("ch4_deep: epoch", rbm_total + 2 * epochs);
+    let (stack, rbm_errors) =
+        RbmStack::pretrain_observed(train_x, &widths, &rbm_cfg, linear_code, &mut rng.fork(1), &mut |e| {
+            progress.tick(e)
+        })?;
+    progress.clear();
     for (i, errs) in rbm_errors.iter().enumerate() {
         println!("  RBM {} ({}-{}): {}", i + 1, widths[i], widths[i + 1], vector(errs, 4));
     }
@@ -118,7 +125,10 @@ fn body(args: &Args) -> Result<()> {
         tune.batch_size,
         tune.epochs
     );
-    let losses = structure::train(&mut pretrained, train_x, &tune, &mut rng.fork(2))?;
+    let losses = structure::train_observed(&mut pretrained, train_x, &tune, &mut rng.fork(2), None, &mut |e| {
+        progress.tick(rbm_total + e)
+    })?;
+    progress.clear();
     println!("  training loss per epoch: {}", vector(&losses, 4));
     let pretrained_error = squared_error_per_image(&pretrained.reconstruct(test_x), test_x);
     println!("  held-out: {} per image\n", fmt_num(pretrained_error, 2));
@@ -129,7 +139,10 @@ fn body(args: &Args) -> Result<()> {
     let mut random_rng = rng.fork(3);
     let mut random = rbm::random_deep_autoencoder(&widths, linear_code, &mut random_rng);
     structure::start_output_at_mean(&mut random, train_x);
-    let losses = structure::train(&mut random, train_x, &tune, &mut random_rng)?;
+    let losses = structure::train_observed(&mut random, train_x, &tune, &mut random_rng, None, &mut |e| {
+        progress.tick(rbm_total + epochs + e)
+    })?;
+    drop(progress);
     println!("  training loss per epoch: {}", vector(&losses, 4));
     let random_error = squared_error_per_image(&random.reconstruct(test_x), test_x);
     println!("  held-out: {} per image\n", fmt_num(random_error, 2));

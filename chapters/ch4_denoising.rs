@@ -1,7 +1,7 @@
 //! §4.2: denoising autoencoders. A plain autoencoder and denoising ones trained with masking
 //! corruption, compared on held-out digits corrupted the same way, against the clean digits.
 
-use autoencoders::cli::{self, Args, Opt, Results, Spec};
+use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::data::{self, digits};
 use autoencoders::denoise::{self, Corruption};
 use autoencoders::matrix::Matrix;
@@ -88,7 +88,8 @@ fn body(args: &Args) -> Result<()> {
     // training, so adding a model (--noise) leaves it unchanged.
     let (train_stream, mut test_rng) = (rng.fork(2), rng.fork(3));
     let mut trained = Vec::new();
-    for (label, corruption) in &models {
+    let mut progress = Progress::new("ch4_denoising: epoch", models.len() * epochs);
+    for (m, (label, corruption)) in models.iter().enumerate() {
         let mut ae = init.clone();
         let mut opt = Adam::new(LR);
         let mut train_rng = train_stream.clone();
@@ -96,10 +97,13 @@ fn body(args: &Args) -> Result<()> {
         for epoch in 1..=epochs {
             last = denoise::train_epoch(&mut ae, &train, BATCH, *corruption, LossKind::Mse, &mut opt, &mut train_rng);
             ae.check_finite(SPEC.name, epoch, train.rows().div_ceil(BATCH), last)?;
+            progress.tick(m * epochs + epoch);
         }
+        progress.clear();
         println!("  {label:<14} ({}): training loss after the last epoch {}", corruption.name(), fmt_num(last, 5));
         trained.push((label.clone(), ae));
     }
+    drop(progress);
     println!();
 
     println!("Step 3: corrupt the held-out digits once (the same corruption for every model) and measure");

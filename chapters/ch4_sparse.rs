@@ -1,7 +1,7 @@
 //! §4.1: an overcomplete autoencoder on digit patches, trained plain and with each sparsity
 //! method (KL penalty, L1 penalty, top-k); how sparse each code is, and the learned features.
 
-use autoencoders::cli::{self, Args, Opt, Results, Spec};
+use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::data::{self, digits};
 use autoencoders::matrix::Matrix;
 use autoencoders::nn::activation::Activation;
@@ -117,7 +117,8 @@ fn body(args: &Args) -> Result<()> {
     // Every method sees the same mini-batch order.
     let order_stream = rng.fork(2);
     let mut trained = Vec::new();
-    for (label, method) in methods {
+    let mut progress = Progress::new("ch4_sparse: epoch", methods.len() * epochs);
+    for (m, (label, method)) in methods.into_iter().enumerate() {
         let mut ae = init.clone();
         let mut opt = Adam::new(LR);
         let mut order_rng = order_stream.clone();
@@ -125,13 +126,16 @@ fn body(args: &Args) -> Result<()> {
         for epoch in 1..=epochs {
             let l = sparse::train_epoch(&mut ae, &train, BATCH, LossKind::Mse, method, &mut opt, &mut order_rng);
             ae.check_finite(SPEC.name, epoch, train.rows().div_ceil(BATCH), l)?;
+            progress.tick(m * epochs + epoch);
             if is_printed(epoch, epochs) {
                 line.push_str(&format!(" {:>8}", fmt_num(l, 4)));
             }
         }
+        progress.clear();
         println!("{line}");
         trained.push((label, method, ae));
     }
+    drop(progress);
     println!();
 
     println!("Step 3: on the held-out patches, how active is each code, and how well does it reconstruct?");

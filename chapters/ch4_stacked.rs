@@ -2,7 +2,7 @@
 //! codes fed to softmax regression and a linear SVM, with and without fine-tuning.
 
 use autoencoders::classify::{SoftmaxConfig, SvmConfig};
-use autoencoders::cli::{self, Args, Opt, Results, Spec};
+use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::data;
 use autoencoders::data::digits::DigitSet;
 use autoencoders::nn::loss::LossKind;
@@ -73,13 +73,20 @@ fn body(args: &Args) -> Result<()> {
         "cross-entropy, Adam lr {}, batches of {}, {} epochs each. Training loss per epoch:",
         pre.lr, pre.batch_size, pre.epochs
     );
+    // The chapter's six trainings (two stacks, then four feature sets scored) are its steps of
+    // progress; their epoch loops run inside the library.
+    let mut progress = Progress::new("ch4_stacked: training", 6);
     let (stack, losses) = stacked::pretrain(&data.train, &widths, &pre, 0.0, &mut rng.fork(1))?;
+    progress.tick(1);
+    progress.clear();
     print_losses(&widths, &losses);
 
     // Step 2.
     println!("\nStep 2: the same, denoising: each layer sees its input with a fraction {noise} of entries");
     println!("set to 0 (masking noise) and reconstructs the clean input; the next layer reads clean codes.");
     let (dae_stack, losses) = stacked::pretrain(&data.train, &widths, &pre, noise, &mut rng.fork(2))?;
+    progress.tick(2);
+    progress.clear();
     print_losses(&widths, &losses);
 
     // Step 3.
@@ -106,6 +113,7 @@ fn body(args: &Args) -> Result<()> {
     let mut t = Table::new(&["features", "width", "softmax", "linear SVM", "softmax, fine-tuned"]);
     for (i, (name, net)) in kinds.iter().enumerate() {
         let s = stacked::score_features(*net, &data, &soft, &svm, Some(&tune), &mut rng.fork(10 + i as u64))?;
+        progress.tick(3 + i);
         let width = net.map_or(data.train.cols(), |n| n.outputs());
         t.row(vec![
             name.to_string(),
@@ -116,6 +124,7 @@ fn body(args: &Args) -> Result<()> {
         ]);
         scores.push(s);
     }
+    drop(progress);
     println!("Accuracy on the {} held-out digits:", data.test.rows());
     print!("{}", t.render());
     println!("The codes are far narrower than the 784 pixels; fine-tuning turns the unsupervised stack");

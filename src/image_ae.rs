@@ -535,6 +535,46 @@ pub fn comparison_image(originals: &Matrix, reconstructions: &Matrix, scale: usi
     image_grid(&[top, bottom], SIDE, SIDE, scale, 2)
 }
 
+/// `steps` codes evenly spaced on the straight line from `a` to `b`, both ends included.
+/// a, b: (code,) → (steps, code).
+///
+/// ```text
+/// h_i = (1 − t_i)·a + t_i·b,   t_i = i / (steps − 1),   i = 0 … steps − 1
+/// ```
+///
+/// ```
+/// use autoencoders::image_ae::line_between;
+/// let m = line_between(&[0.0, 1.0], &[1.0, 3.0], 3);
+/// assert_eq!(m.row(1), &[0.5, 2.0]); // halfway: t = 1/2
+/// assert_eq!((m.row(0), m.row(2)), (&[0.0, 1.0][..], &[1.0, 3.0][..]));
+/// ```
+pub fn line_between(a: &[f64], b: &[f64], steps: usize) -> Matrix {
+    assert_eq!(a.len(), b.len(), "line_between: codes of different sizes");
+    assert!(steps >= 2, "line_between: a line needs both ends");
+    let mut m = Matrix::zeros(steps, a.len());
+    for i in 0..steps {
+        let t = i as f64 / (steps - 1) as f64;
+        for (j, (&x, &y)) in a.iter().zip(b).enumerate() {
+            m[(i, j)] = (1.0 - t) * x + t * y;
+        }
+    }
+    m
+}
+
+/// What the decoder draws along the straight line between the codes of two images, as one
+/// row of `steps` tiles (the first and last are the two images' reconstructions).
+/// from, to: (784,) → (steps, 784).
+pub fn interpolate(ae: &Autoencoder, from: &[f64], to: &[f64], steps: usize) -> Matrix {
+    let ends = ae.encode(&Matrix::from_vec(2, from.len(), [from, to].concat()));
+    ae.decode(&line_between(ends.row(0), ends.row(1), steps))
+}
+
+/// A single row of images (n, 784), each pixel a `scale × scale` block.
+pub fn image_row(images: &Matrix, scale: usize) -> GrayImage {
+    let row: Vec<&[f64]> = (0..images.rows()).map(|r| images.row(r)).collect();
+    image_grid(&[row], SIDE, SIDE, scale, 2)
+}
+
 /// The first test image of each digit 0–9 that occurs, in digit order: the indices of a
 /// sample that shows every class.
 pub fn one_of_each_digit(labels: &[u8]) -> Vec<usize> {

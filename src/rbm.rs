@@ -221,6 +221,18 @@ impl Rbm {
     /// θ ← θ + velocity
     /// ```
     pub fn train(&mut self, x: &Matrix, cfg: &RbmConfig, rng: &mut Rng) -> Result<Vec<f64>> {
+        self.train_observed(x, cfg, rng, &mut |_| {})
+    }
+
+    /// [`Rbm::train`] that also calls `on_epoch(epoch)` after each finished epoch (for a
+    /// progress line); the training is the same, draw for draw.
+    pub fn train_observed(
+        &mut self,
+        x: &Matrix,
+        cfg: &RbmConfig,
+        rng: &mut Rng,
+        on_epoch: &mut dyn FnMut(usize),
+    ) -> Result<Vec<f64>> {
         if x.rows() == 0 || cfg.batch_size == 0 || cfg.k == 0 {
             return Err(Error::Invalid("RBM training needs examples, a batch size and k ≥ 1".into()));
         }
@@ -260,6 +272,7 @@ impl Rbm {
                 });
             }
             errors.push(err);
+            on_epoch(epoch);
         }
         Ok(errors)
     }
@@ -354,6 +367,19 @@ impl RbmStack {
         linear_code: bool,
         rng: &mut Rng,
     ) -> Result<(RbmStack, Vec<Vec<f64>>)> {
+        RbmStack::pretrain_observed(x, widths, cfg, linear_code, rng, &mut |_| {})
+    }
+
+    /// [`RbmStack::pretrain`] that also calls `on_epoch(n)` after each finished epoch, n
+    /// counting the epochs of all RBMs so far (for a progress line over the whole stack).
+    pub fn pretrain_observed(
+        x: &Matrix,
+        widths: &[usize],
+        cfg: &RbmConfig,
+        linear_code: bool,
+        rng: &mut Rng,
+        on_epoch: &mut dyn FnMut(usize),
+    ) -> Result<(RbmStack, Vec<Vec<f64>>)> {
         assert!(widths.len() >= 2 && widths[0] == x.cols(), "pretrain: widths must start with the data width");
         let mut rbms = Vec::new();
         let mut errors = Vec::new();
@@ -365,7 +391,8 @@ impl RbmStack {
             } else {
                 (Rbm::new(pair[0], pair[1], rng), *cfg)
             };
-            errors.push(rbm.train(&input, &layer_cfg, rng)?);
+            let before = i * cfg.epochs;
+            errors.push(rbm.train_observed(&input, &layer_cfg, rng, &mut |e| on_epoch(before + e))?);
             input = rbm.hidden_probs(&input);
             rbms.push(rbm);
         }

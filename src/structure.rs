@@ -60,7 +60,20 @@ pub fn train_with(
     x: &Matrix,
     cfg: &TrainConfig,
     rng: &mut Rng,
+    corrupt: Option<&mut Corruption>,
+) -> Result<Vec<f64>> {
+    train_observed(ae, x, cfg, rng, corrupt, &mut |_| {})
+}
+
+/// [`train_with`] that also calls `on_epoch(epoch)` after each finished epoch, so a chapter
+/// can show its progress; the training itself is the same, draw for draw.
+pub fn train_observed(
+    ae: &mut Autoencoder,
+    x: &Matrix,
+    cfg: &TrainConfig,
+    rng: &mut Rng,
     mut corrupt: Option<&mut Corruption>,
+    on_epoch: &mut dyn FnMut(usize),
 ) -> Result<Vec<f64>> {
     if x.rows() == 0 || cfg.batch_size == 0 {
         return Err(Error::Invalid(format!(
@@ -88,6 +101,7 @@ pub fn train_with(
         ae.check_finite("training", epoch, batches, mean)?;
         losses.push(mean);
         opt.lr *= cfg.lr_decay;
+        on_epoch(epoch);
     }
     Ok(losses)
 }

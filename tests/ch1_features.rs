@@ -53,3 +53,13 @@ fn a_feature_that_is_the_label_scores_perfectly() {
     assert_eq!(s.dims, 11);
     assert_eq!(s.test_accuracy, 1.0, "{s:?}");
 }
+
+#[test]
+fn the_code_width_is_a_knob() {
+    assert_usage_errors(CH1_FEATURES, &[&["--code", "0"][..], &["--code", "785"], &["--code", "x"]]);
+    assert_help_lists(CH1_FEATURES, &["--code N", "cargo run --bin ch1_features -- --code"]);
+    let o = run(CH1_FEATURES, "ch1_features-code", &["--quick", "--epochs", "1", "--code", "8"]);
+    assert_ok(&o);
+    let s = stdout(&o);
+    assert!(s.contains("784-8-784") && s.contains("top 8 principal components"), "{s}");
+}

@@ -24,7 +24,7 @@ fn quick_run_reports_errors_speed_and_pictures() {
     // Three quick epochs already beat drawing the mean image (about 0.07 per pixel).
     assert!(train > 0.0 && train < 0.07 && test > 0.0 && test < 0.07, "{s}");
     assert!(result_f64(&s, "samples_per_second") > 0.0);
-    for name in ["reconstructions.png", "loss.svg"] {
+    for name in ["reconstructions.png", "loss.svg", "interpolation.png"] {
         let path = out.join(name);
         assert!(path.exists(), "{name} missing");
         assert!(s.contains(&path.display().to_string()), "the chapter prints the path of {name}");
@@ -33,6 +33,11 @@ fn quick_run_reports_errors_speed_and_pictures() {
     let decoded = autoencoders::render::png::decode(&out.join("reconstructions.png"), &png).unwrap();
     // Two rows of ten 28×28 tiles, each pixel 3×3, with 2-pixel gaps.
     assert_eq!((decoded.width, decoded.height), (2 + 10 * (84 + 2), 2 + 2 * (84 + 2)));
+    // The interpolation strip: one row of ten tiles, the same tile size.
+    let path = out.join("interpolation.png");
+    assert_eq!(result(&s, "interpolation_png"), path.display().to_string());
+    let strip = autoencoders::render::png::decode(&path, &std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!((strip.width, strip.height), (2 + 10 * (84 + 2), 2 + (84 + 2)));
     let svg = std::fs::read_to_string(out.join("loss.svg")).unwrap();
     assert!(svg.contains("held out") && svg.contains("<polyline"));
 }
@@ -52,6 +57,16 @@ fn bad_flags_and_missing_data_are_one_line_errors() {
     assert_usage_errors(
         CH1_MNIST,
         &[&["--no-such-flag"][..], &["--lr", "-1"], &["--code", "0"], &["--epochs", "0"], &["--lr-final", "x"]],
+    );
+    assert_usage_errors(
+        CH1_MNIST,
+        &[
+            &["--hidden", "0"][..],
+            &["--hidden", "2.5"],
+            &["--hidden", "5", "--code", "5"],
+            &["--lr", "0"],
+            &["--lr", "inf"],
+        ],
     );
     let empty = temp_dir("ch1_mnist-empty");
     let o = std::process::Command::new(CH1_MNIST).arg("--data").arg(&empty).output().unwrap();
@@ -76,4 +91,13 @@ fn reads_real_mnist_when_present() {
     let s = stdout(&o);
     assert!(s.contains("6000 train, 2000 test"), "{s}");
     assert!(result_f64(&s, "test_mse") < 0.08, "{s}");
+}
+
+#[test]
+fn hidden_and_lr_are_knobs_the_help_lists() {
+    assert_help_lists(CH1_MNIST, &["--hidden N", "--lr RATE", "cargo run --bin ch1_mnist -- --hidden 5"]);
+    let o = run(CH1_MNIST, "ch1_mnist-hidden", &["--quick", "--epochs", "1", "--hidden", "7", "--lr", "0.02"]);
+    assert_ok(&o);
+    let s = stdout(&o);
+    assert!(s.contains("784 → 7 → 784") && s.contains("learning rate 0.02"), "{s}");
 }

@@ -83,14 +83,21 @@ fn ch2_structure_quick_run() {
     // The error falls as the code widens.
     let errs: Vec<f64> = [2, 5, 10, 25, 50].iter().map(|k| result_f64(&s, &format!("ae_test_mse_code_{k}"))).collect();
     assert!(errs.windows(2).all(|w| w[1] < w[0]), "{errs:?}");
-    for key in ["error_vs_code_svg", "latent_2d_svg", "pca_2d_svg"] {
+    for key in ["error_vs_code_svg", "latent_2d_svg"] {
         let path = result(&s, key);
         let svg = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{key}: {path}: {e}"));
         assert!(svg.starts_with("<?xml") && svg.contains("</svg>"), "{path}");
     }
     let scatter = std::fs::read_to_string(result(&s, "latent_2d_svg")).unwrap();
-    // One circle per held-out digit, and one per legend entry.
-    assert_eq!(scatter.matches("<circle").count(), 300 + 10);
+    // Two panels, autoencoder codes and PCA: in each, one circle per held-out digit and one
+    // per legend entry, the legend naming the labels 0 to 9.
+    assert_eq!(scatter.matches("<svg ").count(), 1 + 2);
+    assert!(scatter.contains("2-number autoencoder codes") && scatter.contains("First two principal components"));
+    assert_eq!(scatter.matches("<circle").count(), 2 * (300 + 10));
+    assert_eq!(scatter.matches("r=\"4\"").count(), 2 * 10, "ten legend dots per panel");
+    for d in 0..10 {
+        assert!(scatter.matches(&format!(">{d}</text>")).count() >= 2, "legend entry {d} in each panel");
+    }
     let again = std::process::Command::new(CH2).args(["--quick", "--out"]).arg(&dir).output().unwrap();
     assert_eq!(again.stdout, o.stdout, "same seed, same bytes");
     let _ = std::fs::remove_dir_all(&dir);

@@ -87,3 +87,14 @@ fn a_divergence_in_library_code_names_the_chapter() {
     let e = Error::Diverged { chapter: "ch1_identity".into(), epoch: 1, step: 1, what: "x".into() };
     assert!(name_the_chapter(e, "ch1_identity").to_string().starts_with("ch1_identity: training diverged"));
 }
+
+#[test]
+fn progress_line_extrapolates_the_mean_step() {
+    use autoencoders::cli::progress_line;
+    // 3 of 12 models in 9 s: 3 s each, 9 to go → 27 s.
+    assert_eq!(progress_line("model", 3, 12, 9.0), "model 3/12, 9 s elapsed, about 27 s to go");
+    // Nothing finished yet: no rate to extrapolate, so no guess.
+    assert_eq!(progress_line("epoch", 0, 10, 2.4), "epoch 0/10, 2 s elapsed, about 0 s to go");
+    // Finished (or past the end): nothing left.
+    assert_eq!(progress_line("epoch", 12, 10, 6.0), "epoch 12/10, 6 s elapsed, about 0 s to go");
+}

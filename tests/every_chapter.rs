@@ -84,7 +84,15 @@ fn every_chapter_has_help_and_rejects_bad_flags() {
     for c in CHAPTERS {
         let o = Command::new(exe(c.name)).arg("--help").output().unwrap();
         assert_ok(&o);
-        assert!(stdout(&o).contains("exercises:"), "{}: --help lists no exercises", c.name);
+        let help = stdout(&o);
+        assert!(help.contains("exercises:"), "{}: --help lists no exercises", c.name);
+        // Two or three things to try, each one with the command that tries it.
+        let exercises: Vec<&str> = help.split("\nexercises:\n").nth(1).unwrap_or("").lines().collect();
+        if c.name != "contents" {
+            assert!((2..=3).contains(&exercises.len()), "{}: {} exercises", c.name, exercises.len());
+        }
+        let command = format!("cargo run --bin {}", c.name);
+        assert!(exercises.iter().all(|e| e.contains(&command)), "{}: an exercise without its command", c.name);
         let o = Command::new(exe(c.name)).arg("--no-such-flag").output().unwrap();
         assert_eq!(o.status.code(), Some(2), "{}", c.name);
         assert!(stderr(&o).contains("usage: "), "{}", c.name);

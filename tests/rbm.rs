@@ -211,3 +211,17 @@ fn a_gaussian_code_layer_unrolls_to_a_linear_code() {
     });
     assert!(cmp.passes(), "{cmp:?}");
 }
+
+#[test]
+fn observed_pretraining_counts_every_epoch_and_trains_the_same() {
+    let x = Matrix::uniform(20, 6, 0.0, 1.0, &mut Rng::new(5));
+    let cfg = RbmConfig { epochs: 3, batch_size: 5, ..RbmConfig::default() };
+    let (plain, plain_errors) = RbmStack::pretrain(&x, &[6, 4, 2], &cfg, true, &mut Rng::new(6)).unwrap();
+    let mut seen = Vec::new();
+    let (observed, errors) =
+        RbmStack::pretrain_observed(&x, &[6, 4, 2], &cfg, true, &mut Rng::new(6), &mut |n| seen.push(n)).unwrap();
+    // Two RBMs of three epochs: the count runs on across the stack.
+    assert_eq!(seen, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(errors, plain_errors);
+    assert_eq!(observed.rbms[1].w, plain.rbms[1].w);
+}

@@ -83,3 +83,17 @@ fn bad_widths_and_noise_are_errors() {
     assert!(stacked::pretrain(&x, &[4, 2], &cfg, 0.0, &mut Rng::new(1)).is_err());
     assert!(stacked::pretrain(&x, &[3, 2], &cfg, 1.0, &mut Rng::new(1)).is_err());
 }
+
+#[test]
+fn observed_training_reports_each_epoch_and_trains_the_same() {
+    use autoencoders::structure::{sigmoid_autoencoder, train, train_observed};
+    let x = Matrix::uniform(12, 5, 0.0, 1.0, &mut Rng::new(7));
+    let cfg = TrainConfig { epochs: 4, batch_size: 4, ..TrainConfig::default() };
+    let mut a = sigmoid_autoencoder(5, 2, &mut Rng::new(8));
+    let mut b = a.clone();
+    let plain = train(&mut a, &x, &cfg, &mut Rng::new(9)).unwrap();
+    let mut seen = Vec::new();
+    let observed = train_observed(&mut b, &x, &cfg, &mut Rng::new(9), None, &mut |e| seen.push(e)).unwrap();
+    assert_eq!(seen, [1, 2, 3, 4]);
+    assert_eq!(plain, observed);
+}

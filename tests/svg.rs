@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use autoencoders::render::svg::{LineChart, ScatterPlot, escape, nice_ticks, write_svg};
+use autoencoders::render::svg::{LineChart, ScatterPlot, escape, nice_ticks, side_by_side, write_svg};
 use proptest::prelude::*;
 
 /// A small XML checker, enough for what the charts emit: every tag closes in order,
@@ -242,6 +242,27 @@ fn scatter_colours_points_by_class_with_a_legend() {
     let svg = named.to_svg();
     assert!(texts(&svg).iter().any(|x| x == "one"));
     check_xml(&ScatterPlot::new("empty", "x", "y").to_svg()).unwrap();
+}
+
+#[test]
+fn side_by_side_puts_each_panel_whole_at_its_offset() {
+    let left = ScatterPlot::new("codes", "h₁", "h₂").points((0..10).map(|d| (d as f64, 1.0, d as u8)).collect());
+    let right = ScatterPlot::new("PCA", "PC 1", "PC 2").points(vec![(0.0, 0.0, 3), (1.0, 2.0, 8)]);
+    let svg = side_by_side(&[&left, &right]);
+    let names = check_xml(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+    // The outer document and one nested document per panel; one XML declaration only.
+    assert_eq!(count(&names, "svg"), 3);
+    assert_eq!(svg.matches("<?xml").count(), 1);
+    // Two 640-wide panels: the second starts where the first ends.
+    assert!(svg.contains("width=\"1280\" height=\"480\""), "{svg}");
+    assert!(svg.contains("<svg x=\"0\" y=\"0\"") && svg.contains("<svg x=\"640\" y=\"0\""));
+    // Every point and every legend entry of both panels: 10 + 10 and 2 + 2.
+    assert_eq!(count(&names, "circle"), 24);
+    let t = texts(&svg);
+    for title in ["codes", "PCA"] {
+        assert!(t.iter().any(|x| x == title), "missing panel {title}");
+    }
+    assert_no_bad_numbers(&svg);
 }
 
 #[test]

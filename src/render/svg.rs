@@ -343,6 +343,32 @@ impl ScatterPlot {
     }
 }
 
+/// Scatter plots side by side in one SVG document, left to right, top-aligned: each panel is
+/// the plot's own document nested as an `<svg>` at its x offset, so it keeps its axes and
+/// legend. The document is as wide as the panels together and as tall as the tallest.
+pub fn side_by_side(plots: &[&ScatterPlot]) -> String {
+    let mut panels = String::new();
+    let (mut x, mut height) = (0.0, 0.0f64);
+    for plot in plots {
+        let frame = Frame::new(plot.width, plot.height);
+        let doc = plot.to_svg();
+        let body = doc.split_once('\n').map_or(doc.as_str(), |(_, rest)| rest);
+        panels.push_str(&body.replacen("<svg ", &format!("<svg x=\"{x:.0}\" y=\"0\" "), 1));
+        x += frame.width;
+        height = height.max(frame.height);
+    }
+    let mut svg = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{x:.0}\" height=\"{height:.0}\" \
+         viewBox=\"0 0 {x:.0} {height:.0}\">"
+    );
+    let _ = writeln!(svg, "<rect x=\"0\" y=\"0\" width=\"{x:.0}\" height=\"{height:.0}\" fill=\"white\"/>");
+    svg.push_str(&panels);
+    svg.push_str("</svg>\n");
+    svg
+}
+
 /// One axis: its span in axis units (data, or log₁₀ of data) and its labelled ticks.
 struct Axis {
     lo: f64,
