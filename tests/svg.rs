@@ -334,3 +334,14 @@ fn points_near_the_end_of_f64_are_skipped_not_drawn_as_inf() {
         assert!(!scatter.contains("NaN") && !scatter.contains("inf"));
     }
 }
+
+#[test]
+fn long_legend_names_fit_inside_the_picture() {
+    let name = "loss after each epoch, held-out";
+    let svg = LineChart::new("t", "x", "y").series(name, vec![(0.0, 1.0), (1.0, 2.0)]).to_svg();
+    let width: f64 = svg.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    let line = svg.lines().find(|l| l.contains(&format!(">{}<", escape(name)))).expect("the legend entry");
+    let x: f64 = line.split("x=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    // About 7 pixels a character at the 12-pixel font.
+    assert!(x + 7.0 * name.len() as f64 <= width, "legend text from x = {x} runs past the width {width}");
+}

@@ -210,7 +210,8 @@ impl LineChart {
         let kept: Vec<(f64, f64)> =
             self.series.iter().flat_map(|s| s.points.iter().copied()).filter(|&p| self.keeps(p)).collect();
         let total: usize = self.series.iter().map(|s| s.points.len()).sum();
-        let frame = Frame::new(self.width, self.height);
+        let longest = self.series.iter().map(|s| s.name.chars().count()).max().unwrap_or(0);
+        let frame = Frame::new(self.width, self.height).with_legend_of(longest);
         let x_axis = Axis::linear(kept.iter().map(|p| p.0), X_TICKS);
         let y_axis = if self.log_y {
             Axis::log(kept.iter().map(|p| p.1))
@@ -436,6 +437,14 @@ impl Frame {
         let width = if width.is_finite() { width.max(320.0) } else { 640.0 };
         let height = if height.is_finite() { height.max(200.0) } else { 400.0 };
         Frame { width, height, left: 72.0, right: width - 150.0, top: 40.0, bottom: height - 52.0 }
+    }
+
+    /// Widens the legend's room on the right for names of up to `chars` characters (about 7
+    /// pixels each at the 12-pixel font), keeping at least 40 % of the width for the plot.
+    fn with_legend_of(mut self, chars: usize) -> Frame {
+        let room = (40.0 + 7.0 * chars as f64).max(150.0);
+        self.right = (self.width - room).max(self.left + 0.4 * self.width);
+        self
     }
 
     fn px(&self, u: f64) -> f64 {
