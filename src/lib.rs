@@ -21,7 +21,8 @@
 //! | §1, §4.4 codes fed to softmax regression or an SVM | [`classify`] | `ch1_features`, `ch4_stacked` |
 //! | §5 the recommender: the article's model, honest metrics, baselines, AutoRec | [`recommender`], [`data::movielens`], [`data::synthetic_ratings`] | `ch5_recommender` |
 //!
-//! Below the section modules sit [`matrix`] (the `Matrix` type and its products), [`rng`]
+//! Below the section modules sit [`matrix`] (the `Matrix` type and its products) with
+//! [`gemm`] (the cache-blocked product they share), [`rng`]
 //! (the seeded generator), [`error`], [`files`] (atomic writes), [`cli`] and [`render`].
 //! Arrows run one way: chapters → section modules → `nn` → `matrix`/`rng`/`error`.
 
@@ -36,6 +37,7 @@ pub mod denoise;
 pub mod error;
 pub mod features;
 pub mod files;
+pub mod gemm;
 pub mod identity;
 pub mod image_ae;
 pub mod matrix;
