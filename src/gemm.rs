@@ -119,7 +119,8 @@ fn gemm_avx2(a: View, b: View, c: &mut [f64]) {
 pub fn gemm_threads(a: View, b: View, c: &mut [f64], threads: usize) {
     assert_eq!(c.len(), a.rows * b.cols, "gemm_threads: C has {} values for ({}, {})", c.len(), a.rows, b.cols);
     let (n, m) = (a.rows, b.cols);
-    let threads = threads.clamp(1, n.max(m).div_ceil(MIN_ROWS_PER_THREAD).max(1));
+    let work = n * a.cols * m;
+    let threads = threads.min(n.max(m).div_ceil(MIN_ROWS_PER_THREAD)).min(work / MIN_WORK_PER_THREAD).max(1);
     if threads == 1 {
         return gemm(a, b, c);
     }
@@ -147,8 +148,11 @@ pub fn gemm_threads(a: View, b: View, c: &mut [f64], threads: usize) {
     }
 }
 
-/// Fewer rows than this per thread are not worth a thread.
+/// Fewer rows than this per thread are not worth a thread...
 const MIN_ROWS_PER_THREAD: usize = 32;
+/// ...nor fewer multiply-adds than this (about 0.1 ms): `cargo bench --bench matmul` found
+/// two threads slower than one at n = 64 and 128 (2¹⁸ and 2²¹) and faster at n = 256 (2²⁴).
+const MIN_WORK_PER_THREAD: usize = 1 << 22;
 
 /// Lanes of the innermost arrays: one AVX-512 register of f64, two AVX2 ones.
 const LANES: usize = 8;

@@ -139,10 +139,10 @@ fn long_sums_and_wide_outputs_cross_every_block_and_still_match_the_oracle() {
 
 #[test]
 fn two_threads_split_a_large_product_and_change_nothing() {
-    // Large enough that both threads get rows (and, transposed, columns) of C.
+    // Large enough (n·k·m ≥ 2²³) that both threads get rows (and, transposed, columns) of C.
     let mut rng = Rng::new(9);
-    let a = Matrix::uniform(150, 70, -1.0, 1.0, &mut rng);
-    let b = Matrix::uniform(70, 90, -1.0, 1.0, &mut rng);
+    let a = Matrix::uniform(300, 270, -1.0, 1.0, &mut rng);
+    let b = Matrix::uniform(270, 110, -1.0, 1.0, &mut rng);
     let bits = |x: &Matrix| x.data().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     let one = a.matmul(&b);
     assert_eq!(bits(&a.matmul_threads(&b, 2)), bits(&one));
