@@ -21,8 +21,10 @@
 //! | §1, §4.4 codes fed to softmax regression or an SVM | [`classify`] | `ch1_features`, `ch4_stacked` |
 //! | §5 the recommender: the article's model, honest metrics, baselines, AutoRec | [`recommender`], [`data::movielens`], [`data::synthetic_ratings`] | `ch5_recommender` |
 //!
-//! Below the section modules sit [`matrix`] (the `Matrix` type and its products), [`rng`]
-//! (the seeded generator), [`error`], [`files`] (atomic writes), [`cli`], [`render`] and [`gallery`] (the page of every chapter's results).
+//! Below the section modules sit [`matrix`] (the `Matrix` type and its products) with
+//! [`gemm`] (the cache-blocked product they share), [`rng`] (the seeded generator),
+//! [`error`], [`files`] (atomic writes), [`cli`], [`render`] and [`gallery`] (the page of
+//! every chapter's results).
 //! Arrows run one way: chapters → section modules → `nn` → `matrix`/`rng`/`error`.
 
 pub mod catalog;
@@ -37,6 +39,7 @@ pub mod error;
 pub mod features;
 pub mod files;
 pub mod gallery;
+pub mod gemm;
 pub mod identity;
 pub mod image_ae;
 pub mod matrix;

@@ -11,8 +11,11 @@
 //! matmul_at_b  C = Aᵀ·B    A: (k, n), B: (k, m) → (n, m)   a layer's d_w = d_zᵀ·X
 //! ```
 //!
-//! [`matmul_naive`] is the triple loop straight from the definition, kept as the oracle the
-//! tests hold the fast forms to.
+//! All three are one cache-blocked product, [`crate::gemm`], which reads a transpose by swapping
+//! strides. [`matmul_naive`] is the triple loop straight from the definition, kept as the
+//! oracle the tests hold the fast forms to. [`gemm_abt`] and [`gemm_atb`] are the older
+//! unblocked kernels, which the fused training step of [`crate::image_ae`] still calls
+//! directly.
 //!
 //! ```
 //! use autoencoders::matrix::Matrix;
@@ -25,6 +28,7 @@
 use std::fmt;
 use std::ops::{Index, IndexMut};
 
+use crate::gemm::{View, gemm_threads};
 use crate::rng::Rng;
 
 #[derive(Clone, PartialEq)]
@@ -242,112 +246,55 @@ impl Matrix {
     }
 
     /// C = A·B. A: (n, k), B: (k, m) → (n, m).
-    ///
-    /// Built from the two kernels below after one transpose: of B when the sums are long and
-    /// the output narrow, or the sums very long (dot-product form); of A otherwise
-    /// (outer-product form).
     pub fn matmul(&self, b: &Matrix) -> Matrix {
         assert_eq!(self.cols, b.rows, "matmul: ({}, {}) · ({}, {})", self.rows, self.cols, b.rows, b.cols);
-        let (n, k, m) = (self.rows, self.cols, b.cols);
-        let mut c = Matrix::zeros(n, m);
-        if k >= LONG && (m < WIDE || k >= DEEP) {
-            gemm_abt(&self.data, &b.transpose().data, n, m, k, &mut c.data);
-        } else {
-            gemm_atb(&self.transpose().data, &b.data, k, n, m, &mut c.data);
-        }
-        c
+        product(self.view(), b.view(), 1)
     }
 
     /// C = A·Bᵀ. A: (n, k), B: (m, k) → (n, m). Each entry is a dot product of two rows.
     pub fn matmul_a_bt(&self, b: &Matrix) -> Matrix {
         assert_eq!(self.cols, b.cols, "matmul_a_bt: ({}, {}) · ({}, {})ᵀ", self.rows, self.cols, b.rows, b.cols);
-        let (n, k, m) = (self.rows, self.cols, b.rows);
-        let mut c = Matrix::zeros(n, m);
-        if k >= LONG {
-            gemm_abt(&self.data, &b.data, n, m, k, &mut c.data);
-        } else {
-            gemm_atb(&self.transpose().data, &b.transpose().data, k, n, m, &mut c.data);
-        }
-        c
+        product(self.view(), b.view().t(), 1)
     }
 
     /// C = Aᵀ·B. A: (k, n), B: (k, m) → (n, m). Row k of A scales row k of B into every row of C.
     pub fn matmul_at_b(&self, b: &Matrix) -> Matrix {
         assert_eq!(self.rows, b.rows, "matmul_at_b: ({}, {})ᵀ · ({}, {})", self.rows, self.cols, b.rows, b.cols);
-        let (k, n, m) = (self.rows, self.cols, b.cols);
-        if k >= 2 * DEEP {
-            // Very long sums: the dot-product kernel on the two transposes is faster than streaming
-            // rows of C that no longer fit in cache.
-            let mut c = Matrix::zeros(n, m);
-            gemm_abt(&self.transpose().data, &b.transpose().data, n, m, k, &mut c.data);
-            return c;
-        }
-        if m >= n {
-            let mut c = Matrix::zeros(n, m);
-            gemm_atb(&self.data, &b.data, k, n, m, &mut c.data);
-            c
-        } else {
-            // Cᵀ = Bᵀ·A has the wide side along its rows, where the kernel vectorises.
-            let mut ct = Matrix::zeros(m, n);
-            gemm_atb(&b.data, &self.data, k, m, n, &mut ct.data);
-            ct.transpose()
-        }
+        product(self.view().t(), b.view(), 1)
     }
-}
 
-impl Matrix {
-    /// [`Matrix::matmul`] on `threads` threads: the rows of A (and so of C) are cut into one
-    /// block per thread, each computed by the same single-thread product, so the result is
-    /// bit for bit the same for any thread count.
+    /// [`Matrix::matmul`] on `threads` threads. Every entry of C is summed in the same order
+    /// whichever thread computes it (see [`crate::gemm`]), so the result is bit for bit the
+    /// same for any thread count.
     pub fn matmul_threads(&self, b: &Matrix, threads: usize) -> Matrix {
-        self.by_row_blocks(threads, |a| a.matmul(b))
+        assert_eq!(self.cols, b.rows, "matmul: ({}, {}) · ({}, {})", self.rows, self.cols, b.rows, b.cols);
+        product(self.view(), b.view(), threads)
     }
 
-    /// [`Matrix::matmul_a_bt`] on `threads` threads, split by the rows of A as above.
+    /// [`Matrix::matmul_a_bt`] on `threads` threads, bit for bit as on one.
     pub fn matmul_a_bt_threads(&self, b: &Matrix, threads: usize) -> Matrix {
-        self.by_row_blocks(threads, |a| a.matmul_a_bt(b))
+        assert_eq!(self.cols, b.cols, "matmul_a_bt: ({}, {}) · ({}, {})ᵀ", self.rows, self.cols, b.rows, b.cols);
+        product(self.view(), b.view().t(), threads)
     }
 
-    /// [`Matrix::matmul_at_b`] on `threads` threads: C = Aᵀ·B is split by the columns of A
-    /// (the rows of C), each block one single-thread product.
+    /// [`Matrix::matmul_at_b`] on `threads` threads, bit for bit as on one.
     pub fn matmul_at_b_threads(&self, b: &Matrix, threads: usize) -> Matrix {
-        let threads = threads.clamp(1, self.cols.max(1));
-        if threads == 1 {
-            return self.matmul_at_b(b);
-        }
-        let at = self.transpose();
-        at.by_row_blocks(threads, |a_block_t| a_block_t.transpose().matmul_at_b(b))
+        assert_eq!(self.rows, b.rows, "matmul_at_b: ({}, {})ᵀ · ({}, {})", self.rows, self.cols, b.rows, b.cols);
+        product(self.view().t(), b.view(), threads)
     }
 
-    /// Splits self's rows into `threads` contiguous blocks, applies `f` to each on its own
-    /// thread (std::thread::scope), and stacks the results.
-    fn by_row_blocks(&self, threads: usize, f: impl Fn(&Matrix) -> Matrix + Sync) -> Matrix {
-        let threads = threads.clamp(1, self.rows.max(1));
-        if threads == 1 {
-            return f(self);
-        }
-        let per = self.rows.div_ceil(threads);
-        let blocks: Vec<Matrix> =
-            (0..self.rows).step_by(per).map(|r| self.slice_rows(r, (r + per).min(self.rows))).collect();
-        let parts: Vec<Matrix> = std::thread::scope(|s| {
-            let handles: Vec<_> = blocks.iter().map(|blk| s.spawn(|| f(blk))).collect();
-            handles.into_iter().map(|h| h.join().expect("a product thread panicked")).collect()
-        });
-        let cols = parts[0].cols;
-        let data = parts.into_iter().flat_map(|p| p.data).collect();
-        Matrix::from_vec(self.rows, cols, data)
+    /// The matrix as a [`View`] for [`crate::gemm::gemm`].
+    pub fn view(&self) -> View<'_> {
+        View::row_major(&self.data, self.rows, self.cols)
     }
 }
 
-/// Sums at least this long go to the dot-product kernel [`gemm_abt`].
-const LONG: usize = 16;
-/// Outputs narrower than this are computed in dot-product form by [`Matrix::matmul`].
-const WIDE: usize = 32;
-/// Sums at least this long go to the dot-product kernel in [`Matrix::matmul`] whatever the
-/// shape (twice this in [`Matrix::matmul_at_b`], which pays for two transposes): measured with
-/// `cargo bench --bench matmul`, the outer-product kernel falls from ~50 to ~14 GFLOP/s once
-/// the rows of C it streams stop fitting in cache, while the dot-product kernel holds ~30–40.
-const DEEP: usize = 512;
+/// A·B of two views into a new matrix.
+fn product(a: View, b: View, threads: usize) -> Matrix {
+    let mut c = Matrix::zeros(a.rows(), b.cols());
+    gemm_threads(a, b, &mut c.data, threads);
+    c
+}
 
 /// The transpose of a (rows, cols) row-major slice into `out`, (cols, rows).
 pub fn transpose_into(a: &[f64], rows: usize, cols: usize, out: &mut [f64]) {

@@ -90,16 +90,63 @@ proptest! {
     }
 }
 
-#[test]
-fn very_long_sums_take_the_dot_product_path_and_still_match_the_oracle() {
-    // k ≥ 512 sends matmul, and k ≥ 1024 sends matmul_at_b, through the dot-product kernel.
-    let mut rng = Rng::new(8);
-    for k in [511, 512, 700, 1023, 1024, 1100] {
-        let a = Matrix::uniform(5, k, -1.0, 1.0, &mut rng);
-        let b = Matrix::uniform(k, 37, -1.0, 1.0, &mut rng);
-        let expect = matmul_naive(&a, &b);
-        assert_eq!(close(&a.matmul(&b), &expect), Ok(()), "matmul, k = {k}");
-        assert_eq!(close(&a.transpose().matmul_at_b(&b), &expect), Ok(()), "matmul_at_b, k = {k}");
-        assert_eq!(close(&a.matmul_threads(&b, 2), &expect), Ok(()), "matmul on 2 threads, k = {k}");
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Shapes that cross the blocked product's edges: rows past a multiple of 6 (AVX-512 tiles)
+    /// and of 96 (a packed block of A), columns past a multiple of 32 and 8, sums past one and
+    /// two blocks of 256. Every entry is one fused multiply-add chain, so the three forms and
+    /// any thread count give the same bits.
+    #[test]
+    fn blocked_edges_match_the_oracle(n in 1usize..110, k in 1usize..600, m in 1usize..80, threads in 1usize..4, seed in any::<u64>()) {
+        let mut rng = Rng::new(seed);
+        let a = Matrix::uniform(n, k, -1.0, 1.0, &mut rng);
+        let b = Matrix::uniform(k, m, -1.0, 1.0, &mut rng);
+        let c = a.matmul(&b);
+        prop_assert_eq!(close(&c, &matmul_naive(&a, &b)), Ok(()));
+        let bits = |x: &Matrix| x.data().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        prop_assert_eq!(bits(&a.matmul_a_bt(&b.transpose())), bits(&c));
+        prop_assert_eq!(bits(&a.transpose().matmul_at_b(&b)), bits(&c));
+        prop_assert_eq!(bits(&a.matmul_threads(&b, threads)), bits(&c));
+        prop_assert_eq!(bits(&a.transpose().matmul_at_b_threads(&b, threads)), bits(&c));
     }
+}
+
+#[test]
+fn long_sums_and_wide_outputs_cross_every_block_and_still_match_the_oracle() {
+    // k crosses one and two blocks of the sum (256); m crosses a block of B's columns (1024).
+    let mut rng = Rng::new(8);
+    for (n, k, m) in [
+        (5, 255, 37),
+        (5, 256, 37),
+        (7, 257, 37),
+        (13, 511, 40),
+        (13, 512, 40),
+        (13, 1100, 33),
+        (7, 300, 1023),
+        (7, 300, 1024),
+        (7, 40, 1100),
+    ] {
+        let a = Matrix::uniform(n, k, -1.0, 1.0, &mut rng);
+        let b = Matrix::uniform(k, m, -1.0, 1.0, &mut rng);
+        let expect = matmul_naive(&a, &b);
+        assert_eq!(close(&a.matmul(&b), &expect), Ok(()), "matmul, {n}×{k}·{k}×{m}");
+        assert_eq!(close(&a.transpose().matmul_at_b(&b), &expect), Ok(()), "matmul_at_b, {n}×{k}·{k}×{m}");
+        assert_eq!(close(&a.matmul_a_bt(&b.transpose()), &expect), Ok(()), "matmul_a_bt, {n}×{k}·{k}×{m}");
+        assert_eq!(close(&a.matmul_threads(&b, 2), &expect), Ok(()), "matmul on 2 threads, {n}×{k}·{k}×{m}");
+    }
+}
+
+#[test]
+fn two_threads_split_a_large_product_and_change_nothing() {
+    // Large enough (n·k·m ≥ 2²³) that both threads get rows (and, transposed, columns) of C.
+    let mut rng = Rng::new(9);
+    let a = Matrix::uniform(300, 270, -1.0, 1.0, &mut rng);
+    let b = Matrix::uniform(270, 110, -1.0, 1.0, &mut rng);
+    let bits = |x: &Matrix| x.data().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    let one = a.matmul(&b);
+    assert_eq!(bits(&a.matmul_threads(&b, 2)), bits(&one));
+    let wide = b.transpose().matmul(&a.transpose());
+    assert_eq!(bits(&b.transpose().matmul_threads(&a.transpose(), 2)), bits(&wide));
+    assert_eq!(close(&one, &matmul_naive(&a, &b)), Ok(()));
 }
