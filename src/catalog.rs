@@ -19,7 +19,7 @@ pub const CHAPTERS: &[Chapter] = &[
     Chapter {
         name: "ch1_mnist",
         section: "§1",
-        shows: "a 784-25-784 autoencoder on digit images: originals beside reconstructions (PNG), error per epoch (SVG)",
+        shows: "a 784-25-784 autoencoder on digit images: reconstructions and a walk between two codes (PNG), error per epoch (SVG)",
     },
     Chapter {
         name: "ch1_features",
@@ -29,7 +29,7 @@ pub const CHAPTERS: &[Chapter] = &[
     Chapter {
         name: "ch2_structure",
         section: "§2",
-        shows: "encoder/decoder and the bottleneck: error against code size; a linear AE spans PCA's subspace",
+        shows: "encoder/decoder and the bottleneck: error against code size; a linear AE spans PCA's subspace; 2-D codes drawn",
     },
     Chapter {
         name: "ch3_training_steps",
