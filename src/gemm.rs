@@ -78,23 +78,66 @@ impl<'a> View<'a> {
 
 /// C ← C + A·B as in the module documentation. a: (n, k), b: (k, m), c: (n, m) row-major.
 pub fn gemm(a: View, b: View, c: &mut [f64]) {
+    let best = [Kernel::Avx512, Kernel::Avx2].into_iter().find(|k| k.runs_here()).unwrap_or(Kernel::Portable);
+    gemm_with(best, a, b, c);
+}
+
+/// The compiled versions of the product, slowest first. Each is meant to give the same bits;
+/// [`Kernel::available`] lists those this CPU can run, so tests can compare them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    /// Plain Rust for any x86-64 (SSE2) or other CPU: 2 rows × 8 columns.
+    Portable,
+    /// AVX2 with FMA: 6 rows × 8 columns.
+    Avx2,
+    /// AVX-512F with FMA: 6 rows × 32 columns.
+    Avx512,
+}
+
+impl Kernel {
+    /// Whether this CPU has the instructions the kernel was compiled for (the standard
+    /// library caches the answer, so asking costs a load and a test).
+    pub fn runs_here(self) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let fma = std::arch::is_x86_feature_detected!("fma");
+            match self {
+                Kernel::Portable => true,
+                Kernel::Avx2 => fma && std::arch::is_x86_feature_detected!("avx2"),
+                Kernel::Avx512 => fma && std::arch::is_x86_feature_detected!("avx512f"),
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            self == Kernel::Portable
+        }
+    }
+
+    /// The kernels this CPU can run, slowest first; [`gemm`] takes the last.
+    pub fn available() -> Vec<Kernel> {
+        [Kernel::Portable, Kernel::Avx2, Kernel::Avx512].into_iter().filter(|k| k.runs_here()).collect()
+    }
+}
+
+/// [`gemm`] with a chosen kernel, which must be one of [`Kernel::available`] (else this
+/// panics rather than run instructions the CPU lacks).
+pub fn gemm_with(kernel: Kernel, a: View, b: View, c: &mut [f64]) {
     assert_eq!(a.cols, b.rows, "gemm: ({}, {}) · ({}, {})", a.rows, a.cols, b.rows, b.cols);
     assert_eq!(c.len(), a.rows * b.cols, "gemm: C has {} values for ({}, {})", c.len(), a.rows, b.cols);
+    assert!(kernel.runs_here(), "gemm_with: this CPU cannot run {kernel:?}");
     if a.rows == 0 || b.cols == 0 || a.cols == 0 {
         return;
     }
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
-            // SAFETY: the CPU has just been checked for AVX-512F and FMA.
-            return unsafe { gemm_avx512(a, b, c) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-            // SAFETY: the CPU has just been checked for AVX2 and FMA.
-            return unsafe { gemm_avx2(a, b, c) };
-        }
+    match kernel {
+        Kernel::Portable => blocked::<2, 1>(a, b, c),
+        // SAFETY (both): `available` has just confirmed the CPU has these features.
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx2 => unsafe { gemm_avx2(a, b, c) },
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx512 => unsafe { gemm_avx512(a, b, c) },
+        #[cfg(not(target_arch = "x86_64"))]
+        _ => unreachable!("only x86-64 lists these kernels"),
     }
-    blocked::<2, 1>(a, b, c);
 }
 
 /// 6 rows × 32 columns: 24 of the 32 AVX-512 registers hold C, 4 hold B's row, 1 A's value.
@@ -117,10 +160,17 @@ fn gemm_avx2(a: View, b: View, c: &mut [f64]) {
 /// wider than tall, by computing Cᵀ = Bᵀ·Aᵀ). Each entry's chain is the same whoever
 /// computes it, so the result is bit for bit that of one thread.
 pub fn gemm_threads(a: View, b: View, c: &mut [f64], threads: usize) {
+    let work = a.rows * a.cols * b.cols;
+    gemm_split(a, b, c, threads.min(work / MIN_WORK_PER_THREAD).max(1));
+}
+
+/// [`gemm_threads`] without its size rule: splits C among `threads` threads (fewer only when
+/// C has too few rows and columns) however small the product, so tests can check the split
+/// on small shapes.
+pub fn gemm_split(a: View, b: View, c: &mut [f64], threads: usize) {
     assert_eq!(c.len(), a.rows * b.cols, "gemm_threads: C has {} values for ({}, {})", c.len(), a.rows, b.cols);
     let (n, m) = (a.rows, b.cols);
-    let work = n * a.cols * m;
-    let threads = threads.min(n.max(m).div_ceil(MIN_ROWS_PER_THREAD)).min(work / MIN_WORK_PER_THREAD).max(1);
+    let threads = threads.min(n.max(m).div_ceil(MIN_ROWS_PER_THREAD)).max(1);
     if threads == 1 {
         return gemm(a, b, c);
     }
@@ -139,7 +189,7 @@ pub fn gemm_threads(a: View, b: View, c: &mut [f64], threads: usize) {
                 ct[j * n + i] = c[i * m + j];
             }
         }
-        gemm_threads(b.t(), a.t(), &mut ct, threads);
+        gemm_split(b.t(), a.t(), &mut ct, threads);
         for i in 0..n {
             for j in 0..m {
                 c[i * m + j] = ct[j * n + i];
@@ -148,7 +198,6 @@ pub fn gemm_threads(a: View, b: View, c: &mut [f64], threads: usize) {
     }
 }
 
-/// Fewer rows than this per thread are not worth a thread...
 const MIN_ROWS_PER_THREAD: usize = 32;
 /// ...nor fewer multiply-adds than this (about 0.1 ms): `cargo bench --bench matmul` found
 /// two threads slower than one at n = 64 and 128 (2¹⁸ and 2²¹) and faster at n = 256 (2²⁴).

@@ -1,6 +1,7 @@
 //! The fast products against the naive triple loop, on random shapes.
 
-use autoencoders::matrix::{Matrix, matmul_naive, transpose_into};
+use autoencoders::gemm::{Kernel, View, gemm_split, gemm_with};
+use autoencoders::matrix::{Matrix, gemm_abt, gemm_atb, matmul_naive, transpose_into};
 use autoencoders::rng::Rng;
 use proptest::prelude::*;
 
@@ -109,6 +110,57 @@ proptest! {
         prop_assert_eq!(bits(&a.transpose().matmul_at_b(&b)), bits(&c));
         prop_assert_eq!(bits(&a.matmul_threads(&b, threads)), bits(&c));
         prop_assert_eq!(bits(&a.transpose().matmul_at_b_threads(&b, threads)), bits(&c));
+    }
+
+    /// `matmul_threads` keeps small products on one thread, so the split itself is checked
+    /// here on small shapes, by rows (n ≥ m) and through Cᵀ (n < m).
+    #[test]
+    fn splitting_among_threads_changes_no_bit(n in 1usize..140, k in 1usize..300, m in 1usize..140, threads in 2usize..5, seed in any::<u64>()) {
+        let mut rng = Rng::new(seed);
+        let a = Matrix::uniform(n, k, -1.0, 1.0, &mut rng);
+        let b = Matrix::uniform(k, m, -1.0, 1.0, &mut rng);
+        let one = a.matmul(&b);
+        let mut split = vec![0.0; n * m];
+        gemm_split(View::row_major(a.data(), n, k), View::row_major(b.data(), k, m), &mut split, threads);
+        let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        prop_assert_eq!(bits(&split), bits(one.data()));
+    }
+
+    /// Every kernel this CPU can run (portable, AVX2, AVX-512) gives the same bits, and the
+    /// portable one, which any x86-64 runs, matches the oracle.
+    #[test]
+    fn every_kernel_gives_the_same_bits(n in 1usize..40, k in 1usize..600, m in 1usize..70, seed in any::<u64>()) {
+        let mut rng = Rng::new(seed);
+        let a = Matrix::uniform(n, k, -1.0, 1.0, &mut rng);
+        let b = Matrix::uniform(k, m, -1.0, 1.0, &mut rng);
+        let run = |kernel| {
+            let mut c = vec![0.0; n * m];
+            gemm_with(kernel, View::row_major(a.data(), n, k), View::row_major(b.data(), k, m), &mut c);
+            c.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        };
+        let portable = run(Kernel::Portable);
+        let as_matrix = Matrix::from_vec(n, m, portable.iter().map(|&x| f64::from_bits(x)).collect());
+        prop_assert_eq!(close(&as_matrix, &matmul_naive(&a, &b)), Ok(()));
+        for kernel in Kernel::available() {
+            prop_assert_eq!(&run(kernel), &portable, "{:?}", kernel);
+        }
+    }
+
+    /// The image autoencoder's own kernels (`gemm_abt`, `gemm_atb`, used by its fused step)
+    /// against the oracle.
+    #[test]
+    fn the_image_autoencoder_kernels_match_the_oracle(n in 1usize..40, k in 1usize..300, m in 1usize..60, seed in any::<u64>()) {
+        let mut rng = Rng::new(seed);
+        let a = Matrix::uniform(n, k, -1.0, 1.0, &mut rng);
+        let b = Matrix::uniform(k, m, -1.0, 1.0, &mut rng);
+        let expect = matmul_naive(&a, &b);
+        let (at, bt) = (a.transpose(), b.transpose());
+        let mut c = vec![f64::NAN; n * m];
+        gemm_abt(a.data(), bt.data(), n, m, k, &mut c);
+        prop_assert_eq!(close(&Matrix::from_vec(n, m, c), &expect), Ok(()));
+        let mut c = vec![f64::NAN; n * m];
+        gemm_atb(at.data(), b.data(), k, n, m, &mut c);
+        prop_assert_eq!(close(&Matrix::from_vec(n, m, c), &expect), Ok(()));
     }
 }
 
