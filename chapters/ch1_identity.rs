@@ -28,7 +28,7 @@ fn main() {
 
 fn body(args: &Args) -> autoencoders::Result<()> {
     let mut config = Config::default();
-    config.code = args.positive_count("code", config.code)?;
+    config.code = args.width("code", config.code)?;
     config.sgd = args.flag("sgd");
     config.lr = args.positive_f64("lr", if config.sgd { 3.0 } else { config.lr })?;
     if let Some(e) = args.epochs {

@@ -61,7 +61,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
         return Err(autoencoders::Error::Usage("--hidden and --code name the same width: give one".into()));
     }
     let width_flag = if args.value("code").is_some() { "code" } else { "hidden" };
-    config.code = args.positive_count(width_flag, config.code)?;
+    config.code = args.width(width_flag, config.code)?;
 
     println!(
         "{} ({}): an autoencoder gives back digit images through a {}-number code\n",

@@ -38,7 +38,7 @@ fn main() {
 
 fn body(args: &Args) -> autoencoders::Result<()> {
     let lr = args.positive_f64("lr", LR)?;
-    let code = args.positive_count("code", CODE)?;
+    let code = args.width("code", CODE)?;
     let epochs = args.epochs_or(2000, 200);
     let table = baskets::purchases();
     let (customers, products) = table.shape();

@@ -74,11 +74,7 @@ fn body(args: &Args) -> Result<()> {
     if nu >= 1.0 {
         return Err(Error::Usage("--noise must lie strictly between 0 and 1".into()));
     }
-    let code = match args.parsed::<usize>("code")? {
-        Some(0) => return Err(Error::Usage("--code must be at least 1".into())),
-        Some(c) => c,
-        None => 64,
-    };
+    let code = args.width("code", 64)?;
     let (n_train, n_test) = if args.quick { (1000, 300) } else { (3000, 1000) };
     let epochs = args.epochs_or(8, 6);
 

@@ -49,16 +49,9 @@ fn main() {
 }
 
 fn body(args: &Args) -> Result<()> {
-    let code = args.positive_count("code", 30)?;
-    let hidden: Vec<usize> = match args.value("hidden") {
-        None => vec![256, 64],
-        Some(s) => s
-            .split(',')
-            .map(|p| p.trim().parse::<usize>().ok().filter(|&w| w > 0))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| Error::Usage(format!("--hidden: cannot read {s:?} as widths like 128,64")))?,
-    };
-    let rbm_epochs = args.positive_count("rbm-epochs", if args.quick { 1 } else { 5 })?;
+    let code = args.width("code", 30)?;
+    let hidden: Vec<usize> = args.widths("hidden", &[256, 64])?;
+    let rbm_epochs = args.epoch_count("rbm-epochs", if args.quick { 1 } else { 5 })?;
     let epochs = args.epochs_or(8, 2);
     let linear_code = !args.flag("sigmoid-code");
     let lr = args.positive_f64("lr", 5e-3)?;

@@ -52,11 +52,7 @@ fn body(args: &Args) -> Result<()> {
         Some(v) => v,
         None => 0.5,
     };
-    let code = match args.parsed::<usize>("code")? {
-        Some(0) => return Err(Error::Usage("--code must be at least 1".into())),
-        Some(c) => c,
-        None => 64,
-    };
+    let code = args.width("code", 64)?;
     let (n_train, n_test) = if args.quick { (1000, 200) } else { (3000, 1000) };
     let epochs = args.epochs_or(10, 8);
 

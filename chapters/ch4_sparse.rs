@@ -57,10 +57,7 @@ fn body(args: &Args) -> Result<()> {
     }
     let beta = args.positive_f64("beta", 0.01)?;
     let l1 = args.positive_f64("l1", 0.002)?;
-    let hidden = args.parsed::<usize>("hidden")?.unwrap_or(128);
-    if hidden == 0 {
-        return Err(Error::Usage("--hidden must be at least 1".into()));
-    }
+    let hidden = args.width("hidden", 128)?;
     let k = args.parsed::<usize>("k")?.unwrap_or(10);
     if k == 0 || k > hidden {
         return Err(Error::Usage(format!("--k must be between 1 and the {hidden} hidden units")));

@@ -34,14 +34,7 @@ fn main() {
 }
 
 fn body(args: &Args) -> Result<()> {
-    let hidden: Vec<usize> = match args.value("hidden") {
-        None => vec![128, 64],
-        Some(s) => s
-            .split(',')
-            .map(|p| p.trim().parse::<usize>().ok().filter(|&w| w > 0))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| Error::Usage(format!("--hidden: cannot read {s:?} as widths like 128,64")))?,
-    };
+    let hidden: Vec<usize> = args.widths("hidden", &[128, 64])?;
     let noise = match args.parsed::<f64>("noise")? {
         Some(p) if !(0.0..1.0).contains(&p) || p == 0.0 => {
             return Err(Error::Usage("--noise must be above 0 and below 1".into()));

@@ -34,6 +34,12 @@ pub struct Spec {
     pub exercises: &'static [&'static str],
 }
 
+/// The widest layer a chapter accepts: wider ones would need gigabytes and teach nothing more.
+pub const MAX_WIDTH: usize = 4096;
+
+/// The most epochs a chapter accepts (a million epochs of the smallest chapter take minutes).
+pub const MAX_EPOCHS: usize = 1_000_000;
+
 /// The default seed of every chapter.
 pub const DEFAULT_SEED: u64 = 1;
 
@@ -87,6 +93,35 @@ impl Args {
             Some(v) => Ok(v),
             None => Ok(default),
         }
+    }
+
+    /// A layer width: a whole number from 1 to [`MAX_WIDTH`], or `default` when absent.
+    pub fn width(&self, name: &str, default: usize) -> Result<usize> {
+        let w = self.positive_count(name, default)?;
+        if w > MAX_WIDTH {
+            return Err(Error::Usage(format!("--{name} must be at most {MAX_WIDTH}")));
+        }
+        Ok(w)
+    }
+
+    /// Layer widths given as a list like `128,64`, each from 1 to [`MAX_WIDTH`], or `default`.
+    pub fn widths(&self, name: &str, default: &[usize]) -> Result<Vec<usize>> {
+        let Some(s) = self.value(name) else { return Ok(default.to_vec()) };
+        s.split(',')
+            .map(|p| p.trim().parse::<usize>().ok().filter(|w| (1..=MAX_WIDTH).contains(w)))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| {
+                Error::Usage(format!("--{name}: cannot read {s:?} as widths like 128,64 (each 1 to {MAX_WIDTH})"))
+            })
+    }
+
+    /// A count of epochs for a chapter option: from 1 to [`MAX_EPOCHS`], or `default`.
+    pub fn epoch_count(&self, name: &str, default: usize) -> Result<usize> {
+        let e = self.positive_count(name, default)?;
+        if e > MAX_EPOCHS {
+            return Err(Error::Usage(format!("--{name} must be at most {MAX_EPOCHS}")));
+        }
+        Ok(e)
     }
 
     /// `--epochs` if given, else `quick` in quick mode and `full` otherwise.
@@ -191,8 +226,8 @@ pub fn parse(spec: &Spec, argv: impl IntoIterator<Item = String>) -> Result<Pars
             ("seed", Some(v)) => args.seed = parse_num("seed", &v)?,
             ("epochs", Some(v)) => {
                 let e: usize = parse_num("epochs", &v)?;
-                if e == 0 {
-                    return Err(Error::Usage("--epochs must be at least 1".into()));
+                if e == 0 || e > MAX_EPOCHS {
+                    return Err(Error::Usage(format!("--epochs must be from 1 to {MAX_EPOCHS}")));
                 }
                 args.epochs = Some(e);
             }
@@ -292,12 +327,25 @@ impl Results {
     }
 
     /// How every chapter ends: adds `gallery: <page>`, saves the block as `results.txt` in
-    /// `--out`, rebuilds the gallery page in the folder above (see [`crate::gallery`]), and
-    /// prints the block.
+    /// `--out` (an error if that fails, as for any picture), prints the block, and rebuilds
+    /// the gallery page in the folder above (see [`crate::gallery`]). The page is a
+    /// convenience: if it cannot be written, or a file the gallery did not write has its
+    /// name, the chapter says so on stderr and still succeeds.
     pub fn finish(mut self, spec: &Spec, args: &Args) -> Result<()> {
-        self.add("gallery", crate::gallery::page_path(&args.out).display());
-        crate::gallery::update(spec.name, &args.out, &self.lines)?;
+        use crate::gallery::{self, PageUpdate};
+        self.add("gallery", gallery::page_path(&args.out).display());
+        gallery::save_results(spec.name, &args.out, &self.lines)?;
         self.print();
+        match gallery::update_page(&args.out) {
+            Ok(PageUpdate::Written(_)) => {}
+            Ok(PageUpdate::NotOurs(page)) => {
+                eprintln!(
+                    "warning: {} was not written by this workbook; left alone, gallery not updated",
+                    page.display()
+                )
+            }
+            Err(e) => eprintln!("warning: gallery not updated: {e}"),
+        }
         Ok(())
     }
 }

@@ -21,12 +21,28 @@ pub const RESULTS_FILE: &str = "results.txt";
 /// The gallery page, in the output root.
 pub const PAGE: &str = "index.html";
 
-/// The output root of a chapter whose pictures go to `out`: the folder above it.
+/// The `<meta name="generator">` of every page the gallery writes: a page without it is not
+/// the gallery's, and is never overwritten.
+pub const GENERATOR: &str = "autoencoder workbook gallery";
+
+/// The output root of a chapter whose pictures go to `out`: the folder above it. For `--out .`
+/// or `..`, which name no folder of their own, that is the folder above the one they mean.
 pub fn root_of(out: &Path) -> PathBuf {
+    if out.file_name().is_none()
+        && let Some(parent) = std::fs::canonicalize(out).ok().as_deref().and_then(Path::parent)
+    {
+        return parent.to_path_buf();
+    }
     match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     }
+}
+
+/// Results keys that report a measured time or rate (`samples_per_second`,
+/// `seconds_per_epoch`): printed, but not saved, so the same seed writes the same files.
+pub fn is_timing(key: &str) -> bool {
+    key.contains("second")
 }
 
 /// Where the page is for a chapter whose pictures go to `out`.
@@ -37,8 +53,8 @@ pub fn page_path(out: &Path) -> PathBuf {
 /// The saved form of a Results block: a `chapter:` line, then the block as printed.
 pub fn results_text(chapter: &str, lines: &[(String, String)]) -> String {
     let mut s = format!("chapter: {chapter}\nResults\n");
-    for (k, v) in lines {
-        s.push_str(&format!("{k}: {v}\n"));
+    for (k, v) in lines.iter().filter(|(k, _)| !is_timing(k)) {
+        s.push_str(&format!("{k}: {}\n", v.replace(['\n', '\r'], " ")));
     }
     s
 }
@@ -134,6 +150,7 @@ pub fn render(root: &Path, entries: &[Entry]) -> String {
     h.open("html", &[("lang", "en")]).open("head", &[]);
     h.void("meta", &[("charset", "utf-8")]);
     h.void("meta", &[("name", "viewport"), ("content", "width=device-width, initial-scale=1")]);
+    h.void("meta", &[("name", "generator"), ("content", GENERATOR)]);
     h.leaf("title", &[], "Autoencoder workbook: results");
     h.open("style", &[]).raw(STYLE).close();
     h.close().open("body", &[]);
@@ -211,12 +228,31 @@ pub fn render(root: &Path, entries: &[Entry]) -> String {
     h.finish()
 }
 
-/// Saves a chapter's Results in `out` and rebuilds the page in the root above it. Returns the
-/// page's path.
-pub fn update(chapter: &str, out: &Path, results: &[(String, String)]) -> Result<PathBuf> {
-    write_atomic(&out.join(RESULTS_FILE), results_text(chapter, results).as_bytes())?;
+/// Saves a chapter's Results block (without its timing lines) as `results.txt` in `out`.
+pub fn save_results(chapter: &str, out: &Path, results: &[(String, String)]) -> Result<()> {
+    write_atomic(&out.join(RESULTS_FILE), results_text(chapter, results).as_bytes())
+}
+
+/// What [`update_page`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PageUpdate {
+    /// The page was rebuilt.
+    Written(PathBuf),
+    /// A file of that name exists that the gallery did not write; it was left alone.
+    NotOurs(PathBuf),
+}
+
+/// Rebuilds the page in the root above `out` from every chapter folder there, unless a page
+/// of the same name exists that the gallery did not write (see [`GENERATOR`]).
+pub fn update_page(out: &Path) -> Result<PageUpdate> {
     let root = root_of(out);
     let page = root.join(PAGE);
+    if let Ok(old) = fs::read(&page) {
+        let marker = format!("<meta name=\"generator\" content=\"{GENERATOR}\">");
+        if !String::from_utf8_lossy(&old).contains(&marker) {
+            return Ok(PageUpdate::NotOurs(page));
+        }
+    }
     write_atomic(&page, render(&root, &scan(&root)).as_bytes())?;
-    Ok(page)
+    Ok(PageUpdate::Written(page))
 }

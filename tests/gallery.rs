@@ -6,7 +6,7 @@ use common::*;
 
 use std::path::Path;
 
-use autoencoders::gallery::{self, PAGE, RESULTS_FILE};
+use autoencoders::gallery::{self, PAGE, PageUpdate, RESULTS_FILE};
 use autoencoders::render::html::{Html, escape, url_path};
 use autoencoders::render::png::{GrayImage, write_png};
 use proptest::prelude::*;
@@ -79,6 +79,7 @@ fn the_page_is_balanced_html5_with_a_contents_list_that_links_every_section() {
     let count = |t: &str| tags.iter().filter(|(n, _)| n == t).count();
     assert_eq!((count("html"), count("head"), count("body"), count("title"), count("h1")), (1, 1, 1, 1, 1));
     assert!(tags.iter().any(|(n, a)| n == "meta" && a == "charset=\"utf-8\""));
+    assert!(html.contains(&format!("<meta name=\"generator\" content=\"{}\">", gallery::GENERATOR)));
     assert_eq!(attr(&tags[0].1, "lang"), Some("en"));
 
     let ids: Vec<&str> = tags.iter().filter(|(n, _)| n == "section").filter_map(|(_, a)| attr(a, "id")).collect();
@@ -113,15 +114,24 @@ fn text_from_results_and_folder_names_is_escaped() {
 }
 
 #[test]
-fn update_saves_the_results_and_rebuilds_the_page_from_every_folder() {
+fn a_chapter_saves_its_results_and_rebuilds_the_page_from_every_folder() {
     let root = sample_root("gallery-update");
     let out = root.join("ch4_sparse");
-    let lines = vec![("kl_mean_activation".to_string(), "0.063".to_string())];
-    let page = gallery::update("ch4_sparse", &out, &lines).unwrap();
-    assert_eq!(page, root.join(PAGE));
-    assert_eq!(gallery::page_path(&out), page);
+    let lines = vec![
+        ("kl_mean_activation".to_string(), "0.063".to_string()),
+        ("samples_per_second".to_string(), "64765".to_string()),
+        ("note".to_string(), "two\nlines".to_string()),
+    ];
+    gallery::save_results("ch4_sparse", &out, &lines).unwrap();
     let saved = std::fs::read_to_string(out.join(RESULTS_FILE)).unwrap();
-    assert_eq!(gallery::parse_results(&saved), Some(("ch4_sparse".to_string(), lines)));
+    // Timing lines are not saved (the same seed writes the same files); a newline in a value
+    // cannot break the block.
+    assert_eq!(saved, "chapter: ch4_sparse\nResults\nkl_mean_activation: 0.063\nnote: two lines\n");
+    assert!(gallery::parse_results(&saved).is_some());
+
+    let page = root.join(PAGE);
+    assert_eq!(gallery::update_page(&out).unwrap(), PageUpdate::Written(page.clone()));
+    assert_eq!(gallery::page_path(&out), page);
     let html = std::fs::read_to_string(&page).unwrap();
     for id in ["run-ch3_unpooling", "run-my-run--1", "run-ch4_sparse"] {
         assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
@@ -132,12 +142,41 @@ fn update_saves_the_results_and_rebuilds_the_page_from_every_folder() {
         .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+    // Rebuilding its own page again is fine.
+    assert_eq!(gallery::update_page(&out).unwrap(), PageUpdate::Written(page));
 }
 
 #[test]
-fn a_bare_out_folder_puts_the_page_in_the_current_folder() {
+fn an_index_html_the_gallery_did_not_write_is_left_alone() {
+    let root = sample_root("gallery-not-ours");
+    let page = root.join(PAGE);
+    std::fs::write(&page, "<!DOCTYPE html><title>my own page</title>").unwrap();
+    assert_eq!(gallery::update_page(&root.join("ch3_unpooling")).unwrap(), PageUpdate::NotOurs(page.clone()));
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), "<!DOCTYPE html><title>my own page</title>");
+}
+
+#[test]
+fn a_chapter_left_without_a_page_says_so_and_still_succeeds() {
+    let root = temp_dir("gallery-chapter-not-ours").parent().unwrap().to_path_buf();
+    std::fs::write(root.join(PAGE), "mine").unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ch1_identity"))
+        .args(["--quick", "--out"])
+        .arg(root.join("run"))
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    assert!(stderr(&o).starts_with("warning: ") && stderr(&o).contains("left alone"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(root.join(PAGE)).unwrap(), "mine");
+    assert!(root.join("run").join(RESULTS_FILE).is_file());
+}
+
+#[test]
+fn the_page_goes_in_the_folder_above_out() {
     assert_eq!(gallery::root_of(Path::new("pics")), Path::new("."));
     assert_eq!(gallery::root_of(Path::new("target/chapters/ch1_mnist")), Path::new("target/chapters"));
+    // `.` names the current folder, so the page goes above it, where `scan` finds it.
+    let here = std::env::current_dir().unwrap();
+    assert_eq!(gallery::root_of(Path::new(".")), here.parent().unwrap());
 }
 
 #[test]
