@@ -46,7 +46,9 @@
 //!
 //! [`conv2d_naive`] and [`conv_transpose2d_naive`] compute the same things straight from the
 //! definitions above (an explicitly padded input; a canvas on which whole scaled kernels are
-//! laid down and then cropped). They are the oracles the tests hold the direct loops to.
+//! laid down and then cropped), and [`conv2d_backward_naive`] and
+//! [`conv_transpose2d_backward_naive`] their gradients from the formulas above, one entry at a
+//! time. They are the oracles the tests hold the fast versions to.
 //!
 //! ```
 //! use autoencoders::conv::{conv2d, conv_transpose2d, Geometry, Kernel, Tensor3};
@@ -659,4 +661,55 @@ pub fn conv_transpose2d_naive(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry, s
         }
     }
     y
+}
+
+/// conv2d's gradients from the formulas of the module documentation: d_x by the naive
+/// transposed convolution, d_w one entry at a time. The oracle for [`conv2d_backward`].
+pub fn conv2d_backward_naive(x: &Tensor3, w: &Kernel, g: Geometry, d_y: &Tensor3) -> ConvGrads {
+    let (oh, ow) = conv2d_shape(x, w, w.out_c, g, "conv2d_backward_naive");
+    assert_eq!(d_y.shape(), (w.out_c, oh, ow), "conv2d_backward_naive: d_y does not have the output's shape");
+    ConvGrads {
+        d_x: conv_transpose2d_naive(d_y, w, &vec![0.0; w.in_c], g, (x.h, x.w)),
+        d_w: kernel_gradient_naive(d_y, x, w.kh, w.kw, g),
+        d_b: d_y.plane_sums(),
+    }
+}
+
+/// conv_transpose2d's gradients from the formulas of the module documentation: d_x by the
+/// naive convolution, d_w one entry at a time. The oracle for [`conv_transpose2d_backward`].
+pub fn conv_transpose2d_backward_naive(x: &Tensor3, w: &Kernel, g: Geometry, d_y: &Tensor3) -> ConvGrads {
+    check_transpose_channels(x, w, w.in_c, "conv_transpose2d_backward_naive");
+    assert_eq!(d_y.c, w.in_c, "conv_transpose2d_backward_naive: d_y has {} channels, output has {}", d_y.c, w.in_c);
+    check_transpose_size(x, w, g, (d_y.h, d_y.w), "conv_transpose2d_backward_naive");
+    ConvGrads {
+        d_x: conv2d_naive(d_y, w, &vec![0.0; w.out_c], g),
+        d_w: kernel_gradient_naive(x, d_y, w.kh, w.kw, g),
+        d_b: d_y.plane_sums(),
+    }
+}
+
+/// d_w[o,c,u,v] = Σ_{i,j} a[o,i,j] · z[c, i·s+u−p, j·s+v−p], z read as 0 outside, one entry
+/// at a time with the bounds tested inside the sum. a and z as for the fast kernel gradient.
+fn kernel_gradient_naive(a: &Tensor3, z: &Tensor3, kh: usize, kw: usize, g: Geometry) -> Kernel {
+    let (s, p) = (g.stride as isize, g.padding as isize);
+    let mut d_w = Kernel::zeros(a.c, z.c, kh, kw);
+    for o in 0..a.c {
+        for c in 0..z.c {
+            for u in 0..kh {
+                for v in 0..kw {
+                    let mut sum = 0.0;
+                    for i in 0..a.h {
+                        for j in 0..a.w {
+                            let (r, q) = (i as isize * s + u as isize - p, j as isize * s + v as isize - p);
+                            if (0..z.h as isize).contains(&r) && (0..z.w as isize).contains(&q) {
+                                sum += a[(o, i, j)] * z[(c, r as usize, q as usize)];
+                            }
+                        }
+                    }
+                    d_w[(o, c, u, v)] = sum;
+                }
+            }
+        }
+    }
+    d_w
 }

@@ -2,8 +2,9 @@
 //! the adjoint identity, the switch properties, and the direct loops against the naive oracles.
 
 use autoencoders::conv::{
-    Geometry, Kernel, Tensor3, conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_naive,
-    conv_transpose2d_out_len, conv_transpose2d_to, conv2d, conv2d_backward, conv2d_naive, conv2d_out_len,
+    ConvGrads, Geometry, Kernel, Tensor3, conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_backward_naive,
+    conv_transpose2d_naive, conv_transpose2d_out_len, conv_transpose2d_to, conv2d, conv2d_backward,
+    conv2d_backward_naive, conv2d_naive, conv2d_out_len,
 };
 use autoencoders::nn::gradcheck::{TOLERANCE, check};
 use autoencoders::pool::{
@@ -262,6 +263,20 @@ fn pool_case(disjoint: bool) -> impl Strategy<Value = PoolCase> {
     )
 }
 
+/// The largest gap between two gradients' d_x, d_w or d_b, with the name of the worst one.
+fn grads_gap(fast: &ConvGrads, naive: &ConvGrads) -> (f64, &'static str) {
+    assert_eq!(fast.d_x.shape(), naive.d_x.shape(), "d_x shapes");
+    assert_eq!(fast.d_w.shape(), naive.d_w.shape(), "d_w shapes");
+    let gap = |a: &[f64], b: &[f64]| a.iter().zip(b).fold(0.0_f64, |m, (x, y)| m.max((x - y).abs()));
+    [
+        (gap(fast.d_x.data(), naive.d_x.data()), "d_x"),
+        (gap(fast.d_w.data(), naive.d_w.data()), "d_w"),
+        (gap(&fast.d_b, &naive.d_b), "d_b"),
+    ]
+    .into_iter()
+    .fold((0.0, "none"), |worst, this| if this.0 > worst.0 { this } else { worst })
+}
+
 fn relative_gap(a: f64, b: f64) -> f64 {
     (a - b).abs() / a.abs().max(b.abs()).max(1.0)
 }
@@ -312,6 +327,33 @@ proptest! {
         let naive = conv_transpose2d_naive(&x, &k, &b, g, size);
         prop_assert!(fast.max_abs_diff(&naive) < ORACLE_TOL, "largest gap {}", fast.max_abs_diff(&naive));
         prop_assert_eq!(conv_transpose2d(&x, &k, &b, g), conv_transpose2d_to(&x, &k, &b, g, (h0, w0)));
+    }
+
+    #[test]
+    fn conv2d_backward_matches_the_naive_oracle(case in conv_case()) {
+        let ConvCase { ci, co, h, w, kh, kw, g, seed } = case;
+        let mut rng = Rng::new(seed);
+        let x = Tensor3::uniform(ci, h, w, -1.0, 1.0, &mut rng);
+        let k = Kernel::uniform(co, ci, kh, kw, -1.0, 1.0, &mut rng);
+        let (oh, ow) = (conv2d_out_len(h, kh, g).unwrap(), conv2d_out_len(w, kw, g).unwrap());
+        let d_y = Tensor3::uniform(co, oh, ow, -1.0, 1.0, &mut rng);
+        let (gap, worst) = grads_gap(&conv2d_backward(&x, &k, g, &d_y), &conv2d_backward_naive(&x, &k, g, &d_y));
+        prop_assert!(gap < ORACLE_TOL, "largest gap {gap} in {worst}");
+    }
+
+    #[test]
+    fn conv_transpose2d_backward_matches_the_naive_oracle(case in conv_case(), extra in (0usize..3, 0usize..3)) {
+        let ConvCase { ci, co, h, w, kh, kw, g, seed } = case;
+        let (Ok(h0), Ok(w0)) = (conv_transpose2d_out_len(h, kh, g), conv_transpose2d_out_len(w, kw, g)) else {
+            return Ok(());
+        };
+        let mut rng = Rng::new(seed);
+        let x = Tensor3::uniform(co, h, w, -1.0, 1.0, &mut rng);
+        let k = Kernel::uniform(co, ci, kh, kw, -1.0, 1.0, &mut rng);
+        let d_y = Tensor3::uniform(ci, h0 + extra.0 % g.stride, w0 + extra.1 % g.stride, -1.0, 1.0, &mut rng);
+        let fast = conv_transpose2d_backward(&x, &k, g, &d_y);
+        let (gap, worst) = grads_gap(&fast, &conv_transpose2d_backward_naive(&x, &k, g, &d_y));
+        prop_assert!(gap < ORACLE_TOL, "largest gap {gap} in {worst}");
     }
 
     // Every nonzero cell of unpool2d(y) is a switch, and holds the sum of the values whose
