@@ -117,6 +117,34 @@ fn max_pool2d_gradient_matches_numeric() {
     }
 }
 
+// The proptests below use small maps; these are conv_ae's (28 × 28, 5 × 5 kernels, padding 2,
+// 1 and 2 maps) and a few more channels, where the fast kernels' long rows and lane sums
+// matter. Sums have up to 784 terms of size ≤ 1, hence the looser bound.
+#[test]
+fn the_conv_autoencoders_shapes_match_the_naive_oracles() {
+    const TOL: f64 = 1e-11;
+    let mut rng = Rng::new(15);
+    for (ci, co, side, k, p) in [(1, 2, 28, 5, 2), (2, 1, 28, 5, 2), (3, 4, 13, 3, 1), (2, 3, 9, 4, 0)] {
+        let g = Geometry { stride: 1, padding: p };
+        let x = Tensor3::uniform(ci, side, side, -1.0, 1.0, &mut rng);
+        let w = Kernel::uniform(co, ci, k, k, -1.0, 1.0, &mut rng);
+        let b: Vec<f64> = (0..co).map(|_| rng.range(-1.0, 1.0)).collect();
+        let y = conv2d(&x, &w, &b, g);
+        let label = format!("{ci}→{co}, {side}×{side}, kernel {k}, padding {p}");
+        assert!(y.max_abs_diff(&conv2d_naive(&x, &w, &b, g)) < TOL, "conv2d {label}");
+        let d_y = Tensor3::uniform(co, y.height(), y.width(), -1.0, 1.0, &mut rng);
+        let (gap, worst) = grads_gap(&conv2d_backward(&x, &w, g, &d_y), &conv2d_backward_naive(&x, &w, g, &d_y));
+        assert!(gap < TOL, "conv2d_backward {label}: {gap} in {worst}");
+
+        let c: Vec<f64> = (0..ci).map(|_| rng.range(-1.0, 1.0)).collect();
+        let t = conv_transpose2d(&d_y, &w, &c, g);
+        assert!(t.max_abs_diff(&conv_transpose2d_naive(&d_y, &w, &c, g, (side, side))) < TOL, "convT {label}");
+        let fast = conv_transpose2d_backward(&d_y, &w, g, &x);
+        let (gap, worst) = grads_gap(&fast, &conv_transpose2d_backward_naive(&d_y, &w, g, &x));
+        assert!(gap < TOL, "conv_transpose2d_backward {label}: {gap} in {worst}");
+    }
+}
+
 #[test]
 fn hand_worked_convolutions() {
     // x = [1 2 3; 4 5 6; 7 8 9], kernel [1 1; 1 1], stride 1, padding 1: each output is the
