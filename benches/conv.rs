@@ -1,8 +1,8 @@
 //! The two convolutions of §3.1's autoencoder, forward and backward, on the shapes
 //! `conv_ae`'s default uses: a (1, 28, 28) image through a (2, 1, 5, 5) kernel padded by 2,
 //! and the (2, 28, 28) unpooled maps back through another. Beside them the same four steps
-//! from the naive definitions (`conv2d_naive`, `conv_transpose2d_naive`, and the kernel
-//! gradient's sum written out here), timed in the same run. One thread.
+//! from the naive definitions (`conv2d_naive`, `conv_transpose2d_naive` and their
+//! `*_backward_naive`), timed in the same run. One thread.
 //!
 //! Run: cargo bench --bench conv
 //!
@@ -16,8 +16,8 @@ mod common;
 use common::best_seconds;
 
 use autoencoders::conv::{
-    Geometry, Kernel, Tensor3, conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_naive, conv2d,
-    conv2d_backward, conv2d_naive,
+    Geometry, Kernel, Tensor3, conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_backward_naive,
+    conv_transpose2d_naive, conv2d, conv2d_backward, conv2d_backward_naive, conv2d_naive,
 };
 use autoencoders::rng::Rng;
 
@@ -47,41 +47,13 @@ fn main() {
     let naive = best_seconds(5, || {
         for (x, u) in images.iter().zip(&maps) {
             let z = conv2d_naive(x, &w1, &b1, g);
-            let d_x = conv_transpose2d_naive(&z, &w1, &[0.0], g, (SIDE, SIDE));
-            std::hint::black_box((d_x, kernel_gradient_naive(&z, x, K, g)));
+            std::hint::black_box(conv2d_backward_naive(x, &w1, g, &z));
             let y = conv_transpose2d_naive(u, &w2, &b2, g, (SIDE, SIDE));
-            let d_u = conv2d_naive(&y, &w2, &[0.0; CHANNELS], g);
-            std::hint::black_box((d_u, kernel_gradient_naive(u, &y, K, g)));
+            std::hint::black_box(conv_transpose2d_backward_naive(u, &w2, g, &y));
         }
     });
     let per_second = |s: f64| BATCH as f64 / s;
     println!("bench conv_fwd_bwd {:.0} images/s", per_second(fast));
     println!("bench conv_fwd_bwd_naive {:.0} images/s", per_second(naive));
     println!("ratio to the naive steps: {:.1}x", naive / fast);
-}
-
-/// d_w[o,c,u,v] = Σ_{i,j} a[o,i,j] · z[c, i·s+u−p, j·s+v−p], z read as 0 outside: the
-/// formula of `conv`'s module documentation, one entry at a time.
-fn kernel_gradient_naive(a: &Tensor3, z: &Tensor3, k: usize, g: Geometry) -> Kernel {
-    let (s, p) = (g.stride as isize, g.padding as isize);
-    let mut d_w = Kernel::zeros(a.channels(), z.channels(), k, k);
-    for o in 0..a.channels() {
-        for c in 0..z.channels() {
-            for u in 0..k {
-                for v in 0..k {
-                    let mut sum = 0.0;
-                    for i in 0..a.height() {
-                        for j in 0..a.width() {
-                            let (r, q) = (i as isize * s + u as isize - p, j as isize * s + v as isize - p);
-                            if (0..z.height() as isize).contains(&r) && (0..z.width() as isize).contains(&q) {
-                                sum += a[(o, i, j)] * z[(c, r as usize, q as usize)];
-                            }
-                        }
-                    }
-                    d_w[(o, c, u, v)] = sum;
-                }
-            }
-        }
-    }
-    d_w
 }

@@ -2,8 +2,9 @@
 //! the adjoint identity, the switch properties, and the direct loops against the naive oracles.
 
 use autoencoders::conv::{
-    Geometry, Kernel, Tensor3, conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_naive,
-    conv_transpose2d_out_len, conv_transpose2d_to, conv2d, conv2d_backward, conv2d_naive, conv2d_out_len,
+    ConvGrads, Geometry, Kernel, Tensor3, conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_backward_naive,
+    conv_transpose2d_naive, conv_transpose2d_out_len, conv_transpose2d_to, conv2d, conv2d_backward,
+    conv2d_backward_naive, conv2d_naive, conv2d_out_len,
 };
 use autoencoders::nn::gradcheck::{TOLERANCE, check};
 use autoencoders::pool::{
@@ -113,6 +114,34 @@ fn max_pool2d_gradient_matches_numeric() {
         assert_grad(&format!("max_pool2d {c}×{h}×{w}, window {k}, stride {s}"), x.data(), d_x.data(), |t| {
             max_pool2d(&Tensor3::from_vec(c, h, w, t.to_vec()), win).y.dot(&r)
         });
+    }
+}
+
+// The proptests below use small maps; these are conv_ae's (28 × 28, 5 × 5 kernels, padding 2,
+// 1 and 2 maps) and a few more channels, where the fast kernels' long rows and lane sums
+// matter. Sums have up to 784 terms of size ≤ 1, hence the looser bound.
+#[test]
+fn the_conv_autoencoders_shapes_match_the_naive_oracles() {
+    const TOL: f64 = 1e-11;
+    let mut rng = Rng::new(15);
+    for (ci, co, side, k, p) in [(1, 2, 28, 5, 2), (2, 1, 28, 5, 2), (3, 4, 13, 3, 1), (2, 3, 9, 4, 0)] {
+        let g = Geometry { stride: 1, padding: p };
+        let x = Tensor3::uniform(ci, side, side, -1.0, 1.0, &mut rng);
+        let w = Kernel::uniform(co, ci, k, k, -1.0, 1.0, &mut rng);
+        let b: Vec<f64> = (0..co).map(|_| rng.range(-1.0, 1.0)).collect();
+        let y = conv2d(&x, &w, &b, g);
+        let label = format!("{ci}→{co}, {side}×{side}, kernel {k}, padding {p}");
+        assert!(y.max_abs_diff(&conv2d_naive(&x, &w, &b, g)) < TOL, "conv2d {label}");
+        let d_y = Tensor3::uniform(co, y.height(), y.width(), -1.0, 1.0, &mut rng);
+        let (gap, worst) = grads_gap(&conv2d_backward(&x, &w, g, &d_y), &conv2d_backward_naive(&x, &w, g, &d_y));
+        assert!(gap < TOL, "conv2d_backward {label}: {gap} in {worst}");
+
+        let c: Vec<f64> = (0..ci).map(|_| rng.range(-1.0, 1.0)).collect();
+        let t = conv_transpose2d(&d_y, &w, &c, g);
+        assert!(t.max_abs_diff(&conv_transpose2d_naive(&d_y, &w, &c, g, (side, side))) < TOL, "convT {label}");
+        let fast = conv_transpose2d_backward(&d_y, &w, g, &x);
+        let (gap, worst) = grads_gap(&fast, &conv_transpose2d_backward_naive(&d_y, &w, g, &x));
+        assert!(gap < TOL, "conv_transpose2d_backward {label}: {gap} in {worst}");
     }
 }
 
@@ -262,6 +291,20 @@ fn pool_case(disjoint: bool) -> impl Strategy<Value = PoolCase> {
     )
 }
 
+/// The largest gap between two gradients' d_x, d_w or d_b, with the name of the worst one.
+fn grads_gap(fast: &ConvGrads, naive: &ConvGrads) -> (f64, &'static str) {
+    assert_eq!(fast.d_x.shape(), naive.d_x.shape(), "d_x shapes");
+    assert_eq!(fast.d_w.shape(), naive.d_w.shape(), "d_w shapes");
+    let gap = |a: &[f64], b: &[f64]| a.iter().zip(b).fold(0.0_f64, |m, (x, y)| m.max((x - y).abs()));
+    [
+        (gap(fast.d_x.data(), naive.d_x.data()), "d_x"),
+        (gap(fast.d_w.data(), naive.d_w.data()), "d_w"),
+        (gap(&fast.d_b, &naive.d_b), "d_b"),
+    ]
+    .into_iter()
+    .fold((0.0, "none"), |worst, this| if this.0 > worst.0 { this } else { worst })
+}
+
 fn relative_gap(a: f64, b: f64) -> f64 {
     (a - b).abs() / a.abs().max(b.abs()).max(1.0)
 }
@@ -312,6 +355,33 @@ proptest! {
         let naive = conv_transpose2d_naive(&x, &k, &b, g, size);
         prop_assert!(fast.max_abs_diff(&naive) < ORACLE_TOL, "largest gap {}", fast.max_abs_diff(&naive));
         prop_assert_eq!(conv_transpose2d(&x, &k, &b, g), conv_transpose2d_to(&x, &k, &b, g, (h0, w0)));
+    }
+
+    #[test]
+    fn conv2d_backward_matches_the_naive_oracle(case in conv_case()) {
+        let ConvCase { ci, co, h, w, kh, kw, g, seed } = case;
+        let mut rng = Rng::new(seed);
+        let x = Tensor3::uniform(ci, h, w, -1.0, 1.0, &mut rng);
+        let k = Kernel::uniform(co, ci, kh, kw, -1.0, 1.0, &mut rng);
+        let (oh, ow) = (conv2d_out_len(h, kh, g).unwrap(), conv2d_out_len(w, kw, g).unwrap());
+        let d_y = Tensor3::uniform(co, oh, ow, -1.0, 1.0, &mut rng);
+        let (gap, worst) = grads_gap(&conv2d_backward(&x, &k, g, &d_y), &conv2d_backward_naive(&x, &k, g, &d_y));
+        prop_assert!(gap < ORACLE_TOL, "largest gap {gap} in {worst}");
+    }
+
+    #[test]
+    fn conv_transpose2d_backward_matches_the_naive_oracle(case in conv_case(), extra in (0usize..3, 0usize..3)) {
+        let ConvCase { ci, co, h, w, kh, kw, g, seed } = case;
+        let (Ok(h0), Ok(w0)) = (conv_transpose2d_out_len(h, kh, g), conv_transpose2d_out_len(w, kw, g)) else {
+            return Ok(());
+        };
+        let mut rng = Rng::new(seed);
+        let x = Tensor3::uniform(co, h, w, -1.0, 1.0, &mut rng);
+        let k = Kernel::uniform(co, ci, kh, kw, -1.0, 1.0, &mut rng);
+        let d_y = Tensor3::uniform(ci, h0 + extra.0 % g.stride, w0 + extra.1 % g.stride, -1.0, 1.0, &mut rng);
+        let fast = conv_transpose2d_backward(&x, &k, g, &d_y);
+        let (gap, worst) = grads_gap(&fast, &conv_transpose2d_backward_naive(&x, &k, g, &d_y));
+        prop_assert!(gap < ORACLE_TOL, "largest gap {gap} in {worst}");
     }
 
     // Every nonzero cell of unpool2d(y) is a switch, and holds the sum of the values whose
