@@ -116,42 +116,23 @@ fn body(args: &Args) -> Result<()> {
     for (m, (label, kind)) in kinds.into_iter().enumerate() {
         let mut ae = init.clone();
         let mut opt = Adam::new(LR);
+        if let Kind::WeightDecay(wd) = kind {
+            opt.weight_decay = wd;
+        }
         let mut train_rng = train_stream.clone();
         let mut last = f64::NAN;
         for epoch in 1..=epochs {
             last = match kind {
-                Kind::Plain => denoise::train_epoch(
-                    &mut ae,
-                    &train,
-                    BATCH,
-                    Corruption::None,
-                    LossKind::Mse,
-                    &mut opt,
-                    &mut train_rng,
-                ),
-                Kind::WeightDecay(wd) => {
-                    opt.weight_decay = wd;
-                    denoise::train_epoch(
-                        &mut ae,
-                        &train,
-                        BATCH,
-                        Corruption::None,
-                        LossKind::Mse,
-                        &mut opt,
-                        &mut train_rng,
-                    )
-                }
-                Kind::Denoising(nu) => denoise::train_epoch(
-                    &mut ae,
-                    &train,
-                    BATCH,
-                    Corruption::Mask { nu },
-                    LossKind::Mse,
-                    &mut opt,
-                    &mut train_rng,
-                ),
                 Kind::Contractive(l) => {
                     contractive::train_epoch(&mut ae, &train, BATCH, LossKind::Mse, l, &mut opt, &mut train_rng)
+                }
+                // The other three are the plain objective, with or without masking noise.
+                _ => {
+                    let corruption = match kind {
+                        Kind::Denoising(nu) => Corruption::Mask { nu },
+                        _ => Corruption::None,
+                    };
+                    denoise::train_epoch(&mut ae, &train, BATCH, corruption, LossKind::Mse, &mut opt, &mut train_rng)
                 }
             };
             ae.check_finite(SPEC.name, epoch, train.rows().div_ceil(BATCH), last)?;

@@ -136,10 +136,7 @@ pub fn gradients(ae: &Autoencoder, x: &Matrix, loss: LossKind, lambda: f64) -> S
 /// One optimizer update of every parameter from [`gradients`]; returns the objective before it.
 pub fn train_step(ae: &mut Autoencoder, x: &Matrix, loss: LossKind, lambda: f64, opt: &mut dyn Optimizer) -> f64 {
     let g = gradients(ae, x, loss, lambda);
-    opt.begin_step();
-    ae.encoder.apply(&g.encoder, opt, 0);
-    ae.decoder.apply(&g.decoder, opt, 2);
-    g.loss
+    ae.apply(&g, opt)
 }
 
 /// One pass over x: (n, features) in a random order, one CAE step per mini-batch; returns

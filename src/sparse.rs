@@ -228,11 +228,7 @@ pub fn train_step(
     opt: &mut dyn Optimizer,
 ) -> f64 {
     let g = gradients(ae, input, target, loss, sparsity);
-    opt.begin_step();
-    ae.encoder.apply(&g.encoder, opt, 0);
-    let slots = 2 * ae.encoder.layers.len();
-    ae.decoder.apply(&g.decoder, opt, slots);
-    g.loss
+    ae.apply(&g, opt)
 }
 
 /// One pass over x: (n, features) in a random order, one step per mini-batch of

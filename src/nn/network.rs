@@ -194,6 +194,13 @@ impl Autoencoder {
     /// One training step (§3 steps 1–5): returns the loss before the update.
     pub fn train_step(&mut self, input: &Matrix, target: &Matrix, loss: LossKind, opt: &mut dyn Optimizer) -> f64 {
         let g = self.gradients(input, target, loss);
+        self.apply(&g, opt)
+    }
+
+    /// One optimizer step with gradients from any objective (plain, sparse, contractive):
+    /// the encoder's layers take the optimizer's first slots, the decoder's the next.
+    /// Returns the loss the gradients came with.
+    pub fn apply(&mut self, g: &StepGrads, opt: &mut dyn Optimizer) -> f64 {
         opt.begin_step();
         self.encoder.apply(&g.encoder, opt, 0);
         let slots = 2 * self.encoder.layers.len();
