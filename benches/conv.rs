@@ -1,5 +1,5 @@
 //! The two convolutions of §3.1's autoencoder, forward and backward, on the shapes
-//! `conv_ae`'s default uses: a (1, 28, 28) image through a (2, 1, 5, 5) kernel padded by 2,
+//! `conv::autoencoder`'s default uses: a (1, 28, 28) image through a (2, 1, 5, 5) kernel padded by 2,
 //! and the (2, 28, 28) unpooled maps back through another. Beside them the same four steps
 //! from the naive definitions (`conv2d_naive`, `conv_transpose2d_naive` and their
 //! `*_backward_naive`), timed in the same run. One thread.
@@ -15,16 +15,18 @@
 mod common;
 use common::best_seconds;
 
-use autoencoders::conv::{
-    Geometry, Kernel, Tensor3, conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_backward_naive,
+use autoencoders::conv::convolution::{
+    Geometry, Kernel, conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_backward_naive,
     conv_transpose2d_naive, conv2d, conv2d_backward, conv2d_backward_naive, conv2d_naive,
 };
-use autoencoders::rng::Rng;
+
+use autoencoders::core::rng::Rng;
+use autoencoders::core::tensor3::Tensor3;
 
 const SIDE: usize = 28;
 const CHANNELS: usize = 2;
 const K: usize = 5;
-/// Images per timed run, as in one of `conv_ae`'s batches.
+/// Images per timed run, as in one of `conv::autoencoder`'s batches.
 const BATCH: usize = 16;
 
 fn main() {

@@ -19,8 +19,8 @@
 mod common;
 use common::best_seconds;
 
-use autoencoders::matrix::{Matrix, matmul_naive};
-use autoencoders::rng::Rng;
+use autoencoders::core::matrix::{Matrix, matmul_naive};
+use autoencoders::core::rng::Rng;
 
 /// Largest n at which the naive loop is timed.
 const NAIVE_UP_TO: usize = 512;

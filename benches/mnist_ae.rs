@@ -16,13 +16,13 @@
 
 use std::time::Instant;
 
+use autoencoders::core::matrix::{Matrix, matmul_naive};
+use autoencoders::core::rng::Rng;
 use autoencoders::data::digits;
 use autoencoders::image_ae::{self, new_autoencoder};
-use autoencoders::matrix::{Matrix, matmul_naive};
 use autoencoders::nn::activation::sigmoid;
 use autoencoders::nn::network::Autoencoder;
 use autoencoders::nn::optim::{Adam, Optimizer};
-use autoencoders::rng::Rng;
 
 /// PyTorch's samples per second on this machine kind (reference README).
 const REFERENCE_SAMPLES_PER_SECOND: f64 = 80_000.0;

@@ -7,10 +7,10 @@
 
 use std::time::Instant;
 
+use autoencoders::core::rng::Rng;
 use autoencoders::data::movielens::{Fold, Split, load};
 use autoencoders::data::synthetic_ratings::{self, SyntheticConfig};
 use autoencoders::recommender::faithful::{Config, DenseReference, Sae, Trainer};
-use autoencoders::rng::Rng;
 
 const REFERENCE_SECONDS_PER_EPOCH: f64 = 0.69;
 

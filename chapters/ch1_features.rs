@@ -1,14 +1,14 @@
 //! §1: an autoencoder's codes are features: a classifier on 25 code numbers, on the 784 pixels
 //! and on 25 PCA components.
 
-use autoencoders::classify::SoftmaxConfig;
-use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
-use autoencoders::data::{self, digits::PIXELS};
-use autoencoders::features::{Scored, softmax_accuracy};
+use autoencoders::compare::classify::SoftmaxConfig;
+use autoencoders::compare::features::{Scored, softmax_accuracy};
+use autoencoders::compare::pca::Pca;
+use autoencoders::core::rng::Rng;
+use autoencoders::data::{self, images::PIXELS};
 use autoencoders::image_ae::{self, Config};
-use autoencoders::pca::Pca;
 use autoencoders::render::text::Table;
-use autoencoders::rng::Rng;
+use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 
 const SPEC: Spec = Spec {
     name: "ch1_features",

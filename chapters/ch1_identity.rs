@@ -1,9 +1,9 @@
 //! §1: the 4-2-4 autoencoder of the four one-hot vectors.
 
-use autoencoders::cli::{self, Args, Opt, Results, Spec};
+use autoencoders::core::matrix::Matrix;
 use autoencoders::identity::{self, Config, TARGET_MAX_ERROR};
-use autoencoders::matrix::Matrix;
 use autoencoders::render::text::{Table, fmt_num, vector};
+use autoencoders::workbook::cli::{self, Args, Opt, Results, Spec};
 
 const SPEC: Spec = Spec {
     name: "ch1_identity",

@@ -1,11 +1,11 @@
 //! §1: the 784-25-784 autoencoder on digit images, originals beside reconstructions.
 
-use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
-use autoencoders::data::{self, digits};
-use autoencoders::files::ensure_dir;
+use autoencoders::core::files::ensure_dir;
+use autoencoders::data::{self, images};
 use autoencoders::image_ae::{self, Config};
 use autoencoders::render::png::write_png;
 use autoencoders::render::svg::write_svg;
+use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 
 const SPEC: Spec = Spec {
     name: "ch1_mnist",
@@ -165,7 +165,7 @@ fn interpolation_ends(labels: &[u8]) -> (usize, usize) {
 }
 
 /// MSE per pixel of predicting every held-out image by the mean training image.
-fn mean_image_baseline(set: &digits::DigitSet) -> f64 {
+fn mean_image_baseline(set: &images::DigitSet) -> f64 {
     let n = set.train.rows().max(1) as f64;
     let mean: Vec<f64> = set.train.col_sums().iter().map(|s| s / n).collect();
     let mut sum = 0.0;

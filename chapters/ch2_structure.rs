@@ -1,14 +1,14 @@
 //! §2: the encoder/decoder pair around a bottleneck. Error against code size, a linear
 //! autoencoder against PCA, and 2-number codes drawn as points.
 
-use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::compare::pca::Pca;
+use autoencoders::core::rng::Rng;
 use autoencoders::data;
-use autoencoders::data::digits::DigitSet;
-use autoencoders::pca::Pca;
+use autoencoders::data::images::DigitSet;
 use autoencoders::render::svg::{LineChart, ScatterPlot, side_by_side, write_svg};
 use autoencoders::render::text::{Table, fmt_num, grid, vector};
-use autoencoders::rng::Rng;
 use autoencoders::structure::{self, TrainConfig};
+use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {

@@ -2,13 +2,13 @@
 //! those switches, transposed convolution — trained on digit images and set beside a dense
 //! autoencoder whose code holds as many numbers.
 
-use autoencoders::cli::{self, Args, Progress, Results, Spec};
-use autoencoders::conv_ae::{self, Config};
+use autoencoders::conv::autoencoder::{self, Config};
+use autoencoders::core::files::ensure_dir;
 use autoencoders::data;
-use autoencoders::data::digits::SIDE;
-use autoencoders::files::ensure_dir;
+use autoencoders::data::images::SIDE;
 use autoencoders::image_ae;
 use autoencoders::render::png::{image_grid, write_png};
+use autoencoders::workbook::cli::{self, Args, Progress, Results, Spec};
 
 const SPEC: Spec = Spec {
     name: "ch3_conv_autoencoder",
@@ -75,7 +75,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     println!("Step 3. Training (mean loss over the epoch's images, each before its batch's update)");
     // Progress counts the epochs of all three trainings: conv, dense, dense for longer.
     let mut progress = Progress::new("ch3_conv_autoencoder: epoch", (2 + DENSE_LONG) * config.epochs);
-    let ae = conv_ae::train(&set.train, &config, args.seed, |epoch, loss| {
+    let ae = autoencoder::train(&set.train, &config, args.seed, |epoch, loss| {
         progress.clear();
         println!("  epoch {epoch:>3}  train MSE {loss:.5}");
         progress.tick(epoch);

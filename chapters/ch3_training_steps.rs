@@ -1,9 +1,9 @@
 //! §3: the seven steps of training, every number printed, on a customer × product table.
 
-use autoencoders::cli::{self, Args, Results, Spec};
+use autoencoders::core::files::ensure_dir;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 use autoencoders::data::baskets;
-use autoencoders::files::ensure_dir;
-use autoencoders::matrix::Matrix;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::gradcheck;
 use autoencoders::nn::loss::LossKind;
@@ -11,7 +11,7 @@ use autoencoders::nn::network::{Autoencoder, flatten_grads};
 use autoencoders::nn::optim::Sgd;
 use autoencoders::render::svg::{LineChart, write_svg};
 use autoencoders::render::text::{Table, fmt_num, grid, side_by_side, vector};
-use autoencoders::rng::Rng;
+use autoencoders::workbook::cli::{self, Args, Results, Spec};
 
 const SPEC: Spec = Spec {
     name: "ch3_training_steps",
@@ -20,8 +20,8 @@ const SPEC: Spec = Spec {
             (writes the loss curve as loss.svg into --out)",
     data: None,
     options: &[
-        autoencoders::cli::Opt { name: "lr", value: Some("RATE"), help: "SGD learning rate (default 0.5)" },
-        autoencoders::cli::Opt { name: "code", value: Some("N"), help: "code width (default 3)" },
+        autoencoders::workbook::cli::Opt { name: "lr", value: Some("RATE"), help: "SGD learning rate (default 0.5)" },
+        autoencoders::workbook::cli::Opt { name: "code", value: Some("N"), help: "code width (default 3)" },
     ],
     exercises: &[
         "a learning rate ten times smaller crawls: cargo run --bin ch3_training_steps -- --lr 0.05",

@@ -1,12 +1,14 @@
 //! §3.1 worked through on a 4×4 feature map: max pooling that keeps switches, the four decoding
 //! steps that stamp the kernel at each switch, their sum against the input, and what happens
-//! without switches. All arithmetic lives in `autoencoders::pool` and `autoencoders::conv`.
+//! without switches. All arithmetic lives in `autoencoders::conv::pool` and `autoencoders::conv::convolution`.
 
-use autoencoders::cli::{self, Results, Spec};
-use autoencoders::conv::{Kernel, Tensor3};
-use autoencoders::files::ensure_dir;
-use autoencoders::matrix::Matrix;
-use autoencoders::pool::{Switches, decode, max_pool2d, placed_products, stamp, unpool2d, unpool2d_copy, worked};
+use autoencoders::conv::convolution::Kernel;
+use autoencoders::workbook::cli::{self, Results, Spec};
+
+use autoencoders::conv::pool::{Switches, decode, max_pool2d, placed_products, stamp, unpool2d, unpool2d_copy, worked};
+use autoencoders::core::files::ensure_dir;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::tensor3::Tensor3;
 use autoencoders::render::panels::hstack;
 use autoencoders::render::png::{HeatScale, heatmap, write_png};
 use autoencoders::render::text::{Table, grid, side_by_side};

@@ -2,18 +2,18 @@
 //! contractive) compared on held-out digits: Jacobian norm, sensitivity of the code to small
 //! input changes, reconstruction error, and how well a softmax classifier reads their codes.
 
-use autoencoders::classify::{SoftmaxConfig, Standardizer, train_softmax};
-use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
-use autoencoders::contractive;
-use autoencoders::data::{self, digits};
-use autoencoders::denoise::{self, Corruption};
+use autoencoders::compare::classify::{SoftmaxConfig, Standardizer, train_softmax};
+use autoencoders::core::rng::Rng;
+use autoencoders::data::{self, images};
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Autoencoder, Network};
 use autoencoders::nn::optim::Adam;
 use autoencoders::render::text::{Table, fmt_num};
-use autoencoders::rng::Rng;
+use autoencoders::variants::contractive;
+use autoencoders::variants::denoise::{self, Corruption};
+use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {
@@ -106,8 +106,8 @@ fn body(args: &Args) -> Result<()> {
     println!("  contractive   + λ·mean ‖J_f(x)‖²_F with λ = {lambda}, in closed form (see src/contractive.rs)");
     let mut rng = Rng::new(args.seed);
     let init = Autoencoder::new(
-        Network::new(vec![Dense::xavier(digits::PIXELS, code, Activation::Sigmoid, &mut rng)]),
-        Network::new(vec![Dense::xavier(code, digits::PIXELS, Activation::Sigmoid, &mut rng)]),
+        Network::new(vec![Dense::xavier(images::PIXELS, code, Activation::Sigmoid, &mut rng)]),
+        Network::new(vec![Dense::xavier(code, images::PIXELS, Activation::Sigmoid, &mut rng)]),
     );
     // Every model sees the same mini-batch order, and is measured on the same ε and pairs.
     let (train_stream, eval_stream) = (rng.fork(2), rng.fork(3));

@@ -1,17 +1,17 @@
 //! §4.5: a deep autoencoder from a stack of RBMs, unrolled and fine-tuned, against the same
 //! network from random weights and against PCA with the same code size.
 
-use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::compare::pca::Pca;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 use autoencoders::data;
-use autoencoders::data::digits::{DigitSet, SIDE};
-use autoencoders::matrix::Matrix;
+use autoencoders::data::images::{DigitSet, SIDE};
 use autoencoders::nn::loss::LossKind;
-use autoencoders::pca::Pca;
-use autoencoders::rbm::{self, RbmConfig, RbmStack};
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num, vector};
-use autoencoders::rng::Rng;
 use autoencoders::structure::{self, TrainConfig, squared_error_per_image};
+use autoencoders::variants::rbm::{self, RbmConfig, RbmStack};
+use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {

@@ -1,10 +1,9 @@
 //! §4.2: denoising autoencoders. A plain autoencoder and denoising ones trained with masking
 //! corruption, compared on held-out digits corrupted the same way, against the clean digits.
 
-use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
-use autoencoders::data::{self, digits};
-use autoencoders::denoise::{self, Corruption};
-use autoencoders::matrix::Matrix;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
+use autoencoders::data::{self, images};
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
 use autoencoders::nn::loss::LossKind;
@@ -12,7 +11,8 @@ use autoencoders::nn::network::{Autoencoder, Network};
 use autoencoders::nn::optim::Adam;
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num};
-use autoencoders::rng::Rng;
+use autoencoders::variants::denoise::{self, Corruption};
+use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {
@@ -77,8 +77,8 @@ fn body(args: &Args) -> Result<()> {
     println!("fresh random subset of its inputs and scores the output against the clean digit.");
     let mut rng = Rng::new(args.seed);
     let init = Autoencoder::new(
-        Network::new(vec![Dense::xavier(digits::PIXELS, code, Activation::Sigmoid, &mut rng)]),
-        Network::new(vec![Dense::xavier(code, digits::PIXELS, Activation::Sigmoid, &mut rng)]),
+        Network::new(vec![Dense::xavier(images::PIXELS, code, Activation::Sigmoid, &mut rng)]),
+        Network::new(vec![Dense::xavier(code, images::PIXELS, Activation::Sigmoid, &mut rng)]),
     );
     // Every model sees the same mini-batch order; the held-out corruption is drawn apart from
     // training, so adding a model (--noise) leaves it unchanged.
@@ -165,7 +165,7 @@ fn body(args: &Args) -> Result<()> {
     rows.extend(restored.iter().map(|m| as_row(m)));
     std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
     let path = args.out.join("denoising.png");
-    write_png(&path, &image_grid(&rows, digits::SIDE, digits::SIDE, 2, 2))?;
+    write_png(&path, &image_grid(&rows, images::SIDE, images::SIDE, 2, 2))?;
     let names: Vec<&str> = trained.iter().map(|(l, _)| l.as_str()).collect();
     println!("  wrote {} (restored rows: {})\n", path.display(), names.join(", "));
 

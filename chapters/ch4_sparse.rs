@@ -1,9 +1,9 @@
 //! §4.1: an overcomplete autoencoder on digit patches, trained plain and with each sparsity
 //! method (KL penalty, L1 penalty, top-k); how sparse each code is, and the learned features.
 
-use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
-use autoencoders::data::{self, digits};
-use autoencoders::matrix::Matrix;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
+use autoencoders::data::{self, images};
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
 use autoencoders::nn::loss::LossKind;
@@ -11,8 +11,8 @@ use autoencoders::nn::network::{Autoencoder, Network};
 use autoencoders::nn::optim::Adam;
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num};
-use autoencoders::rng::Rng;
-use autoencoders::sparse::{self, Sparsity};
+use autoencoders::variants::sparse::{self, Sparsity};
+use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {
@@ -80,8 +80,8 @@ fn body(args: &Args) -> Result<()> {
     let test_digits = set.test.slice_rows(0, set.test.rows().min(n_test_digits));
     let mut rng = Rng::new(args.seed);
     let mut patch_rng = rng.fork(1);
-    let train = sparse::patches(&train_digits, digits::SIDE, digits::SIDE, SIDE, n_patches, MIN_INK, &mut patch_rng);
-    let test = sparse::patches(&test_digits, digits::SIDE, digits::SIDE, SIDE, n_test_patches, MIN_INK, &mut patch_rng);
+    let train = sparse::patches(&train_digits, images::SIDE, images::SIDE, SIDE, n_patches, MIN_INK, &mut patch_rng);
+    let test = sparse::patches(&test_digits, images::SIDE, images::SIDE, SIDE, n_test_patches, MIN_INK, &mut patch_rng);
     println!("  source: {}", set.source);
     println!(
         "  {} training patches from {} digits, {} test patches from {} held-out digits.\n",

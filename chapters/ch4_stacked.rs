@@ -1,16 +1,16 @@
 //! §4.4: stacked autoencoders trained greedily, stacked denoising autoencoders, and their
 //! codes fed to softmax regression and a linear SVM, with and without fine-tuning.
 
-use autoencoders::classify::{SoftmaxConfig, SvmConfig};
-use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::compare::classify::{SoftmaxConfig, SvmConfig};
+use autoencoders::core::rng::Rng;
 use autoencoders::data;
-use autoencoders::data::digits::DigitSet;
+use autoencoders::data::images::DigitSet;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::Network;
 use autoencoders::render::text::{Table, vector};
-use autoencoders::rng::Rng;
-use autoencoders::stacked::{self, FineTuneConfig, Scores};
 use autoencoders::structure::TrainConfig;
+use autoencoders::variants::stacked::{self, FineTuneConfig, Scores};
+use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {

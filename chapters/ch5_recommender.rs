@@ -5,10 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use autoencoders::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::core::error::{Error, Result};
+use autoencoders::core::rng::Rng;
 use autoencoders::data::movielens::{self, Fold, Rating, RatingTable, Split};
 use autoencoders::data::synthetic_ratings::{self, SyntheticConfig};
-use autoencoders::error::{Error, Result};
 use autoencoders::recommender::autorec::{self, AutoRec, Recommender};
 use autoencoders::recommender::baselines::{Baseline, Baselines, BiasConfig};
 use autoencoders::recommender::faithful::{self, Sae, Trainer};
@@ -17,7 +17,7 @@ use autoencoders::recommender::my_ratings::{self, MyRating};
 use autoencoders::recommender::{Metrics, evaluate, top_n};
 use autoencoders::render::svg::{LineChart, write_svg};
 use autoencoders::render::text::{Table, fmt_num};
-use autoencoders::rng::Rng;
+use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 
 const SPEC: Spec = Spec {
     name: "ch5_recommender",

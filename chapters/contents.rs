@@ -1,9 +1,9 @@
 //! The workbook's table of contents (the default binary: `cargo run`).
 
-use autoencoders::catalog::{CHAPTERS, command};
-use autoencoders::cli::{self, Args, Results, Spec};
-use autoencoders::gallery;
 use autoencoders::render::text::Table;
+use autoencoders::workbook::catalog::{CHAPTERS, command};
+use autoencoders::workbook::cli::{self, Args, Results, Spec};
+use autoencoders::workbook::gallery;
 
 const SPEC: Spec = Spec {
     name: "contents",

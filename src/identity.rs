@@ -13,13 +13,13 @@
 //! Gradient descent can get stuck: two inputs may settle on codes the decoder cannot tell
 //! apart. [`train`] reports that instead of hiding it.
 
-use crate::error::Result;
-use crate::matrix::Matrix;
+use crate::core::error::Result;
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
 use crate::nn::activation::Activation;
 use crate::nn::loss::LossKind;
 use crate::nn::network::Autoencoder;
 use crate::nn::optim::{Adam, Optimizer, Sgd};
-use crate::rng::Rng;
 
 /// Training stops once every reconstruction is within this of its target in every entry.
 pub const TARGET_MAX_ERROR: f64 = 0.1;
@@ -81,7 +81,7 @@ impl Run {
 }
 
 /// Trains the n-code-n autoencoder on the n one-hot vectors from `seed`. A loss or weight
-/// that stops being finite is an [`Error::Diverged`](crate::error::Error::Diverged) naming the epoch.
+/// that stops being finite is an [`Error::Diverged`](crate::core::error::Error::Diverged) naming the epoch.
 pub fn train(config: &Config, seed: u64) -> Result<Run> {
     let mut rng = Rng::new(seed);
     let x = one_hots(config.n);

@@ -18,15 +18,16 @@
 
 use std::time::Instant;
 
-use crate::data::digits::{DigitSet, PIXELS, SIDE};
-use crate::error::{Error, Result};
-use crate::matrix::{Matrix, gemm_abt, gemm_atb, multiversion, transpose_into};
+use crate::core::error::{Error, Result};
+use crate::core::matrix::{Matrix, gemm_abt, gemm_atb, transpose_into};
+use crate::core::rng::Rng;
+use crate::data::images::{DigitSet, PIXELS, SIDE};
+use crate::kernels::simd::multiversion;
 use crate::nn::activation::Activation;
 use crate::nn::network::Autoencoder;
 use crate::nn::optim::{Adam, Optimizer};
 use crate::render::png::{GrayImage, image_grid};
 use crate::render::svg::LineChart;
-use crate::rng::Rng;
 
 /// Rows per chunk when scoring a whole set, so memory stays small for any set size.
 const EVAL_CHUNK: usize = 512;

@@ -16,19 +16,19 @@
 //!    individual vⱼ: the units are a mixture of them
 //! ```
 //!
-//! [`train`] is the mini-batch loop every experiment here (and [`crate::rbm`],
-//! [`crate::stacked`]) uses; [`column_cosines`] and [`crate::pca::principal_angles_degrees`]
+//! [`train`] is the mini-batch loop every experiment here (and [`crate::variants::rbm`],
+//! [`crate::variants::stacked`]) uses; [`column_cosines`] and [`crate::compare::pca::principal_angles_degrees`]
 //! compare a decoder with PCA.
 
-use crate::error::{Error, Result};
-use crate::matrix::{Matrix, dot};
+use crate::compare::pca::{Pca, principal_angles_degrees};
+use crate::core::error::{Error, Result};
+use crate::core::matrix::{Matrix, dot};
+use crate::core::rng::Rng;
 use crate::nn::activation::Activation;
 use crate::nn::dense::Dense;
 use crate::nn::loss::LossKind;
 use crate::nn::network::{Autoencoder, Network};
 use crate::nn::optim::Adam;
-use crate::pca::{Pca, principal_angles_degrees};
-use crate::rng::Rng;
 
 /// Hyperparameters of [`train`]: mini-batch Adam on a shuffled order, the learning rate
 /// multiplied by `lr_decay` after every epoch.

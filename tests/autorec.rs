@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use autoencoders::core::rng::Rng;
 use autoencoders::data::movielens::{Fold, Rating, RatingTable, load};
 use autoencoders::data::synthetic_ratings::{self, SyntheticConfig};
 use autoencoders::nn::gradcheck::{TOLERANCE, check};
@@ -11,7 +12,6 @@ use autoencoders::recommender::autorec::{
 };
 use autoencoders::recommender::baselines::{Baseline, Baselines, BiasConfig};
 use autoencoders::recommender::evaluate;
-use autoencoders::rng::Rng;
 
 const ML100K: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/ml-100k");
 

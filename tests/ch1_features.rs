@@ -4,10 +4,10 @@
 mod common;
 use common::*;
 
-use autoencoders::classify::SoftmaxConfig;
-use autoencoders::features::softmax_accuracy;
-use autoencoders::matrix::Matrix;
-use autoencoders::rng::Rng;
+use autoencoders::compare::classify::SoftmaxConfig;
+use autoencoders::compare::features::softmax_accuracy;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 
 const CH1_FEATURES: &str = env!("CARGO_BIN_EXE_ch1_features");
 

@@ -4,9 +4,9 @@
 mod common;
 use common::*;
 
-use autoencoders::matrix::Matrix;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 use autoencoders::nn::loss::LossKind;
-use autoencoders::rng::Rng;
 use autoencoders::structure::{self, TrainConfig, column_cosines};
 
 const CH2: &str = env!("CARGO_BIN_EXE_ch2_structure");

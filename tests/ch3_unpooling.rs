@@ -7,13 +7,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use autoencoders::cli::result_value;
-use autoencoders::conv::{Kernel, Tensor3};
-use autoencoders::matrix::Matrix;
-use autoencoders::pool::{
+use autoencoders::conv::convolution::Kernel;
+use autoencoders::workbook::cli::result_value;
+
+use autoencoders::conv::pool::{
     Switches, decode, max_pool2d, placed_products, stamp, unpool2d, unpool2d_copy,
     worked::{self, WINDOW},
 };
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::tensor3::Tensor3;
 
 fn t(rows: &[&[f64]]) -> Tensor3 {
     Tensor3::from_matrix(&Matrix::from_rows(rows))

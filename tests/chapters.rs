@@ -14,10 +14,10 @@ fn contents_lists_every_chapter() {
     let o = run(CONTENTS, "contents", &[]);
     assert_ok(&o);
     let s = stdout(&o);
-    for c in autoencoders::catalog::CHAPTERS {
+    for c in autoencoders::workbook::catalog::CHAPTERS {
         assert!(s.contains(&format!("cargo run --bin {}", c.name)), "contents misses {}", c.name);
     }
-    assert_eq!(result(&s, "chapters"), autoencoders::catalog::CHAPTERS.len().to_string());
+    assert_eq!(result(&s, "chapters"), autoencoders::workbook::catalog::CHAPTERS.len().to_string());
 }
 
 #[test]
@@ -29,7 +29,7 @@ fn catalog_matches_the_binaries_in_cargo_toml() {
         .filter_map(|l| l.strip_suffix('"'))
         .filter(|n| *n != "autoencoders" && *n != "contents")
         .collect();
-    let mut listed: Vec<&str> = autoencoders::catalog::CHAPTERS.iter().map(|c| c.name).collect();
+    let mut listed: Vec<&str> = autoencoders::workbook::catalog::CHAPTERS.iter().map(|c| c.name).collect();
     let mut bins_sorted = bins.clone();
     bins_sorted.retain(|b| b.starts_with("ch"));
     bins_sorted.sort();

@@ -1,13 +1,13 @@
 //! Softmax regression and the linear SVM: gradients against central differences, softmax's
 //! numerical safety, and training on synthetic sets whose answers are known.
 
-use autoencoders::classify::{
+use autoencoders::compare::classify::{
     LinearSvm, SoftmaxConfig, SoftmaxRegression, Solver, Standardizer, SvmConfig, log_sum_exp, softmax, train_softmax,
     train_svm,
 };
-use autoencoders::matrix::Matrix;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 use autoencoders::nn::gradcheck::{TOLERANCE, check};
-use autoencoders::rng::Rng;
 use proptest::prelude::*;
 
 fn random_model(features: usize, classes: usize, rng: &mut Rng) -> SoftmaxRegression {
@@ -339,7 +339,7 @@ fn real_digits_through_pca_codes() {
         return;
     };
     let (train, test) = (x.slice_rows(0, 1500), x.slice_rows(1500, 2000));
-    let pca = autoencoders::pca::Pca::fit(&train, 25).unwrap();
+    let pca = autoencoders::compare::pca::Pca::fit(&train, 25).unwrap();
     let scaler = Standardizer::fit(&pca.transform(&train));
     let (z, zt) = (scaler.transform(&pca.transform(&train)), scaler.transform(&pca.transform(&test)));
     let mut rng = Rng::new(8);

@@ -1,7 +1,7 @@
 //! The chapters' argument parser.
 
-use autoencoders::cli::{Opt, Parsed, Spec, help_text, parse, result_value};
-use autoencoders::error::Error;
+use autoencoders::core::error::Error;
+use autoencoders::workbook::cli::{Opt, Parsed, Spec, help_text, parse, result_value};
 
 const SPEC: Spec = Spec {
     name: "demo",
@@ -22,7 +22,7 @@ fn args(v: &[&str]) -> Result<Parsed, Error> {
 #[test]
 fn defaults_and_values() {
     let Ok(Parsed::Run(a)) = args(&[]) else { panic!() };
-    assert_eq!(a.seed, autoencoders::cli::DEFAULT_SEED);
+    assert_eq!(a.seed, autoencoders::workbook::cli::DEFAULT_SEED);
     assert!(!a.quick && a.data.is_none() && a.epochs.is_none());
     assert_eq!(a.out, std::path::PathBuf::from("target/chapters/demo"));
 
@@ -77,7 +77,7 @@ fn results_are_read_from_the_last_block() {
 
 #[test]
 fn a_divergence_in_library_code_names_the_chapter() {
-    use autoencoders::cli::name_the_chapter;
+    use autoencoders::workbook::cli::name_the_chapter;
     let e = Error::Diverged { chapter: "fine-tuning".into(), epoch: 3, step: 7, what: "the loss is NaN".into() };
     let msg = name_the_chapter(e, "ch4_stacked").to_string();
     assert_eq!(
@@ -90,7 +90,7 @@ fn a_divergence_in_library_code_names_the_chapter() {
 
 #[test]
 fn progress_line_extrapolates_the_mean_step() {
-    use autoencoders::cli::progress_line;
+    use autoencoders::workbook::cli::progress_line;
     // 3 of 12 models in 9 s: 3 s each, 9 to go → 27 s.
     assert_eq!(progress_line("model", 3, 12, 9.0), "model 3/12, 9 s elapsed, about 27 s to go");
     // Nothing finished yet: no rate to extrapolate, so no guess.

@@ -2,14 +2,14 @@
 //! gradient w.r.t. W and b, and a whole contractive autoencoder's gradient, all through
 //! `nn::gradcheck`; the penalty is ≥ 0 and vanishes when W = 0.
 
-use autoencoders::contractive::{gradients, jacobian, jacobian_norm_sq, objective, penalty};
-use autoencoders::matrix::Matrix;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
 use autoencoders::nn::gradcheck::{TOLERANCE, check, compare, numeric_gradient};
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Autoencoder, flatten_grads};
-use autoencoders::rng::Rng;
+use autoencoders::variants::contractive::{gradients, jacobian, jacobian_norm_sq, objective, penalty};
 use proptest::prelude::*;
 
 fn layer(n: usize, m: usize, seed: u64) -> Dense {
@@ -113,7 +113,7 @@ fn jacobian_by_hand() {
 
 #[test]
 fn sensitivity_measures_agree_with_the_jacobian() {
-    use autoencoders::contractive::{mean_jacobian_norm, pair_sensitivity, perturbation_sensitivity};
+    use autoencoders::variants::contractive::{mean_jacobian_norm, pair_sensitivity, perturbation_sensitivity};
     let mut rng = Rng::new(5);
     let ae = Autoencoder::single(30, 8, Activation::Sigmoid, Activation::Sigmoid, &mut rng);
     let x = Matrix::uniform(400, 30, 0.0, 1.0, &mut rng);

@@ -1,12 +1,12 @@
 //! The whole conv autoencoder (conv, activation, max pool with switches, unpool, transposed
 //! conv, sigmoid, MSE) gradient-checked on a tiny input, and its pieces' contracts.
 
-use autoencoders::conv::Tensor3;
-use autoencoders::conv_ae::{self, ConvAe, Shape, gather_at_switches};
+use autoencoders::conv::autoencoder::{self, ConvAe, Shape, gather_at_switches};
+use autoencoders::conv::pool::{max_pool2d, unpool2d};
+use autoencoders::core::rng::Rng;
+use autoencoders::core::tensor3::Tensor3;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::gradcheck;
-use autoencoders::pool::{max_pool2d, unpool2d};
-use autoencoders::rng::Rng;
 
 /// Smallest gap between a pooling window's maximum and its runner-up: finite differences
 /// with step h are only valid when no perturbation can move a switch.
@@ -66,7 +66,7 @@ fn gathering_at_the_switches_is_unpoolings_adjoint() {
     // ⟨unpool(h), u⟩ = ⟨h, gather(u)⟩ for any h and u.
     let mut rng = Rng::new(2);
     let a = Tensor3::uniform(3, 4, 6, -1.0, 1.0, &mut rng);
-    let p = max_pool2d(&a, autoencoders::pool::Window { size: 2, stride: 2 });
+    let p = max_pool2d(&a, autoencoders::conv::pool::Window { size: 2, stride: 2 });
     let h = Tensor3::uniform(3, 2, 3, -1.0, 1.0, &mut rng);
     let u = Tensor3::uniform(3, 4, 6, -1.0, 1.0, &mut rng);
     let left = unpool2d(&h, &p.switches).dot(&u);
@@ -77,9 +77,9 @@ fn gathering_at_the_switches_is_unpoolings_adjoint() {
 #[test]
 fn training_lowers_the_loss_and_bad_shapes_are_errors() {
     let set = autoencoders::data::digits::generate(64, 16, 3);
-    let config = conv_ae::Config { epochs: 2, ..conv_ae::Config::default() };
+    let config = autoencoder::Config { epochs: 2, ..autoencoder::Config::default() };
     let before = ConvAe::new(config.shape, &mut Rng::new(1).fork(1)).unwrap().reconstruction_mse(&set.test);
-    let ae = conv_ae::train(&set.train, &config, 1, |_, _| {}).unwrap();
+    let ae = autoencoder::train(&set.train, &config, 1, |_, _| {}).unwrap();
     assert!(ae.reconstruction_mse(&set.test) < before);
     let bad = Shape { pool: 5, ..Shape::default() };
     assert!(ConvAe::new(bad, &mut Rng::new(1)).is_err());

@@ -1,16 +1,18 @@
 //! Convolution, transposed convolution and pooling with switches (§3.1): numeric gradients,
 //! the adjoint identity, the switch properties, and the direct loops against the naive oracles.
 
-use autoencoders::conv::{
-    ConvGrads, Geometry, Kernel, Tensor3, conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_backward_naive,
+use autoencoders::conv::convolution::{
+    ConvGrads, Geometry, Kernel, conv_transpose2d, conv_transpose2d_backward, conv_transpose2d_backward_naive,
     conv_transpose2d_naive, conv_transpose2d_out_len, conv_transpose2d_to, conv2d, conv2d_backward,
     conv2d_backward_naive, conv2d_naive, conv2d_out_len,
 };
-use autoencoders::nn::gradcheck::{TOLERANCE, check};
-use autoencoders::pool::{
+
+use autoencoders::conv::pool::{
     Switches, Window, decode, max_pool2d, max_pool2d_backward, placed_products, pool_out_len, unpool2d, unpool2d_copy,
 };
-use autoencoders::rng::Rng;
+use autoencoders::core::rng::Rng;
+use autoencoders::core::tensor3::Tensor3;
+use autoencoders::nn::gradcheck::{TOLERANCE, check};
 use proptest::prelude::*;
 
 /// The direct loops add the same products as the oracles in another order, so they agree to a

@@ -1,13 +1,13 @@
 //! §4.2: masking corruption zeroes exactly the entries of its mask, at rate ν, reproducibly;
 //! Gaussian noise has the asked spread; a denoising step scores against the clean input.
 
-use autoencoders::denoise::{Corruption, gaussian_noise, mask_noise, train_step};
-use autoencoders::matrix::Matrix;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::Autoencoder;
 use autoencoders::nn::optim::Sgd;
-use autoencoders::rng::Rng;
+use autoencoders::variants::denoise::{Corruption, gaussian_noise, mask_noise, train_step};
 use proptest::prelude::*;
 
 proptest! {

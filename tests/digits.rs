@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
-use autoencoders::data::digits::{DigitSet, PIXELS, SIDE, generate, generate_images, render};
+use autoencoders::core::rng::Rng;
+use autoencoders::data::digits::{generate, generate_images, render};
+use autoencoders::data::images::{DigitSet, PIXELS, SIDE};
 use autoencoders::render::png::{decode, image_grid, write_png};
-use autoencoders::rng::Rng;
 
 #[test]
 fn same_seed_same_digits_other_seed_other_digits() {

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use autoencoders::catalog::CHAPTERS;
+use autoencoders::workbook::catalog::CHAPTERS;
 
 /// target/<profile>/<name>, beside this test's own binary in target/<profile>/deps/.
 fn exe(name: &str) -> PathBuf {

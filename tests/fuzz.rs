@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use autoencoders::cli::{Opt, Spec, parse};
-use autoencoders::data::idx;
 use autoencoders::data::movielens::{self, Format, Titles};
+use autoencoders::data::{idx, images};
 use autoencoders::recommender::model_file::{self, Tensor};
 use autoencoders::recommender::my_ratings;
+use autoencoders::workbook::cli::{Opt, Spec, parse};
 use proptest::prelude::*;
 
 const CASES: u32 = 2000;
@@ -41,7 +41,7 @@ fn names_file(e: &autoencoders::Error, file: &str) -> bool {
 }
 
 fn valid_idx_images() -> Vec<u8> {
-    let images = idx::Images { count: 3, rows: 2, cols: 2, pixels: (0..12).collect() };
+    let images = images::Images { count: 3, rows: 2, cols: 2, pixels: (0..12).collect() };
     idx::encode_images(&images)
 }
 

@@ -6,9 +6,9 @@ use common::*;
 
 use std::path::Path;
 
-use autoencoders::gallery::{self, PAGE, PageUpdate, RESULTS_FILE};
 use autoencoders::render::html::{Html, escape, url_path};
 use autoencoders::render::png::{GrayImage, write_png};
+use autoencoders::workbook::gallery::{self, PAGE, PageUpdate, RESULTS_FILE};
 use proptest::prelude::*;
 
 /// Checks that every element is closed in order, as an HTML5 parser would need no repair for,
@@ -88,7 +88,7 @@ fn the_page_is_balanced_html5_with_a_contents_list_that_links_every_section() {
         tags.iter().filter(|(n, _)| n == "a").filter_map(|(_, a)| attr(a, "href")?.strip_prefix('#')).collect();
     assert_eq!(links, ids, "each section is linked once from the contents, in order");
     // Every chapter of the catalog is listed, run or not.
-    assert_eq!(count("li"), autoencoders::catalog::CHAPTERS.len());
+    assert_eq!(count("li"), autoencoders::workbook::catalog::CHAPTERS.len());
     assert!(html.contains("not run yet, <code>cargo run --bin ch1_mnist</code>"));
 
     // Pictures: every <img> points at a file that exists; the PNG is shown enlarged.

@@ -2,13 +2,13 @@
 //! shapes and values (proptest). Each compares backprop with central differences through
 //! `nn::gradcheck`, at relative error ≤ `TOLERANCE` (1e-6), at points away from kinks.
 
-use autoencoders::matrix::Matrix;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
 use autoencoders::nn::gradcheck::{TOLERANCE, check};
 use autoencoders::nn::loss::{LossKind, binary_cross_entropy, masked_mse, mse};
 use autoencoders::nn::network::{Autoencoder, Network, flatten_grads};
-use autoencoders::rng::Rng;
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {

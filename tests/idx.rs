@@ -6,9 +6,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use autoencoders::data::idx::{
-    self, IMAGES_MAGIC, Images, LABELS_MAGIC, encode_images, encode_labels, find_mnist, load_mnist, parse_images,
-    parse_labels, read_images, read_labels, write_images, write_labels,
+    self, IMAGES_MAGIC, LABELS_MAGIC, encode_images, encode_labels, find_mnist, load_mnist, parse_images, parse_labels,
+    read_images, read_labels, write_images, write_labels,
 };
+use autoencoders::data::images::Images;
 use proptest::prelude::*;
 
 /// A fresh, empty folder under Cargo's scratch space for integration tests.

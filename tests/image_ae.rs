@@ -1,13 +1,13 @@
 //! The fast image-autoencoder path held to the library's plain one: the same step, the same
 //! Adam, the same sigmoid and the same score, on small inputs.
 
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 use autoencoders::data::digits;
 use autoencoders::image_ae::{self, FastAdam, Workspace};
-use autoencoders::matrix::Matrix;
 use autoencoders::nn::activation::sigmoid;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::optim::{Adam, Optimizer};
-use autoencoders::rng::Rng;
 
 /// The fast sigmoid's exp differs from libm's by a few units in the last place; after a few
 /// steps of Adam that is still far below this.

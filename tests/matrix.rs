@@ -1,8 +1,8 @@
 //! The fast products against the naive triple loop, on random shapes.
 
-use autoencoders::gemm::{Kernel, View, gemm_split, gemm_with};
-use autoencoders::matrix::{Matrix, gemm_abt, gemm_atb, matmul_naive, transpose_into};
-use autoencoders::rng::Rng;
+use autoencoders::core::matrix::{Matrix, gemm_abt, gemm_atb, matmul_naive, transpose_into};
+use autoencoders::core::rng::Rng;
+use autoencoders::kernels::gemm::{Kernel, View, gemm_split, gemm_with};
 use proptest::prelude::*;
 
 fn close(a: &Matrix, b: &Matrix) -> Result<(), String> {

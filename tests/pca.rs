@@ -1,11 +1,11 @@
 //! PCA and its eigen-solvers: worked examples by hand, the eigen-equation on random matrices,
 //! the reconstruction identity, and principal angles.
 
-use autoencoders::matrix::Matrix;
-use autoencoders::pca::{
+use autoencoders::compare::pca::{
     Pca, PcaSolver, covariance, jacobi_eigen, principal_angles_degrees, subspace_eigen, symmetric_eigen,
 };
-use autoencoders::rng::Rng;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 use proptest::prelude::*;
 
 /// Eigenpairs of well-conditioned small matrices come out within a few ulps of ‖A‖.

@@ -3,12 +3,13 @@
 
 use std::path::Path;
 
-use autoencoders::matrix::Matrix;
+use autoencoders::core::files::crc32;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 use autoencoders::render::png::{
-    self, DecodedPng, GRID_GAP_GRAY, GrayImage, HeatScale, RgbImage, adler32, crc32, decode, heatmap, image_grid,
+    self, DecodedPng, GRID_GAP_GRAY, GrayImage, HeatScale, RgbImage, adler32, decode, heatmap, image_grid,
     unit_to_gray, write_png,
 };
-use autoencoders::rng::Rng;
 use proptest::prelude::*;
 
 fn decode_ok(bytes: &[u8]) -> DecodedPng {

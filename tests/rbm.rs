@@ -2,12 +2,12 @@
 //! small enough to enumerate (checked numerically, then against CD-k with long chains), and
 //! the unrolled deep autoencoder's gradients.
 
-use autoencoders::matrix::Matrix;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 use autoencoders::nn::gradcheck;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::flatten_grads;
-use autoencoders::rbm::{Gibbs, Rbm, RbmConfig, RbmGrads, RbmStack, Units};
-use autoencoders::rng::Rng;
+use autoencoders::variants::rbm::{Gibbs, Rbm, RbmConfig, RbmGrads, RbmStack, Units};
 
 /// Agreement of a hand-computed number with the code: both are f64 evaluations of the same few
 /// exp and divisions, so they differ only by rounding.

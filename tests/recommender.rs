@@ -2,15 +2,15 @@
 //! worked out by hand, its gradient against numeric differences, the baselines, and (when
 //! ../shared/data is present) the real ml-100k split.
 
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 use autoencoders::data::movielens::{Fold, Rating, RatingTable, load};
-use autoencoders::matrix::Matrix;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
 use autoencoders::nn::gradcheck::{TOLERANCE, check};
 use autoencoders::nn::network::Network;
 use autoencoders::recommender::baselines::{Baseline, Baselines, BiasConfig};
 use autoencoders::recommender::faithful::{self, Config, DenseReference, H1, H2, H3, Sae, Trainer};
-use autoencoders::rng::Rng;
 
 fn table(n_users: usize, n_movies: usize, triples: &[(u32, u32, u8)]) -> RatingTable {
     let ratings: Vec<Rating> =

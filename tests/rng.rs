@@ -1,6 +1,6 @@
 //! The seeded generator: same seed, same stream; sane distributions.
 
-use autoencoders::rng::Rng;
+use autoencoders::core::rng::Rng;
 
 #[test]
 fn same_seed_same_stream() {

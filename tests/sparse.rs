@@ -2,13 +2,13 @@
 //! differences (`nn::gradcheck`), and a whole sparse autoencoder's gradient w.r.t. every
 //! parameter. Test points stay away from the kinks (|h| = 0 for L1, ties for top-k).
 
-use autoencoders::matrix::Matrix;
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::gradcheck::check;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Autoencoder, flatten_grads};
-use autoencoders::rng::Rng;
-use autoencoders::sparse::{
+use autoencoders::variants::sparse::{
     Sparsity, gradients, kl_divergence, kl_penalty, l1_penalty, mean_activation, objective, top_k_backward,
     top_k_forward,
 };
@@ -177,7 +177,7 @@ fn patches_are_cut_from_the_images_and_have_ink() {
     for i in 0..16 {
         images[(1, i)] = (i + 1) as f64 / 16.0;
     }
-    let p = autoencoders::sparse::patches(&images, 4, 4, 2, 30, 0.1, &mut Rng::new(3));
+    let p = autoencoders::variants::sparse::patches(&images, 4, 4, 2, 30, 0.1, &mut Rng::new(3));
     assert_eq!(p.shape(), (30, 4));
     for r in 0..p.rows() {
         let v = p.row(r);
@@ -186,14 +186,14 @@ fn patches_are_cut_from_the_images_and_have_ink() {
         assert!(v.iter().sum::<f64>() / 4.0 >= 0.1);
     }
     // Nothing has ink: it gives up with no rows instead of looping.
-    let none = autoencoders::sparse::patches(&Matrix::zeros(1, 16), 4, 4, 2, 5, 0.1, &mut Rng::new(3));
+    let none = autoencoders::variants::sparse::patches(&Matrix::zeros(1, 16), 4, 4, 2, 5, 0.1, &mut Rng::new(3));
     assert_eq!(none.rows(), 0);
 }
 
 #[test]
 fn filters_are_rescaled_row_by_row() {
     let w = Matrix::from_rows(&[&[-2.0, 0.0, 2.0], &[5.0, 5.0, 5.0]]);
-    let f = autoencoders::sparse::normalised_filters(&w);
+    let f = autoencoders::variants::sparse::normalised_filters(&w);
     assert_eq!(f, Matrix::from_rows(&[&[0.0, 0.5, 1.0], &[0.5, 0.5, 0.5]]));
 }
 
@@ -206,12 +206,12 @@ fn top_k_training_reduces_the_objective() {
     let before = objective(&ae, &x, &x, LossKind::Mse, s);
     let mut opt = autoencoders::nn::optim::Adam::new(0.01);
     for _ in 0..200 {
-        autoencoders::sparse::train_epoch(&mut ae, &x, 8, LossKind::Mse, s, &mut opt, &mut rng);
+        autoencoders::variants::sparse::train_epoch(&mut ae, &x, 8, LossKind::Mse, s, &mut opt, &mut rng);
     }
     let after = objective(&ae, &x, &x, LossKind::Mse, s);
     assert!(after < 0.5 * before, "{before} → {after}");
     // Every code it hands the decoder has exactly 4 nonzeros (sigmoid outputs are never 0).
-    let h = autoencoders::sparse::encode(&ae, &x, s);
+    let h = autoencoders::variants::sparse::encode(&ae, &x, s);
     for r in 0..h.rows() {
         assert_eq!(h.row(r).iter().filter(|&&v| v != 0.0).count(), 4);
     }

@@ -1,16 +1,16 @@
 //! §4.4: masking noise, greedy pretraining, the standardiser folded into a softmax head, and
 //! backprop from the head down through the stack checked against central differences.
 
-use autoencoders::classify::{SoftmaxRegression, Standardizer};
+use autoencoders::compare::classify::{SoftmaxRegression, Standardizer};
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
 use autoencoders::data::digits;
-use autoencoders::matrix::Matrix;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::gradcheck;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Network, flatten_grads};
-use autoencoders::rng::Rng;
-use autoencoders::stacked::{self, FineTuneConfig, finetune_gradients, fold_standardizer, mask};
 use autoencoders::structure::TrainConfig;
+use autoencoders::variants::stacked::{self, FineTuneConfig, finetune_gradients, fold_standardizer, mask};
 
 #[test]
 fn masking_zeroes_about_nu_of_the_entries_and_keeps_the_rest() {

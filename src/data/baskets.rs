@@ -4,7 +4,7 @@
 //! twelve customers and eight products, made from three kinds of shopper (bakery, garden,
 //! electronics) with a little noise, so a 3-unit code has something real to find.
 
-use crate::matrix::Matrix;
+use crate::core::matrix::Matrix;
 
 pub const PRODUCTS: [&str; 8] = ["bread", "butter", "jam", "seeds", "hose", "gloves", "cable", "charger"];
 

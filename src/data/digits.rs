@@ -40,39 +40,8 @@
 //! assert_eq!(set.test_labels.len(), 10);
 //! ```
 
-use crate::data::idx::Images;
-use crate::matrix::Matrix;
-use crate::rng::Rng;
-
-/// Side of an MNIST image in pixels.
-pub const SIDE: usize = 28;
-/// Pixels in one image: 28 · 28.
-pub const PIXELS: usize = SIDE * SIDE;
-
-/// Digit images split into a training and a held-out test set, from
-/// [`generate`] or [`crate::data::idx::load_mnist`].
-///
-/// `train`: (n_train, 784) and `test`: (n_test, 784), one 28×28 image per row, row-major,
-/// intensities in [0, 1] (byte / 255, so 0 is background); labels are digits 0–9, one per row.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DigitSet {
-    pub train: Matrix,
-    pub train_labels: Vec<u8>,
-    pub test: Matrix,
-    pub test_labels: Vec<u8>,
-    /// Where the images came from, for the chapters' printed steps.
-    pub source: String,
-}
-
-impl DigitSet {
-    /// Keeps at most the first `n` training images (and their labels): a smaller run.
-    pub fn keep_train(mut self, n: usize) -> DigitSet {
-        let n = n.min(self.train.rows());
-        self.train = self.train.slice_rows(0, n);
-        self.train_labels.truncate(n);
-        self
-    }
-}
+use crate::core::rng::Rng;
+use crate::data::images::{DigitSet, Images, PIXELS, SIDE};
 
 /// A pen stroke: control points in the unit box, joined by a Catmull–Rom spline (`smooth`) or
 /// by straight segments.

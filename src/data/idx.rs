@@ -17,10 +17,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::data::digits::{DigitSet, PIXELS, SIDE};
-use crate::error::{Error, Result};
-use crate::files::{read, write_atomic};
-use crate::matrix::Matrix;
+use crate::core::error::{Error, Result};
+use crate::core::files::{read, write_atomic};
+use crate::data::images::{DigitSet, Images, PIXELS, SIDE};
 
 /// The IDX type byte for unsigned 8-bit values, the only type MNIST uses.
 const TYPE_U8: u8 = 0x08;
@@ -29,30 +28,6 @@ const TYPE_U8: u8 = 0x08;
 pub const IMAGES_MAGIC: u32 = 0x0000_0803;
 /// u8 labels with 1 dimension (count).
 pub const LABELS_MAGIC: u32 = 0x0000_0801;
-
-/// A stack of 8-bit grayscale images as IDX stores them. pixels: (count, rows · cols)
-/// row-major, one image after another; 0 is background, 255 full ink.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Images {
-    pub count: usize,
-    pub rows: usize,
-    pub cols: usize,
-    pub pixels: Vec<u8>,
-}
-
-impl Images {
-    /// Image `i`'s bytes, `rows · cols` of them.
-    pub fn image(&self, i: usize) -> &[u8] {
-        let n = self.rows * self.cols;
-        &self.pixels[i * n..(i + 1) * n]
-    }
-
-    /// One image per row, intensities scaled to [0, 1]: (count, rows · cols).
-    pub fn to_matrix(&self) -> Matrix {
-        let data = self.pixels.iter().map(|&p| f64::from(p) / 255.0).collect();
-        Matrix::from_vec(self.count, self.rows * self.cols, data)
-    }
-}
 
 /// Parses an IDX file of unsigned bytes with `ndims` dimensions. Returns the dimensions
 /// and the data; `file` is only for the error messages.

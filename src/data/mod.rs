@@ -4,13 +4,14 @@
 pub mod baskets;
 pub mod digits;
 pub mod idx;
+pub mod images;
 pub mod movielens;
 pub mod synthetic_ratings;
 
 use std::path::Path;
 
-use crate::error::Result;
-use digits::DigitSet;
+use crate::core::error::Result;
+use images::DigitSet;
 
 /// The digits an image chapter learns from: the MNIST IDX files in `dir` when the reader gave
 /// `--data DIR` (first three quarters train, the rest held out), otherwise `n_train` + `n_test`

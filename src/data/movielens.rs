@@ -63,10 +63,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use crate::error::{Error, Result};
-use crate::files;
-use crate::matrix::Matrix;
-use crate::rng::Rng;
+use crate::core::error::{Error, Result};
+use crate::core::files;
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
 
 /// The largest user or movie id the readers accept. MovieLens 25M stays below 300 000; the cap
 /// keeps a corrupt id from asking for billions of empty rows.

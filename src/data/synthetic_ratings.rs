@@ -43,9 +43,9 @@
 
 use std::collections::HashSet;
 
+use crate::core::error::{Error, Result};
+use crate::core::rng::Rng;
 use crate::data::movielens::{Fold, Rating, RatingTable, Split, Titles, seeded_split};
-use crate::error::{Error, Result};
-use crate::rng::Rng;
 
 /// ml-100k's counts of ratings 1 … 5 over all of `u.data` (from `../shared/data/SOURCES.md`).
 pub const ML100K_HISTOGRAM: [usize; 5] = [6110, 11370, 27145, 34174, 21201];

@@ -14,9 +14,9 @@
 //!
 //! and row r of A is f(W x_r + b), the article's formula for example r.
 
-use crate::matrix::Matrix;
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
 use crate::nn::activation::Activation;
-use crate::rng::Rng;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dense {

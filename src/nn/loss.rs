@@ -15,13 +15,13 @@
 //! recommender module reproduces that variant and says how the two differ.
 //!
 //! ```
-//! use autoencoders::{matrix::Matrix, nn::loss::mse};
+//! use autoencoders::{core::matrix::Matrix, nn::loss::mse};
 //! let l = mse(&Matrix::row_vector(&[1.0, 3.0]), &Matrix::row_vector(&[0.0, 1.0]));
 //! assert_eq!(l.value, 2.5); // (1² + 2²) / 2
 //! assert_eq!(l.d_pred.data(), &[1.0, 2.0]); // 2·(1, 2)/2
 //! ```
 
-use crate::matrix::Matrix;
+use crate::core::matrix::Matrix;
 
 /// BCE clamps ŷ into [EPS, 1 − EPS] so that a saturated sigmoid gives a large finite loss
 /// instead of infinity (PyTorch clamps the log at −100 for the same reason).

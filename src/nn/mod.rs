@@ -8,8 +8,8 @@ pub mod loss;
 pub mod network;
 pub mod optim;
 
-use crate::matrix::Matrix;
-use crate::rng::Rng;
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
 
 /// One epoch of mini-batch training: the rows of x: (n, features) in a fresh random order,
 /// `batch_size` at a time. `step(rows, x_batch, rng)` trains on one batch and returns its

@@ -10,13 +10,13 @@
 //! Parameters are visited in a fixed order, layer by layer, W then b; the optimizer sees them
 //! as slots 0, 1, 2, … in that order.
 
-use crate::error::{Error, Result};
-use crate::matrix::Matrix;
+use crate::core::error::{Error, Result};
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
 use crate::nn::activation::Activation;
 use crate::nn::dense::{Dense, DenseCache, DenseGrads};
 use crate::nn::loss::LossKind;
 use crate::nn::optim::Optimizer;
-use crate::rng::Rng;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Network {

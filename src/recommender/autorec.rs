@@ -88,11 +88,11 @@
 //! cargo run --example autorec_u1 -- validate_only=1 input_offset=0    a held-out curve alone
 //! ```
 
+use crate::core::rng::Rng;
 use crate::data::movielens::RatingTable;
 use crate::nn::activation::sigmoid;
 use crate::recommender::baselines::{Baseline, Baselines, BiasConfig, clip};
 use crate::recommender::{Metrics, evaluate};
-use crate::rng::Rng;
 
 /// Hyperparameters and the training procedure.
 ///
@@ -228,7 +228,7 @@ impl AutoRec {
     /// ŷ_ui = W_u·h + b_u for h: (k), unclipped (and without the baseline in residual mode).
     pub fn decode_one(&self, h: &[f64], u: usize) -> f64 {
         let k = self.hidden;
-        self.b[u] + crate::matrix::dot(&self.w[u * k..][..k], h)
+        self.b[u] + crate::core::matrix::dot(&self.w[u * k..][..k], h)
     }
 
     /// The loss of one item's observed values (the squared errors alone, no penalty), with its

@@ -41,14 +41,14 @@
 //! [`Sae::to_network`] / [`Sae::from_network`] convert to and from the crate's generic
 //! [`Network`], whose plain dense forward and backward are the oracle the tests hold this to.
 
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
 use crate::data::movielens::RatingTable;
-use crate::matrix::Matrix;
+use crate::kernels::parallel::{AbandonOnDrop, Handoff};
 use crate::nn::activation::{Activation, sigmoid};
 use crate::nn::dense::{Dense, DenseGrads};
 use crate::nn::network::Network;
 use crate::nn::optim::RmsProp;
-use crate::parallel::{AbandonOnDrop, Handoff};
-use crate::rng::Rng;
 
 /// Widths of the three hidden layers.
 pub const H1: usize = 20;

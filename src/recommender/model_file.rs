@@ -19,9 +19,9 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
-use crate::files;
-use crate::render::png::crc32;
+use crate::core::error::{Error, Result};
+use crate::core::files;
+use crate::core::files::crc32;
 
 pub const MAGIC: &[u8; 8] = b"AEWBMODL";
 pub const VERSION: u32 = 1;

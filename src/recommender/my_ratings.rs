@@ -15,8 +15,8 @@
 
 use std::path::Path;
 
+use crate::core::error::{Error, Result};
 use crate::data::movielens::{Titles, latin1};
-use crate::error::{Error, Result};
 
 /// One rating from the reader: a movie id (from 1) and a rating 1–5.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,5 +95,5 @@ pub fn parse(file: &Path, bytes: &[u8], titles: &Titles, n_movies: usize) -> Res
 }
 
 pub fn read(file: &Path, titles: &Titles, n_movies: usize) -> Result<Vec<MyRating>> {
-    parse(file, &crate::files::read(file)?, titles, n_movies)
+    parse(file, &crate::core::files::read(file)?, titles, n_movies)
 }

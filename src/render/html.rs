@@ -1,5 +1,5 @@
 //! A small HTML5 writer: elements opened and closed in order, every text and attribute value
-//! escaped, so no title or Results value can break the page. Used by [`crate::gallery`].
+//! escaped, so no title or Results value can break the page. Used by [`crate::workbook::gallery`].
 
 /// Text made safe between tags and inside double-quoted attribute values: HTML5 accepts the
 /// same five entities as SVG, and the control characters SVG drops are parse errors in HTML too.

@@ -18,57 +18,23 @@
 //! module writes (stored blocks, filter 0), verifying every checksum; the tests use it.
 //!
 //! ```
-//! use autoencoders::render::png::{crc32, adler32};
+//! use autoencoders::core::files::crc32;
+//! use autoencoders::render::png::adler32;
 //! assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
 //! assert_eq!(adler32(b"Wikipedia"), 0x11E6_0398);
 //! ```
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
-use crate::files::write_atomic;
-use crate::matrix::Matrix;
+use crate::core::error::{Error, Result};
+use crate::core::files::crc32_update;
+use crate::core::files::write_atomic;
+use crate::core::matrix::Matrix;
 
 const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
 /// The largest payload one stored deflate block can hold (LEN is 16 bits).
 const MAX_STORED: usize = 65_535;
-
-/// CRC-32 as PNG and zlib's gzip use it: reflected polynomial 0xEDB88320, initial value and
-/// final XOR 0xFFFFFFFF.
-///
-/// ```text
-/// table[n] = n shifted right 8 times, XOR-ing the polynomial whenever a 1 falls off
-/// crc      = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)   for every byte
-/// ```
-pub fn crc32(bytes: &[u8]) -> u32 {
-    crc32_update(0xFFFF_FFFF, bytes) ^ 0xFFFF_FFFF
-}
-
-/// Continues a CRC-32 over more bytes; `crc` is the running register (before the final XOR).
-fn crc32_update(mut crc: u32, bytes: &[u8]) -> u32 {
-    for &b in bytes {
-        crc = CRC_TABLE[((crc ^ u32::from(b)) & 0xFF) as usize] ^ (crc >> 8);
-    }
-    crc
-}
-
-/// Built at compile time so the encoder never pays for it and needs no lazy static.
-const CRC_TABLE: [u32; 256] = {
-    let mut table = [0u32; 256];
-    let mut n = 0;
-    while n < 256 {
-        let mut c = n as u32;
-        let mut k = 0;
-        while k < 8 {
-            c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-            k += 1;
-        }
-        table[n] = c;
-        n += 1;
-    }
-    table
-};
 
 /// Adler-32 (RFC 1950 §8.2), the zlib trailer:
 ///
@@ -296,7 +262,7 @@ impl RgbImage {
     }
 }
 
-/// Writes a grayscale PNG atomically (see [`crate::files::write_atomic`]).
+/// Writes a grayscale PNG atomically (see [`crate::core::files::write_atomic`]).
 pub fn write_png(path: &Path, image: &GrayImage) -> Result<()> {
     write_atomic(path, &image.to_png())
 }

@@ -18,8 +18,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::error::Result;
-use crate::files::write_atomic;
+use crate::core::error::Result;
+use crate::core::files::write_atomic;
 
 /// Ten colours that stay distinct from each other on white (the common "category 10" set).
 pub const PALETTE: [&str; 10] =
@@ -30,7 +30,7 @@ pub const PALETTE: [&str; 10] =
 const X_TICKS: usize = 7;
 const Y_TICKS: usize = 8;
 
-/// Writes SVG text atomically (see [`crate::files::write_atomic`]).
+/// Writes SVG text atomically (see [`crate::core::files::write_atomic`]).
 pub fn write_svg(path: &Path, svg: &str) -> Result<()> {
     write_atomic(path, svg.as_bytes())
 }

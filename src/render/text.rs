@@ -1,6 +1,6 @@
 //! Aligned text: matrices as grids and tables with headers, for the chapters' printed steps.
 
-use crate::matrix::Matrix;
+use crate::core::matrix::Matrix;
 
 /// Formats a number with `decimals` places, writing −0 as 0 so grids stay tidy.
 pub fn fmt_num(v: f64, decimals: usize) -> String {
@@ -11,7 +11,7 @@ pub fn fmt_num(v: f64, decimals: usize) -> String {
 /// A matrix as right-aligned columns, each line indented by `indent` spaces.
 ///
 /// ```
-/// use autoencoders::{matrix::Matrix, render::text::grid};
+/// use autoencoders::{core::matrix::Matrix, render::text::grid};
 /// let m = Matrix::from_rows(&[&[1.0, -2.5], &[10.0, 0.0]]);
 /// assert_eq!(grid(&m, 1, 2), "   1.0  -2.5\n  10.0   0.0\n");
 /// ```

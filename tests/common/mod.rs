@@ -31,7 +31,7 @@ pub fn stderr(o: &Output) -> String {
 
 /// The value of a Results key, or a panic naming the key and showing the output.
 pub fn result(output: &str, key: &str) -> String {
-    autoencoders::cli::result_value(output, key)
+    autoencoders::workbook::cli::result_value(output, key)
         .unwrap_or_else(|| panic!("no `{key}` in the Results block of:\n{output}"))
         .to_string()
 }

@@ -30,12 +30,12 @@
 //! Salakhutdinov did. For an RBM small enough to enumerate, [`Rbm::exact_gradient`] sums over
 //! every visible configuration (hidden units summed out in closed form): the oracle for CD-k.
 
-use crate::error::{Error, Result};
-use crate::matrix::Matrix;
+use crate::core::error::{Error, Result};
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
 use crate::nn::activation::{Activation, sigmoid};
 use crate::nn::dense::Dense;
 use crate::nn::network::{Autoencoder, Network};
-use crate::rng::Rng;
 
 /// A Bernoulli–Bernoulli RBM, or with [`Units::Gaussian`] hidden units the code layer of
 /// Hinton & Salakhutdinov's deep autoencoder.

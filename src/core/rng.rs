@@ -9,7 +9,7 @@
 //! byte. Floating-point draws use the top 53 bits, so `uniform()` is exactly representable.
 //!
 //! ```
-//! use autoencoders::rng::Rng;
+//! use autoencoders::core::rng::Rng;
 //! let mut a = Rng::new(42);
 //! let mut b = Rng::new(42);
 //! assert_eq!(a.next_u64(), b.next_u64());

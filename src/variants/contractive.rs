@@ -24,20 +24,20 @@
 //! d_b = (λ/B) Σ_rows A: one product the size of a dense layer's backward.
 //!
 //! ```
-//! use autoencoders::{contractive, matrix::Matrix, nn::{activation::Activation, dense::Dense}};
+//! use autoencoders::{core::matrix::Matrix, nn::{activation::Activation, dense::Dense}, variants::contractive};
 //! // One unit, W = (3, 4), b = 0, x = 0: h = σ(0) = ½, s = ¼, ‖J‖² = (¼)²·(9 + 16) = 25/16.
 //! let layer = Dense { w: Matrix::row_vector(&[3.0, 4.0]), b: vec![0.0], activation: Activation::Sigmoid };
 //! let x = Matrix::row_vector(&[0.0, 0.0]);
 //! assert_eq!(contractive::jacobian_norm_sq(&layer, &x), vec![25.0 / 16.0]);
 //! ```
 
-use crate::matrix::Matrix;
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
 use crate::nn::activation::Activation;
 use crate::nn::dense::{Dense, DenseGrads};
 use crate::nn::loss::LossKind;
 use crate::nn::network::{Autoencoder, StepGrads};
 use crate::nn::optim::Optimizer;
-use crate::rng::Rng;
 
 fn assert_sigmoid(layer: &Dense) {
     assert_eq!(layer.activation, Activation::Sigmoid, "contractive: the closed form needs a sigmoid encoder");

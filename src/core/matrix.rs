@@ -11,14 +11,14 @@
 //! matmul_at_b  C = Aᵀ·B    A: (k, n), B: (k, m) → (n, m)   a layer's d_w = d_zᵀ·X
 //! ```
 //!
-//! All three are one cache-blocked product, [`crate::gemm`], which reads a transpose by swapping
+//! All three are one cache-blocked product, [`crate::kernels::gemm`], which reads a transpose by swapping
 //! strides. [`matmul_naive`] is the triple loop straight from the definition, kept as the
 //! oracle the tests hold the fast forms to. [`gemm_abt`] and [`gemm_atb`] are the older
 //! unblocked kernels, which the fused training step of [`crate::image_ae`] still calls
 //! directly.
 //!
 //! ```
-//! use autoencoders::matrix::Matrix;
+//! use autoencoders::core::matrix::Matrix;
 //! let a = Matrix::from_rows(&[&[1.0, 2.0], &[3.0, 4.0]]);
 //! let b = Matrix::from_rows(&[&[5.0, 6.0], &[7.0, 8.0]]);
 //! // [1·5 + 2·7, 1·6 + 2·8; 3·5 + 4·7, 3·6 + 4·8]
@@ -28,8 +28,9 @@
 use std::fmt;
 use std::ops::{Index, IndexMut};
 
-use crate::gemm::{View, gemm_threads};
-use crate::rng::Rng;
+use crate::core::rng::Rng;
+use crate::kernels::gemm::{View, gemm_threads};
+use crate::kernels::simd::multiversion;
 
 #[derive(Clone, PartialEq)]
 pub struct Matrix {
@@ -264,7 +265,7 @@ impl Matrix {
     }
 
     /// [`Matrix::matmul`] on `threads` threads. Every entry of C is summed in the same order
-    /// whichever thread computes it (see [`crate::gemm`]), so the result is bit for bit the
+    /// whichever thread computes it (see [`crate::kernels::gemm`]), so the result is bit for bit the
     /// same for any thread count.
     pub fn matmul_threads(&self, b: &Matrix, threads: usize) -> Matrix {
         assert_eq!(self.cols, b.rows, "matmul: ({}, {}) · ({}, {})", self.rows, self.cols, b.rows, b.cols);
@@ -283,7 +284,7 @@ impl Matrix {
         product(self.view().t(), b.view(), threads)
     }
 
-    /// The matrix as a [`View`] for [`crate::gemm::gemm`].
+    /// The matrix as a [`View`] for [`crate::kernels::gemm::gemm`].
     pub fn view(&self) -> View<'_> {
         View::row_major(&self.data, self.rows, self.cols)
     }
@@ -331,37 +332,6 @@ fn transpose_generic(a: &[f64], rows: usize, cols: usize, out: &mut [f64]) {
 
 /// SIMD lanes the kernels are written for: one AVX-512 register of f64, two AVX2 ones.
 const LANES: usize = 8;
-
-/// Runs `$generic(args)` compiled for AVX-512 or AVX2 when the CPU has them. The three builds
-/// execute the same operations in the same order (the kernels use `mul_add`, which rounds
-/// once whatever the hardware), so the results are identical bit for bit on every CPU.
-macro_rules! multiversion {
-    ($vis:vis fn $name:ident($($arg:ident: $ty:ty),*) $(-> $ret:ty)? => $generic:ident) => {
-        $vis fn $name($($arg: $ty),*) $(-> $ret)? {
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx512f,fma")]
-                fn avx512($($arg: $ty),*) $(-> $ret)? {
-                    $generic($($arg),*)
-                }
-                #[target_feature(enable = "avx2,fma")]
-                fn avx2($($arg: $ty),*) $(-> $ret)? {
-                    $generic($($arg),*)
-                }
-                if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
-                    // SAFETY: the CPU has just been checked for AVX-512F and FMA.
-                    return unsafe { avx512($($arg),*) };
-                }
-                if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-                    // SAFETY: the CPU has just been checked for AVX2 and FMA.
-                    return unsafe { avx2($($arg),*) };
-                }
-            }
-            $generic($($arg),*)
-        }
-    };
-}
-pub(crate) use multiversion;
 
 multiversion!(pub fn gemm_abt(a: &[f64], b: &[f64], n: usize, m: usize, k: usize, c: &mut [f64]) => gemm_abt_generic);
 multiversion!(pub fn gemm_atb(a: &[f64], b: &[f64], k: usize, n: usize, m: usize, c: &mut [f64]) => gemm_atb_generic);

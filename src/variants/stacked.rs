@@ -14,16 +14,16 @@
 //!
 //! Masking noise sets each input to 0 with probability ν, drawn from the seeded generator.
 
-use crate::classify::{
+use crate::compare::classify::{
     SoftmaxConfig, SoftmaxGrads, SoftmaxRegression, Standardizer, SvmConfig, train_softmax, train_svm,
 };
-use crate::data::digits::DigitSet;
-use crate::error::{Error, Result};
-use crate::matrix::Matrix;
+use crate::core::error::{Error, Result};
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
+use crate::data::images::DigitSet;
 use crate::nn::dense::{Dense, DenseGrads};
 use crate::nn::network::Network;
 use crate::nn::optim::{Adam, Optimizer};
-use crate::rng::Rng;
 use crate::structure::{self, TrainConfig};
 
 /// x: (batch, d) → a copy with each entry set to 0 with probability `nu`.

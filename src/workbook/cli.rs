@@ -9,7 +9,7 @@ use std::fmt::Display;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use crate::error::{Error, Result};
+use crate::core::error::{Error, Result};
 
 /// A chapter-specific option. `value` is the placeholder shown in help (`None` for a switch).
 #[derive(Clone, Copy, Debug)]
@@ -298,6 +298,8 @@ fn stop_quietly_on_broken_pipe() {
 }
 
 /// The `Results` block every chapter ends with: `key: value` lines that tests and readers grep.
+/// [`Results::finish`], which saves it and rebuilds the gallery page, lives in
+/// [`crate::workbook::gallery`], so this module knows nothing of the page.
 #[derive(Default, Debug)]
 pub struct Results {
     lines: Vec<(String, String)>,
@@ -324,29 +326,6 @@ impl Results {
     /// The `key: value` lines, in order.
     pub fn lines(&self) -> &[(String, String)] {
         &self.lines
-    }
-
-    /// How every chapter ends: adds `gallery: <page>`, saves the block as `results.txt` in
-    /// `--out` (an error if that fails, as for any picture), prints the block, and rebuilds
-    /// the gallery page in the folder above (see [`crate::gallery`]). The page is a
-    /// convenience: if it cannot be written, or a file the gallery did not write has its
-    /// name, the chapter says so on stderr and still succeeds.
-    pub fn finish(mut self, spec: &Spec, args: &Args) -> Result<()> {
-        use crate::gallery::{self, PageUpdate};
-        self.add("gallery", gallery::page_path(&args.out).display());
-        gallery::save_results(spec.name, &args.out, &self.lines)?;
-        self.print();
-        match gallery::update_page(&args.out) {
-            Ok(PageUpdate::Written(_)) => {}
-            Ok(PageUpdate::NotOurs(page)) => {
-                eprintln!(
-                    "warning: {} was not written by this workbook; left alone, gallery not updated",
-                    page.display()
-                )
-            }
-            Err(e) => eprintln!("warning: gallery not updated: {e}"),
-        }
-        Ok(())
     }
 }
 
@@ -432,7 +411,7 @@ impl Drop for Progress {
 /// left if the remaining steps go as fast as the finished ones did on average.
 ///
 /// ```
-/// use autoencoders::cli::progress_line;
+/// use autoencoders::workbook::cli::progress_line;
 /// // 5 of 20 epochs in 4 s: 0.8 s each, 15 to go → 12 s.
 /// assert_eq!(progress_line("epoch", 5, 20, 4.0), "epoch 5/20, 4 s elapsed, about 12 s to go");
 /// ```

@@ -24,7 +24,7 @@
 //! `decode(encode(x))`, the functions here insert the sparsity method between the two.
 //!
 //! ```
-//! use autoencoders::{matrix::Matrix, sparse::{kl_penalty, top_k_forward}};
+//! use autoencoders::{core::matrix::Matrix, variants::sparse::{kl_penalty, top_k_forward}};
 //! // ρ̂ = (0.1, 0.1) equals ρ: the penalty is 0.
 //! let h = Matrix::from_rows(&[&[0.0, 0.2], &[0.2, 0.0]]);
 //! assert!(kl_penalty(&h, 0.1, 3.0).value.abs() < 1e-15);
@@ -33,11 +33,11 @@
 //! assert_eq!(t.out.data(), &[0.0, 0.9, 0.0, 0.5]);
 //! ```
 
-use crate::matrix::Matrix;
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
 use crate::nn::loss::LossKind;
 use crate::nn::network::{Autoencoder, StepGrads};
 use crate::nn::optim::Optimizer;
-use crate::rng::Rng;
 
 /// ρ̂ is clamped into [RHO_HAT_EPS, 1 − RHO_HAT_EPS] so that a unit that is dead (or saturated)
 /// over a whole batch costs a large finite penalty rather than infinity.

@@ -11,10 +11,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::catalog::{CHAPTERS, Chapter, command};
-use crate::error::Result;
-use crate::files::write_atomic;
+use crate::core::error::Result;
+use crate::core::files::write_atomic;
 use crate::render::html::{Html, url_path};
+use crate::workbook::catalog::{CHAPTERS, Chapter, command};
+use crate::workbook::cli::{Args, Results, Spec};
 
 /// The file each chapter's Results block is saved to, in its output folder.
 pub const RESULTS_FILE: &str = "results.txt";
@@ -255,4 +256,28 @@ pub fn update_page(out: &Path) -> Result<PageUpdate> {
     }
     write_atomic(&page, render(&root, &scan(&root)).as_bytes())?;
     Ok(PageUpdate::Written(page))
+}
+
+impl Results {
+    /// How every chapter ends: adds `gallery: <page>`, saves the block as `results.txt` in
+    /// `--out` (an error if that fails, as for any picture), prints the block, and rebuilds
+    /// the gallery page in the folder above (see [`update_page`]). The page is a
+    /// convenience: if it cannot be written, or a file the gallery did not write has its
+    /// name, the chapter says so on stderr and still succeeds.
+    pub fn finish(mut self, spec: &Spec, args: &Args) -> Result<()> {
+        self.add("gallery", page_path(&args.out).display());
+        save_results(spec.name, &args.out, self.lines())?;
+        self.print();
+        match update_page(&args.out) {
+            Ok(PageUpdate::Written(_)) => {}
+            Ok(PageUpdate::NotOurs(page)) => {
+                eprintln!(
+                    "warning: {} was not written by this workbook; left alone, gallery not updated",
+                    page.display()
+                )
+            }
+            Err(e) => eprintln!("warning: gallery not updated: {e}"),
+        }
+        Ok(())
+    }
 }

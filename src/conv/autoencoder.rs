@@ -28,16 +28,18 @@
 //! They are side information a dense autoencoder of the same code size does not get, and
 //! `ch3_conv_autoencoder` says so when it compares the two.
 
-use crate::conv::{
-    ConvGrads, Geometry, Kernel, Tensor3, conv_transpose2d, conv_transpose2d_backward, conv2d, conv2d_backward,
+use crate::conv::convolution::{
+    ConvGrads, Geometry, Kernel, conv_transpose2d, conv_transpose2d_backward, conv2d, conv2d_backward,
 };
-use crate::data::digits::SIDE;
-use crate::error::{Error, Result};
-use crate::matrix::Matrix;
+
+use crate::conv::pool::{Switches, Window, max_pool2d, unpool2d};
+use crate::core::error::{Error, Result};
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
+use crate::core::tensor3::Tensor3;
+use crate::data::images::SIDE;
 use crate::nn::activation::{Activation, sigmoid};
 use crate::nn::optim::{Adam, Optimizer};
-use crate::pool::{Switches, Window, max_pool2d, unpool2d};
-use crate::rng::Rng;
 
 /// The shape of a [`ConvAe`].
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -31,8 +31,8 @@
 //! ([`Switches::fixed`], [`unpool2d_copy`]), for contrast. [`worked`] holds the chapter's numbers.
 //!
 //! ```
-//! use autoencoders::conv::Tensor3;
-//! use autoencoders::pool::{max_pool2d, unpool2d, Window};
+//! use autoencoders::core::tensor3::Tensor3;
+//! use autoencoders::conv::pool::{max_pool2d, unpool2d, Window};
 //! let x = Tensor3::from_vec(1, 2, 4, vec![1.0, 5.0, 2.0, 2.0, 3.0, 0.0, 7.0, 1.0]);
 //! let p = max_pool2d(&x, Window { size: 2, stride: 2 });
 //! assert_eq!(p.y.data(), &[5.0, 7.0]);
@@ -43,8 +43,10 @@
 
 use std::ops::Range;
 
-use crate::conv::{Geometry, Kernel, Tensor3, conv_transpose2d};
-use crate::error::{Error, Result};
+use crate::conv::convolution::{Geometry, Kernel, conv_transpose2d};
+
+use crate::core::error::{Error, Result};
+use crate::core::tensor3::Tensor3;
 
 /// A square pooling window and its step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -267,7 +269,7 @@ pub fn placed_products(y: &Tensor3, switches: &Switches, w: &Kernel) -> Vec<Tens
 /// The numbers of the `ch3_unpooling` chapter, which are the workbook's own: the article's
 /// figures did not survive in its text. Kept here so that tests pin what the chapter prints.
 pub mod worked {
-    use crate::matrix::Matrix;
+    use crate::core::matrix::Matrix;
 
     use super::Window;
 

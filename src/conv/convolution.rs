@@ -55,13 +55,14 @@
 //! source), so all six loops run as long unit-stride runs of fused multiply-adds compiled for
 //! AVX-512 or AVX2 when the CPU has them; other strides take the direct loops over the taps
 //! that land inside the input. Rewriting the convolution as im2col and a product on
-//! [`crate::gemm`] was measured too: with conv_ae's 1 and 2 channels the patch matrix is 25
+//! [`crate::kernels::gemm`] was measured too: with conv_ae's 1 and 2 channels the patch matrix is 25
 //! times the image and the product's short side is 1 or 2 rows; an untuned first version took
 //! about 2.4 times as long as the flat shifts (93 against 38 µs per image, forward and backward
 //! of both layers).
 //!
 //! ```
-//! use autoencoders::conv::{conv2d, conv_transpose2d, Geometry, Kernel, Tensor3};
+//! use autoencoders::conv::convolution::{conv2d, conv_transpose2d, Geometry, Kernel};
+//! use autoencoders::core::tensor3::Tensor3;
 //! let x = Tensor3::from_vec(1, 3, 3, vec![1.0, 2.0, 0.0, 0.0, 1.0, 3.0, 4.0, 0.0, 1.0]);
 //! let w = Kernel::from_vec(1, 1, 2, 2, vec![1.0, 0.0, 0.0, -1.0]);
 //! let y = conv2d(&x, &w, &[0.5], Geometry::default());
@@ -78,172 +79,11 @@
 use std::fmt;
 use std::ops::{Index, IndexMut, Range};
 
-use crate::error::{Error, Result};
-use crate::matrix::{Matrix, dot, multiversion};
-use crate::rng::Rng;
-
-/// One example's feature maps: `c` planes of `h × w`, channel first, each plane row-major
-/// (PyTorch's (C, H, W)).
-#[derive(Clone, PartialEq)]
-pub struct Tensor3 {
-    c: usize,
-    h: usize,
-    w: usize,
-    data: Vec<f64>,
-}
-
-impl fmt::Debug for Tensor3 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "Tensor3 {}×{}×{}", self.c, self.h, self.w)?;
-        for c in 0..self.c {
-            writeln!(f, "  channel {c}")?;
-            for r in self.plane(c).chunks(self.w.max(1)) {
-                writeln!(f, "    {r:?}")?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Tensor3 {
-    pub fn zeros(c: usize, h: usize, w: usize) -> Self {
-        Tensor3 { c, h, w, data: vec![0.0; c * h * w] }
-    }
-
-    /// data: channel by channel, each plane row-major, `c · h · w` long.
-    pub fn from_vec(c: usize, h: usize, w: usize, data: Vec<f64>) -> Self {
-        assert_eq!(data.len(), c * h * w, "Tensor3::from_vec: {c}×{h}×{w} needs {} values", c * h * w);
-        Tensor3 { c, h, w, data }
-    }
-
-    /// One channel holding the matrix: (rows, cols) → (1, rows, cols).
-    pub fn from_matrix(m: &Matrix) -> Self {
-        Tensor3 { c: 1, h: m.rows(), w: m.cols(), data: m.data().to_vec() }
-    }
-
-    /// Entries drawn uniformly from [lo, hi).
-    pub fn uniform(c: usize, h: usize, w: usize, lo: f64, hi: f64, rng: &mut Rng) -> Self {
-        Tensor3 { c, h, w, data: (0..c * h * w).map(|_| rng.range(lo, hi)).collect() }
-    }
-
-    /// (channels, height, width)
-    pub fn shape(&self) -> (usize, usize, usize) {
-        (self.c, self.h, self.w)
-    }
-
-    pub fn channels(&self) -> usize {
-        self.c
-    }
-
-    pub fn height(&self) -> usize {
-        self.h
-    }
-
-    pub fn width(&self) -> usize {
-        self.w
-    }
-
-    pub fn len(&self) -> usize {
-        self.data.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.data.is_empty()
-    }
-
-    pub fn data(&self) -> &[f64] {
-        &self.data
-    }
-
-    pub fn data_mut(&mut self) -> &mut [f64] {
-        &mut self.data
-    }
-
-    pub fn into_vec(self) -> Vec<f64> {
-        self.data
-    }
-
-    /// Channel c as a row-major `h · w` slice.
-    pub fn plane(&self, c: usize) -> &[f64] {
-        let n = self.h * self.w;
-        &self.data[c * n..(c + 1) * n]
-    }
-
-    pub fn plane_mut(&mut self, c: usize) -> &mut [f64] {
-        let n = self.h * self.w;
-        &mut self.data[c * n..(c + 1) * n]
-    }
-
-    /// Channel c as an (h, w) matrix, for printing.
-    pub fn to_matrix(&self, c: usize) -> Matrix {
-        Matrix::from_vec(self.h, self.w, self.plane(c).to_vec())
-    }
-
-    pub fn map(&self, f: impl Fn(f64) -> f64) -> Tensor3 {
-        Tensor3 { data: self.data.iter().map(|&v| f(v)).collect(), ..*self }
-    }
-
-    pub fn add(&self, other: &Tensor3) -> Tensor3 {
-        self.zip_map(other, "add", |a, b| a + b)
-    }
-
-    pub fn sub(&self, other: &Tensor3) -> Tensor3 {
-        self.zip_map(other, "sub", |a, b| a - b)
-    }
-
-    /// ⟨self, other⟩ = Σ self_i · other_i, the inner product of the adjoint identity.
-    pub fn dot(&self, other: &Tensor3) -> f64 {
-        self.assert_same_shape(other, "dot");
-        dot(&self.data, &other.data)
-    }
-
-    /// Σ (self_i − other_i)², the chapters' reconstruction error.
-    pub fn sum_squared_diff(&self, other: &Tensor3) -> f64 {
-        self.assert_same_shape(other, "sum_squared_diff");
-        self.data.iter().zip(&other.data).map(|(a, b)| (a - b) * (a - b)).sum()
-    }
-
-    /// max |self_i − other_i|
-    pub fn max_abs_diff(&self, other: &Tensor3) -> f64 {
-        self.assert_same_shape(other, "max_abs_diff");
-        self.data.iter().zip(&other.data).fold(0.0, |m, (a, b)| m.max((a - b).abs()))
-    }
-
-    /// Σ over each plane: (c, h, w) → (c). A convolution's d_b is this of d_y.
-    pub fn plane_sums(&self) -> Vec<f64> {
-        (0..self.c).map(|c| self.plane(c).iter().sum()).collect()
-    }
-
-    fn zip_map(&self, other: &Tensor3, op: &str, f: impl Fn(f64, f64) -> f64) -> Tensor3 {
-        self.assert_same_shape(other, op);
-        Tensor3 { data: self.data.iter().zip(&other.data).map(|(&a, &b)| f(a, b)).collect(), ..*self }
-    }
-
-    fn assert_same_shape(&self, other: &Tensor3, op: &str) {
-        assert_eq!(
-            self.shape(),
-            other.shape(),
-            "Tensor3::{op}: shapes {:?} and {:?} differ",
-            self.shape(),
-            other.shape()
-        );
-    }
-}
-
-impl Index<(usize, usize, usize)> for Tensor3 {
-    type Output = f64;
-    fn index(&self, (c, y, x): (usize, usize, usize)) -> &f64 {
-        debug_assert!(c < self.c && y < self.h && x < self.w);
-        &self.data[(c * self.h + y) * self.w + x]
-    }
-}
-
-impl IndexMut<(usize, usize, usize)> for Tensor3 {
-    fn index_mut(&mut self, (c, y, x): (usize, usize, usize)) -> &mut f64 {
-        debug_assert!(c < self.c && y < self.h && x < self.w);
-        &mut self.data[(c * self.h + y) * self.w + x]
-    }
-}
+use crate::core::error::{Error, Result};
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
+use crate::core::tensor3::Tensor3;
+use crate::kernels::simd::multiversion;
 
 /// A bank of kernels, shape (O, C, k_h, k_w), row-major: O kernels of C planes each.
 #[derive(Clone, PartialEq)]
@@ -402,14 +242,20 @@ fn expect_len(r: Result<usize>, op: &str) -> usize {
 
 /// conv2d's output shape, checking the channels and the bias against the kernel.
 fn conv2d_shape(x: &Tensor3, w: &Kernel, b_len: usize, g: Geometry, op: &str) -> (usize, usize) {
-    assert_eq!(x.c, w.in_c, "{op}: input has {} channels, kernel expects {}", x.c, w.in_c);
+    assert_eq!(x.channels(), w.in_c, "{op}: input has {} channels, kernel expects {}", x.channels(), w.in_c);
     assert_eq!(b_len, w.out_c, "{op}: bias has {b_len} entries for {} output channels", w.out_c);
-    (expect_len(conv2d_out_len(x.h, w.kh, g), op), expect_len(conv2d_out_len(x.w, w.kw, g), op))
+    (expect_len(conv2d_out_len(x.height(), w.kh, g), op), expect_len(conv2d_out_len(x.width(), w.kw, g), op))
 }
 
 /// Checks conv_transpose2d's channels and bias against the kernel.
 fn check_transpose_channels(x: &Tensor3, w: &Kernel, b_len: usize, op: &str) {
-    assert_eq!(x.c, w.out_c, "{op}: input has {} channels, kernel (O, C, ..) expects O = {}", x.c, w.out_c);
+    assert_eq!(
+        x.channels(),
+        w.out_c,
+        "{op}: input has {} channels, kernel (O, C, ..) expects O = {}",
+        x.channels(),
+        w.out_c
+    );
     assert_eq!(b_len, w.in_c, "{op}: bias has {b_len} entries for {} output channels", w.in_c);
 }
 
@@ -427,14 +273,14 @@ fn transpose_lengths(n: usize, k: usize, g: Geometry, op: &str) -> Range<usize> 
 
 /// Checks a chosen transposed-convolution output size against what x, w and g allow.
 fn check_transpose_size(x: &Tensor3, w: &Kernel, g: Geometry, (oh, ow): (usize, usize), op: &str) {
-    let rows = transpose_lengths(x.h, w.kh, g, op);
-    let cols = transpose_lengths(x.w, w.kw, g, op);
+    let rows = transpose_lengths(x.height(), w.kh, g, op);
+    let cols = transpose_lengths(x.width(), w.kw, g, op);
     assert!(
         rows.contains(&oh) && cols.contains(&ow),
         "{op}: output {oh}×{ow} impossible from {}×{} with kernel {}×{}, stride {}, padding {}: \
          rows must lie in {rows:?} and columns in {cols:?}",
-        x.h,
-        x.w,
+        x.height(),
+        x.width(),
         w.kh,
         w.kw,
         g.stride,
@@ -464,7 +310,7 @@ pub struct ConvGrads {
 pub fn conv2d(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry) -> Tensor3 {
     let (oh, ow) = conv2d_shape(x, w, b.len(), g, "conv2d");
     if g.stride == 1 {
-        let wide = Wide::new(w, (oh, ow), (x.h, x.w), g.padding);
+        let wide = Wide::new(w, (oh, ow), (x.height(), x.width()), g.padding);
         let mut y_wide = vec![0.0; w.out_c * wide.a_len()];
         wide_correlate(&wide.pad(x), w, &wide, &mut y_wide);
         return wide.narrow(&y_wide, b);
@@ -482,12 +328,12 @@ fn correlate_strided(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry, (oh, ow): 
         for c in 0..w.in_c {
             let x_c = x.plane(c);
             for u in 0..w.kh {
-                let rows = taps(oh, u, g, x.h);
+                let rows = taps(oh, u, g, x.height());
                 for v in 0..w.kw {
-                    let cols = taps(ow, v, g, x.w);
+                    let cols = taps(ow, v, g, x.width());
                     let w_ocuv = w[(o, c, u, v)];
                     for i in rows.clone() {
-                        let x_row = (i * s + u - p) * x.w;
+                        let x_row = (i * s + u - p) * x.width();
                         for j in cols.clone() {
                             y_o[i * ow + j] += w_ocuv * x_c[x_row + j * s + v - p];
                         }
@@ -505,7 +351,7 @@ pub fn conv2d_backward(x: &Tensor3, w: &Kernel, g: Geometry, d_y: &Tensor3) -> C
     let (oh, ow) = conv2d_shape(x, w, w.out_c, g, "conv2d_backward");
     assert_eq!(d_y.shape(), (w.out_c, oh, ow), "conv2d_backward: d_y does not have the output's shape");
     if g.stride == 1 {
-        let wide = Wide::new(w, (oh, ow), (x.h, x.w), g.padding);
+        let wide = Wide::new(w, (oh, ow), (x.height(), x.width()), g.padding);
         let d_y_wide = wide.widen(d_y);
         let mut d_w = Kernel::zeros(w.out_c, w.in_c, w.kh, w.kw);
         wide_kernel_gradient(&d_y_wide, &wide.pad(x), &wide, &mut d_w);
@@ -514,7 +360,7 @@ pub fn conv2d_backward(x: &Tensor3, w: &Kernel, g: Geometry, d_y: &Tensor3) -> C
         return ConvGrads { d_x: wide.crop(&d_x_pad, &vec![0.0; w.in_c]), d_w, d_b: d_y.plane_sums() };
     }
     ConvGrads {
-        d_x: conv_transpose2d_to(d_y, w, &vec![0.0; w.in_c], g, (x.h, x.w)),
+        d_x: conv_transpose2d_to(d_y, w, &vec![0.0; w.in_c], g, (x.height(), x.width())),
         d_w: kernel_gradient(d_y, x, w.kh, w.kw, g),
         d_b: d_y.plane_sums(),
     }
@@ -532,8 +378,8 @@ pub fn conv_transpose2d(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry) -> Tens
     check_transpose_channels(x, w, b.len(), "conv_transpose2d");
     let op = "conv_transpose2d";
     let size = (
-        expect_len(conv_transpose2d_out_len(x.h, w.kh, g), op),
-        expect_len(conv_transpose2d_out_len(x.w, w.kw, g), op),
+        expect_len(conv_transpose2d_out_len(x.height(), w.kh, g), op),
+        expect_len(conv_transpose2d_out_len(x.width(), w.kw, g), op),
     );
     scatter(x, w, b, g, size)
 }
@@ -553,7 +399,7 @@ pub fn conv_transpose2d_to(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry, size
 
 fn scatter(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry, (oh, ow): (usize, usize)) -> Tensor3 {
     if g.stride == 1 {
-        let wide = Wide::new(w, (x.h, x.w), (oh, ow), g.padding);
+        let wide = Wide::new(w, (x.height(), x.width()), (oh, ow), g.padding);
         let mut y_pad = vec![0.0; w.in_c * wide.z_len()];
         wide_scatter(&wide.widen(x), w, &wide, &mut y_pad);
         return wide.crop(&y_pad, b);
@@ -574,14 +420,14 @@ fn scatter_strided(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry, (oh, ow): (u
         for c in 0..w.in_c {
             let y_c = y.plane_mut(c);
             for u in 0..w.kh {
-                let rows = taps(x.h, u, g, oh);
+                let rows = taps(x.height(), u, g, oh);
                 for v in 0..w.kw {
-                    let cols = taps(x.w, v, g, ow);
+                    let cols = taps(x.width(), v, g, ow);
                     let w_ocuv = w[(o, c, u, v)];
                     for i in rows.clone() {
                         let y_row = (i * s + u - p) * ow;
                         for j in cols.clone() {
-                            y_c[y_row + j * s + v - p] += w_ocuv * x_o[i * x.w + j];
+                            y_c[y_row + j * s + v - p] += w_ocuv * x_o[i * x.width() + j];
                         }
                     }
                 }
@@ -595,10 +441,16 @@ fn scatter_strided(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry, (oh, ow): (u
 /// [`conv_transpose2d_to`] allows); x is the forward's input.
 pub fn conv_transpose2d_backward(x: &Tensor3, w: &Kernel, g: Geometry, d_y: &Tensor3) -> ConvGrads {
     check_transpose_channels(x, w, w.in_c, "conv_transpose2d_backward");
-    assert_eq!(d_y.c, w.in_c, "conv_transpose2d_backward: d_y has {} channels, output has {}", d_y.c, w.in_c);
-    check_transpose_size(x, w, g, (d_y.h, d_y.w), "conv_transpose2d_backward");
+    assert_eq!(
+        d_y.channels(),
+        w.in_c,
+        "conv_transpose2d_backward: d_y has {} channels, output has {}",
+        d_y.channels(),
+        w.in_c
+    );
+    check_transpose_size(x, w, g, (d_y.height(), d_y.width()), "conv_transpose2d_backward");
     if g.stride == 1 {
-        let wide = Wide::new(w, (x.h, x.w), (d_y.h, d_y.w), g.padding);
+        let wide = Wide::new(w, (x.height(), x.width()), (d_y.height(), d_y.width()), g.padding);
         let d_y_pad = wide.pad(d_y);
         let mut d_x_wide = vec![0.0; w.out_c * wide.a_len()];
         wide_correlate(&d_y_pad, w, &wide, &mut d_x_wide);
@@ -621,20 +473,20 @@ pub fn conv_transpose2d_backward(x: &Tensor3, w: &Kernel, g: Geometry, d_y: &Ten
 /// side. For conv2d a = d_y and z = x; for conv_transpose2d a = x and z = d_y.
 fn kernel_gradient(a: &Tensor3, z: &Tensor3, kh: usize, kw: usize, g: Geometry) -> Kernel {
     let (s, p) = (g.stride, g.padding);
-    let mut d_w = Kernel::zeros(a.c, z.c, kh, kw);
-    for o in 0..a.c {
+    let mut d_w = Kernel::zeros(a.channels(), z.channels(), kh, kw);
+    for o in 0..a.channels() {
         let a_o = a.plane(o);
-        for c in 0..z.c {
+        for c in 0..z.channels() {
             let z_c = z.plane(c);
             for u in 0..kh {
-                let rows = taps(a.h, u, g, z.h);
+                let rows = taps(a.height(), u, g, z.height());
                 for v in 0..kw {
-                    let cols = taps(a.w, v, g, z.w);
+                    let cols = taps(a.width(), v, g, z.width());
                     let mut sum = 0.0;
                     for i in rows.clone() {
-                        let z_row = (i * s + u - p) * z.w;
+                        let z_row = (i * s + u - p) * z.width();
                         for j in cols.clone() {
-                            sum += a_o[i * a.w + j] * z_c[z_row + j * s + v - p];
+                            sum += a_o[i * a.width() + j] * z_c[z_row + j * s + v - p];
                         }
                     }
                     d_w[(o, c, u, v)] = sum;
@@ -696,8 +548,8 @@ impl Wide {
 
     /// a: (C, h_a, w_a) → each row followed by k_w − 1 zeros.
     fn widen(&self, a: &Tensor3) -> Vec<f64> {
-        let mut out = vec![0.0; a.c * self.a_len()];
-        for (row, out_row) in a.data.chunks_exact(self.wa).zip(out.chunks_exact_mut(self.wp)) {
+        let mut out = vec![0.0; a.channels() * self.a_len()];
+        for (row, out_row) in a.data().chunks_exact(self.wa).zip(out.chunks_exact_mut(self.wp)) {
             out_row[..self.wa].copy_from_slice(row);
         }
         out
@@ -706,7 +558,8 @@ impl Wide {
     /// The inverse of widen, plus one bias per channel: → (b.len(), h_a, w_a).
     fn narrow(&self, a_wide: &[f64], b: &[f64]) -> Tensor3 {
         let mut a = Tensor3::zeros(b.len(), self.ha, self.wa);
-        for (n, (row, wide_row)) in a.data.chunks_exact_mut(self.wa).zip(a_wide.chunks_exact(self.wp)).enumerate() {
+        for (n, (row, wide_row)) in a.data_mut().chunks_exact_mut(self.wa).zip(a_wide.chunks_exact(self.wp)).enumerate()
+        {
             let b_c = b[n / self.ha];
             for (d, &v) in row.iter_mut().zip(wide_row) {
                 *d = v + b_c;
@@ -718,8 +571,8 @@ impl Wide {
     /// z: (C, h_z, w_z) → each plane inside a border of p zeros, then k_w − 1 zeros.
     fn pad(&self, z: &Tensor3) -> Vec<f64> {
         let len = self.z_len();
-        let mut out = vec![0.0; z.c * len];
-        for (plane, out_plane) in z.data.chunks_exact(self.hz * self.wz).zip(out.chunks_exact_mut(len)) {
+        let mut out = vec![0.0; z.channels() * len];
+        for (plane, out_plane) in z.data().chunks_exact(self.hz * self.wz).zip(out.chunks_exact_mut(len)) {
             for (r, row) in plane.chunks_exact(self.wz).enumerate() {
                 let start = (r + self.p) * self.wp + self.p;
                 out_plane[start..start + self.wz].copy_from_slice(row);
@@ -839,10 +692,10 @@ fn dot_lanes(a: &[f64], b: &[f64]) -> f64 {
 pub fn conv2d_naive(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry) -> Tensor3 {
     let (oh, ow) = conv2d_shape(x, w, b.len(), g, "conv2d_naive");
     let (s, p) = (g.stride, g.padding);
-    let mut padded = Tensor3::zeros(x.c, x.h + 2 * p, x.w + 2 * p);
-    for c in 0..x.c {
-        for r in 0..x.h {
-            for q in 0..x.w {
+    let mut padded = Tensor3::zeros(x.channels(), x.height() + 2 * p, x.width() + 2 * p);
+    for c in 0..x.channels() {
+        for r in 0..x.height() {
+            for q in 0..x.width() {
                 padded[(c, r + p, q + p)] = x[(c, r, q)];
             }
         }
@@ -875,12 +728,12 @@ pub fn conv_transpose2d_naive(x: &Tensor3, w: &Kernel, b: &[f64], g: Geometry, s
     check_transpose_size(x, w, g, size, "conv_transpose2d_naive");
     let (s, p) = (g.stride, g.padding);
     let (oh, ow) = size;
-    let canvas_h = ((x.h - 1) * s + w.kh).max(p + oh);
-    let canvas_w = ((x.w - 1) * s + w.kw).max(p + ow);
+    let canvas_h = ((x.height() - 1) * s + w.kh).max(p + oh);
+    let canvas_w = ((x.width() - 1) * s + w.kw).max(p + ow);
     let mut canvas = Tensor3::zeros(w.in_c, canvas_h, canvas_w);
     for o in 0..w.out_c {
-        for i in 0..x.h {
-            for j in 0..x.w {
+        for i in 0..x.height() {
+            for j in 0..x.width() {
                 for c in 0..w.in_c {
                     for u in 0..w.kh {
                         for v in 0..w.kw {
@@ -908,7 +761,7 @@ pub fn conv2d_backward_naive(x: &Tensor3, w: &Kernel, g: Geometry, d_y: &Tensor3
     let (oh, ow) = conv2d_shape(x, w, w.out_c, g, "conv2d_backward_naive");
     assert_eq!(d_y.shape(), (w.out_c, oh, ow), "conv2d_backward_naive: d_y does not have the output's shape");
     ConvGrads {
-        d_x: conv_transpose2d_naive(d_y, w, &vec![0.0; w.in_c], g, (x.h, x.w)),
+        d_x: conv_transpose2d_naive(d_y, w, &vec![0.0; w.in_c], g, (x.height(), x.width())),
         d_w: kernel_gradient_naive(d_y, x, w.kh, w.kw, g),
         d_b: d_y.plane_sums(),
     }
@@ -918,8 +771,14 @@ pub fn conv2d_backward_naive(x: &Tensor3, w: &Kernel, g: Geometry, d_y: &Tensor3
 /// naive convolution, d_w one entry at a time. The oracle for [`conv_transpose2d_backward`].
 pub fn conv_transpose2d_backward_naive(x: &Tensor3, w: &Kernel, g: Geometry, d_y: &Tensor3) -> ConvGrads {
     check_transpose_channels(x, w, w.in_c, "conv_transpose2d_backward_naive");
-    assert_eq!(d_y.c, w.in_c, "conv_transpose2d_backward_naive: d_y has {} channels, output has {}", d_y.c, w.in_c);
-    check_transpose_size(x, w, g, (d_y.h, d_y.w), "conv_transpose2d_backward_naive");
+    assert_eq!(
+        d_y.channels(),
+        w.in_c,
+        "conv_transpose2d_backward_naive: d_y has {} channels, output has {}",
+        d_y.channels(),
+        w.in_c
+    );
+    check_transpose_size(x, w, g, (d_y.height(), d_y.width()), "conv_transpose2d_backward_naive");
     ConvGrads {
         d_x: conv2d_naive(d_y, w, &vec![0.0; w.out_c], g),
         d_w: kernel_gradient_naive(x, d_y, w.kh, w.kw, g),
@@ -931,16 +790,16 @@ pub fn conv_transpose2d_backward_naive(x: &Tensor3, w: &Kernel, g: Geometry, d_y
 /// at a time with the bounds tested inside the sum. a and z as for the fast kernel gradient.
 fn kernel_gradient_naive(a: &Tensor3, z: &Tensor3, kh: usize, kw: usize, g: Geometry) -> Kernel {
     let (s, p) = (g.stride as isize, g.padding as isize);
-    let mut d_w = Kernel::zeros(a.c, z.c, kh, kw);
-    for o in 0..a.c {
-        for c in 0..z.c {
+    let mut d_w = Kernel::zeros(a.channels(), z.channels(), kh, kw);
+    for o in 0..a.channels() {
+        for c in 0..z.channels() {
             for u in 0..kh {
                 for v in 0..kw {
                     let mut sum = 0.0;
-                    for i in 0..a.h {
-                        for j in 0..a.w {
+                    for i in 0..a.height() {
+                        for j in 0..a.width() {
                             let (r, q) = (i as isize * s + u as isize - p, j as isize * s + v as isize - p);
-                            if (0..z.h as isize).contains(&r) && (0..z.w as isize).contains(&q) {
+                            if (0..z.height() as isize).contains(&r) && (0..z.width() as isize).contains(&q) {
                                 sum += a[(o, i, j)] * z[(c, r as usize, q as usize)];
                             }
                         }

@@ -13,7 +13,7 @@
 //! (or a reader) can check that exactly those, and only those, became 0.
 //!
 //! ```
-//! use autoencoders::{denoise::mask_noise, matrix::Matrix, rng::Rng};
+//! use autoencoders::{core::matrix::Matrix, core::rng::Rng, variants::denoise::mask_noise};
 //! let x = Matrix::row_vector(&[0.5, 0.6, 0.7, 0.8]);
 //! let c = mask_noise(&x, 0.5, &mut Rng::new(3));
 //! for i in 0..4 {
@@ -22,11 +22,11 @@
 //! }
 //! ```
 
-use crate::matrix::Matrix;
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
 use crate::nn::loss::LossKind;
 use crate::nn::network::Autoencoder;
 use crate::nn::optim::Optimizer;
-use crate::rng::Rng;
 
 /// A corrupted batch and which entries the masking dropped.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,5 +1,5 @@
 //! §1's claim that an autoencoder is a feature extractor, put to a test: the same classifier
-//! (softmax regression, [`crate::classify`]) trained on three descriptions of each digit image,
+//! (softmax regression, [`crate::compare::classify`]) trained on three descriptions of each digit image,
 //!
 //! ```text
 //! codes    h = σ(W₁x + b₁)          25 numbers, from the trained autoencoder (§1)
@@ -10,10 +10,10 @@
 //! each standardised with statistics of the training images only, and scored on held-out
 //! images. `ch1_features` prints the table.
 
-use crate::classify::{SoftmaxConfig, Standardizer, train_softmax};
-use crate::error::Result;
-use crate::matrix::Matrix;
-use crate::rng::Rng;
+use crate::compare::classify::{SoftmaxConfig, Standardizer, train_softmax};
+use crate::core::error::Result;
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
 
 /// What one kind of feature achieved.
 #[derive(Clone, Debug, PartialEq)]

@@ -32,7 +32,7 @@
 //! log-sum-exp form, so a confident wrong answer costs a large finite number, never ln 0.
 //!
 //! ```
-//! use autoencoders::{classify::softmax, matrix::Matrix};
+//! use autoencoders::{compare::classify::softmax, core::matrix::Matrix};
 //! // softmax(ln 1, ln 3) = (1/4, 3/4)
 //! let p = softmax(&Matrix::row_vector(&[0.0, 3f64.ln()]));
 //! assert!((p[(0, 0)] - 0.25).abs() < 1e-15 && (p[(0, 1)] - 0.75).abs() < 1e-15);
@@ -57,10 +57,10 @@
 //! projected like the rest: with η_t as large as 1/λ early on, an unregularised bias would
 //! take huge early steps it never recovers from (one class against nine is unbalanced).
 
-use crate::error::{Error, Result};
-use crate::matrix::{Matrix, argmax, axpy};
+use crate::core::error::{Error, Result};
+use crate::core::matrix::{Matrix, argmax, axpy};
+use crate::core::rng::Rng;
 use crate::nn::optim::{Adam, Optimizer, Sgd};
-use crate::rng::Rng;
 
 /// A feature whose spread is at most this is taken as constant (a pixel that is blank in every
 /// training image): it is centred but not scaled, instead of divided by zero.

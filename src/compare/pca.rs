@@ -41,7 +41,7 @@
 //! solver ran.
 //!
 //! ```
-//! use autoencoders::{matrix::Matrix, pca::symmetric_eigen};
+//! use autoencoders::{compare::pca::symmetric_eigen, core::matrix::Matrix};
 //! // [[2, 1], [1, 2]]: eigenvalues 3 and 1, eigenvectors (1, 1)/√2 and (1, −1)/√2.
 //! let (values, vectors) = symmetric_eigen(&Matrix::from_rows(&[&[2.0, 1.0], &[1.0, 2.0]]));
 //! assert!((values[0] - 3.0).abs() < 1e-12 && (values[1] - 1.0).abs() < 1e-12);
@@ -50,9 +50,9 @@
 //! assert!((vectors[(0, 1)] - r).abs() < 1e-12 && (vectors[(1, 1)] + r).abs() < 1e-12);
 //! ```
 
-use crate::error::{Error, Result};
-use crate::matrix::{Matrix, axpy, dot};
-use crate::rng::Rng;
+use crate::core::error::{Error, Result};
+use crate::core::matrix::{Matrix, axpy, dot};
+use crate::core::rng::Rng;
 
 /// Jacobi stops after this many sweeps even if not converged. It converges quadratically once
 /// the off-diagonal part is small: the tests' matrices need 5–11, MNIST's 784×784 covariance 13.

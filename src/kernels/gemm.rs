@@ -1,4 +1,4 @@
-//! The cache-blocked matrix product behind [`Matrix::matmul`](crate::matrix::Matrix::matmul)
+//! The cache-blocked matrix product behind [`Matrix::matmul`](crate::core::matrix::Matrix::matmul)
 //! and its two transposed forms.
 //!
 //! ```text
@@ -10,7 +10,7 @@
 //! order, starting from the entry's old value. Nothing else is ever added to it, so the bits
 //! of the result depend on the numbers alone: not on the block sizes below, not on which
 //! instruction set ran, not on how many threads shared the work, and not on whether A or B
-//! arrived transposed. (The plain sum of [`crate::matrix::matmul_naive`] rounds each product
+//! arrived transposed. (The plain sum of [`crate::core::matrix::matmul_naive`] rounds each product
 //! separately, so the two differ in the last bits; the tests allow for that.)
 //!
 //! The loops are the usual ones for a product that has to stream through the caches:
