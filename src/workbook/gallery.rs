@@ -330,10 +330,11 @@ impl PageLock {
                         millis_since_epoch(SystemTime::now()),
                         UNIQUE.fetch_add(1, Ordering::Relaxed)
                     );
-                    let lock = PageLock { path, token };
-                    // On failure the drop removes the empty file.
-                    file.write_all(lock.token.as_bytes()).map_err(|e| Error::io(&lock.path, e))?;
-                    return Ok(lock);
+                    if let Err(e) = file.write_all(token.as_bytes()) {
+                        let _ = fs::remove_file(&path);
+                        return Err(Error::io(&path, e));
+                    }
+                    return Ok(PageLock { path, token });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     if let Some(seen) = stale_lock(&path) {
