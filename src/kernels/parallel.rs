@@ -49,13 +49,15 @@ impl<T> Default for Handoff<T> {
     }
 }
 
-/// How long `take` spins before it sleeps. Timed on ml-100k's two-thread epoch (the
-/// recommender's hand-offs): while both threads had a core, 99.7 % of the waits ended within
-/// 8 µs (most within 0.5–2 µs); the rest waited hundreds of microseconds for a partner that was
-/// not running, which no spin should wait out. A wake-up from sleep costs tens of
-/// microseconds here, so the spin must not be much shorter either: at 2 µs the quiet epoch
-/// was several times slower.
-pub const SPIN: Duration = Duration::from_micros(10);
+/// How long `take` spins before it sleeps. While both threads of ml-100k's two-thread epoch
+/// had a core, nearly all waits ended within 8 µs (most within 0.5–2 µs); the others waited
+/// hundreds of microseconds for a partner that was not running, which no spin should wait out.
+/// A wake-up costs tens of microseconds here, so a spin shorter than the rare longer wait
+/// loses: timed in turns on a quiet machine, the epoch took 0.0191 s with 20 µs and
+/// 0.0200–0.0208 s with 10 µs (and 0.07 s with 2 µs, on a busier machine). A longer spin costs
+/// more when the other core is busy (1.53–1.63× the one-thread epoch, against 1.37–1.39× at
+/// 10 µs), but then a caller that asks [`second_core_free`] first runs one thread anyway.
+pub const SPIN: Duration = Duration::from_micros(20);
 
 impl<T> Handoff<T> {
     pub fn new() -> Self {
