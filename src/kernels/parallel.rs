@@ -145,8 +145,26 @@ const PROBE_LIMIT: Duration = Duration::from_millis(1);
 /// Whether a second thread would find a core of its own right now: a fresh thread echoes
 /// up to [`PROBE_ROUNDS`] values back through two [`Handoff`]s, and the answer is yes if the
 /// median round trip is under [`PROBE_QUICK`]. Costs one thread start and a few microseconds
-/// when the answer is yes, at most [`PROBE_LIMIT`] when it is no.
+/// when the answer is yes, at most [`PROBE_LIMIT`] when it is no; an answer younger than
+/// [`PROBE_REUSE`] is given again without probing, so a loop of small products pays for one
+/// probe in many.
 pub fn second_core_free() -> bool {
+    static LAST: Mutex<Option<(Instant, bool)>> = Mutex::new(None);
+    let last = *LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, answer)) = last.filter(|(at, _)| at.elapsed() < PROBE_REUSE) {
+        return answer;
+    }
+    let answer = probe();
+    *LAST.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), answer));
+    answer
+}
+
+/// How long an answer of [`second_core_free`] stands: short beside the seconds a program on
+/// the other core usually runs for, long beside the probe (up to [`PROBE_LIMIT`] when the
+/// answer is no; reused for only 10 ms, probing took 2 % off a loaded n = 1024 product).
+pub const PROBE_REUSE: Duration = Duration::from_millis(100);
+
+fn probe() -> bool {
     let begin = Instant::now();
     let pair: std::sync::Arc<(Handoff<usize>, Handoff<usize>)> = std::sync::Arc::default();
     let partner = pair.clone();
@@ -195,9 +213,10 @@ fn probe_verdict(trips: &[Duration], elapsed: Duration) -> Option<bool> {
 /// Runs `work` on every part, the first on the calling thread and each other on a thread of
 /// its own, and returns when all are done. A panic in any part is raised again here.
 ///
-/// No part waits for another, so a part whose core is busy only delays the end; measured with
-/// the other core kept busy, two halves of a product still beat one thread (the README's
-/// "Speed" section).
+/// No part waits for another, but the end waits for the slowest part. With one core held by
+/// another program the scheduler tends to leave one part sharing that core for the whole run:
+/// two halves of the n = 1024 product then ran at 0.94–0.99× the speed of one thread in most
+/// runs on an otherwise idle machine. So callers ask [`second_core_free`] first.
 pub fn split<P: Send>(parts: impl IntoIterator<Item = P>, work: impl Fn(P) + Sync) {
     let mut parts = parts.into_iter();
     let Some(first) = parts.next() else { return };
