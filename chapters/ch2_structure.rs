@@ -5,9 +5,10 @@ use autoencoders::compare::pca::Pca;
 use autoencoders::core::rng::Rng;
 use autoencoders::data;
 use autoencoders::data::images::DigitSet;
+use autoencoders::nn::train::{self, Plain, TrainConfig};
 use autoencoders::render::svg::{LineChart, ScatterPlot, side_by_side, write_svg};
 use autoencoders::render::text::{Table, fmt_num, grid, vector};
-use autoencoders::structure::{self, TrainConfig};
+use autoencoders::structure;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
@@ -132,7 +133,7 @@ fn body(args: &Args) -> Result<()> {
     let mut two_rng = rng.fork(3);
     let mut two = structure::two_number_autoencoder(train_x.cols(), 64, &mut two_rng);
     structure::start_output_at_mean(&mut two, train_x);
-    structure::train_observed(&mut two, train_x, &two_cfg, &mut two_rng, None, &mut |e| progress.tick(done + e))?;
+    train::train_observed(&mut two, train_x, &Plain, &two_cfg, &mut two_rng, &mut |e| progress.tick(done + e))?;
     drop(progress);
     let codes = two.encode(test_x);
     let pca2 = Pca::fit(train_x, 2)?;

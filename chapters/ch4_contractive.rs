@@ -10,9 +10,10 @@ use autoencoders::nn::dense::Dense;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Autoencoder, Network};
 use autoencoders::nn::optim::Adam;
+use autoencoders::nn::train;
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::variants::contractive;
-use autoencoders::variants::denoise::{self, Corruption};
+use autoencoders::variants::denoise::Corruption;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
@@ -123,8 +124,9 @@ fn body(args: &Args) -> Result<()> {
         let mut last = f64::NAN;
         for epoch in 1..=epochs {
             last = match kind {
-                Kind::Contractive(l) => {
-                    contractive::train_epoch(&mut ae, &train, BATCH, LossKind::Mse, l, &mut opt, &mut train_rng)
+                Kind::Contractive(lambda) => {
+                    let objective = contractive::Contractive { lambda };
+                    train::epoch(&mut ae, &train, &objective, LossKind::Mse, BATCH, &mut opt, &mut train_rng)
                 }
                 // The other three are the plain objective, with or without masking noise.
                 _ => {
@@ -132,7 +134,7 @@ fn body(args: &Args) -> Result<()> {
                         Kind::Denoising(nu) => Corruption::Mask { nu },
                         _ => Corruption::None,
                     };
-                    denoise::train_epoch(&mut ae, &train, BATCH, corruption, LossKind::Mse, &mut opt, &mut train_rng)
+                    train::epoch(&mut ae, &train, &corruption, LossKind::Mse, BATCH, &mut opt, &mut train_rng)
                 }
             };
             ae.check_finite(SPEC.name, epoch, train.rows().div_ceil(BATCH), last)?;

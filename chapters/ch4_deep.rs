@@ -7,9 +7,10 @@ use autoencoders::core::rng::Rng;
 use autoencoders::data;
 use autoencoders::data::images::{DigitSet, SIDE};
 use autoencoders::nn::loss::LossKind;
+use autoencoders::nn::train::{self, Plain, TrainConfig};
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num, vector};
-use autoencoders::structure::{self, TrainConfig, squared_error_per_image};
+use autoencoders::structure::{self, squared_error_per_image};
 use autoencoders::variants::rbm::{self, RbmConfig, RbmStack};
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
@@ -118,7 +119,7 @@ fn body(args: &Args) -> Result<()> {
         tune.batch_size,
         tune.epochs
     );
-    let losses = structure::train_observed(&mut pretrained, train_x, &tune, &mut rng.fork(2), None, &mut |e| {
+    let losses = train::train_observed(&mut pretrained, train_x, &Plain, &tune, &mut rng.fork(2), &mut |e| {
         progress.tick(rbm_total + e)
     })?;
     progress.clear();
@@ -132,7 +133,7 @@ fn body(args: &Args) -> Result<()> {
     let mut random_rng = rng.fork(3);
     let mut random = rbm::random_deep_autoencoder(&widths, linear_code, &mut random_rng);
     structure::start_output_at_mean(&mut random, train_x);
-    let losses = structure::train_observed(&mut random, train_x, &tune, &mut random_rng, None, &mut |e| {
+    let losses = train::train_observed(&mut random, train_x, &Plain, &tune, &mut random_rng, &mut |e| {
         progress.tick(rbm_total + epochs + e)
     })?;
     drop(progress);

@@ -9,6 +9,7 @@ use autoencoders::nn::dense::Dense;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Autoencoder, Network};
 use autoencoders::nn::optim::Adam;
+use autoencoders::nn::train;
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::variants::denoise::{self, Corruption};
@@ -91,7 +92,7 @@ fn body(args: &Args) -> Result<()> {
         let mut train_rng = train_stream.clone();
         let mut last = f64::NAN;
         for epoch in 1..=epochs {
-            last = denoise::train_epoch(&mut ae, &train, BATCH, *corruption, LossKind::Mse, &mut opt, &mut train_rng);
+            last = train::epoch(&mut ae, &train, corruption, LossKind::Mse, BATCH, &mut opt, &mut train_rng);
             ae.check_finite(SPEC.name, epoch, train.rows().div_ceil(BATCH), last)?;
             progress.tick(m * epochs + epoch);
         }

@@ -9,6 +9,7 @@ use autoencoders::nn::dense::Dense;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Autoencoder, Network};
 use autoencoders::nn::optim::Adam;
+use autoencoders::nn::train;
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::variants::sparse::{self, Sparsity};
@@ -121,7 +122,7 @@ fn body(args: &Args) -> Result<()> {
         let mut order_rng = order_stream.clone();
         let mut line = format!("  {:<6} {:<24}", label, method.name());
         for epoch in 1..=epochs {
-            let l = sparse::train_epoch(&mut ae, &train, BATCH, LossKind::Mse, method, &mut opt, &mut order_rng);
+            let l = train::epoch(&mut ae, &train, &method, LossKind::Mse, BATCH, &mut opt, &mut order_rng);
             ae.check_finite(SPEC.name, epoch, train.rows().div_ceil(BATCH), l)?;
             progress.tick(m * epochs + epoch);
             if is_printed(epoch, epochs) {

@@ -37,7 +37,7 @@ use crate::nn::activation::Activation;
 use crate::nn::dense::{Dense, DenseGrads};
 use crate::nn::loss::LossKind;
 use crate::nn::network::{Autoencoder, StepGrads};
-use crate::nn::optim::Optimizer;
+use crate::nn::train::Objective;
 
 fn assert_sigmoid(layer: &Dense) {
     assert_eq!(layer.activation, Activation::Sigmoid, "contractive: the closed form needs a sigmoid encoder");
@@ -133,24 +133,16 @@ pub fn gradients(ae: &Autoencoder, x: &Matrix, loss: LossKind, lambda: f64) -> S
     g
 }
 
-/// One optimizer update of every parameter from [`gradients`]; returns the objective before it.
-pub fn train_step(ae: &mut Autoencoder, x: &Matrix, loss: LossKind, lambda: f64, opt: &mut dyn Optimizer) -> f64 {
-    let g = gradients(ae, x, loss, lambda);
-    ae.apply(&g, opt)
+/// §4.3's objective for [`crate::nn::train`]: reconstruction loss plus λ‖J_f(x)‖²_F.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Contractive {
+    pub lambda: f64,
 }
 
-/// One pass over x: (n, features) in a random order, one CAE step per mini-batch; returns
-/// the mean objective over the mini-batches.
-pub fn train_epoch(
-    ae: &mut Autoencoder,
-    x: &Matrix,
-    batch_size: usize,
-    loss: LossKind,
-    lambda: f64,
-    opt: &mut dyn Optimizer,
-    rng: &mut Rng,
-) -> f64 {
-    crate::nn::minibatch_epoch(x, batch_size, rng, |_, xb, _| train_step(ae, xb, loss, lambda, opt))
+impl Objective for Contractive {
+    fn gradients(&self, ae: &Autoencoder, x: &Matrix, loss: LossKind, _rng: &mut Rng) -> StepGrads {
+        gradients(ae, x, loss, self.lambda)
+    }
 }
 
 /// How far the code moves when the input moves a little: the mean over rows of
