@@ -140,31 +140,25 @@ fn body(args: &Args) -> Result<()> {
     println!("(mean activation: of every unit over every patch; near zero: activations below {NEAR_ZERO};");
     println!("units used: units whose average activation is at least {NEAR_ZERO})");
     let mut table = Table::new(&["method", "mean activation", "near zero", "units used", "test MSE"]);
-    let mut stats = Vec::new();
-    for (label, method, ae) in &trained {
-        let h = sparse::encode(ae, &test, *method);
-        let mean = h.sum() / h.len() as f64;
-        let near_zero = sparse::near_zero_fraction(&h, NEAR_ZERO);
-        let used = sparse::mean_activation(&h).iter().filter(|&&m| m >= NEAR_ZERO).count();
-        let mse = LossKind::Mse.eval(&sparse::reconstruct(ae, &test, *method), &test).value;
+    let stats: Vec<_> =
+        trained.iter().map(|(_, method, ae)| sparse::code_stats(ae, &test, *method, NEAR_ZERO)).collect();
+    for ((label, _, _), st) in trained.iter().zip(&stats) {
         table.row(vec![
             label.to_string(),
-            fmt_num(mean, 4),
-            format!("{:.1} %", 100.0 * near_zero),
-            format!("{used}/{hidden}"),
-            fmt_num(mse, 5),
+            fmt_num(st.mean_activation, 4),
+            format!("{:.1} %", 100.0 * st.near_zero),
+            format!("{}/{hidden}", st.units_used),
+            fmt_num(st.test_mse, 5),
         ]);
-        stats.push((mean, near_zero, mse));
     }
     print!("{}", table.render());
-    let (kl_mean, kl_zero, kl_mse) = stats[1];
-    let (_, plain_zero, plain_mse) = stats[0];
+    let [plain, kl, l1, topk] = &stats[..] else { unreachable!("one entry per method") };
     println!(
         "  KL asked for an average activation of {rho} and got {}; {:.0} % of its activations are near 0",
-        fmt_num(kl_mean, 4),
-        100.0 * kl_zero
+        fmt_num(kl.mean_activation, 4),
+        100.0 * kl.near_zero
     );
-    println!("  against {:.0} % for the plain autoencoder.", 100.0 * plain_zero);
+    println!("  against {:.0} % for the plain autoencoder.", 100.0 * plain.near_zero);
     println!(
         "  Top-k keeps {k} of {hidden} units per patch by construction, so at least {:.0} % are exactly 0.\n",
         100.0 * (hidden - k) as f64 / hidden as f64
@@ -197,16 +191,16 @@ fn body(args: &Args) -> Result<()> {
     println!("  wrote {} (rows: test patches, then plain, KL, L1, top-k reconstructions)\n", path.display());
 
     let mut res = Results::new();
-    res.num("mean_activation_kl", kl_mean, 4);
+    res.num("mean_activation_kl", kl.mean_activation, 4);
     res.num("target_rho", rho, 4);
-    res.num("near_zero_fraction_kl", kl_zero, 4);
-    res.num("near_zero_fraction_plain", plain_zero, 4);
-    res.num("near_zero_fraction_l1", stats[2].1, 4);
-    res.num("near_zero_fraction_topk", stats[3].1, 4);
-    res.num("test_mse_plain", plain_mse, 6);
-    res.num("test_mse_kl", kl_mse, 6);
-    res.num("test_mse_l1", stats[2].2, 6);
-    res.num("test_mse_topk", stats[3].2, 6);
+    res.num("near_zero_fraction_kl", kl.near_zero, 4);
+    res.num("near_zero_fraction_plain", plain.near_zero, 4);
+    res.num("near_zero_fraction_l1", l1.near_zero, 4);
+    res.num("near_zero_fraction_topk", topk.near_zero, 4);
+    res.num("test_mse_plain", plain.test_mse, 6);
+    res.num("test_mse_kl", kl.test_mse, 6);
+    res.num("test_mse_l1", l1.test_mse, 6);
+    res.num("test_mse_topk", topk.test_mse, 6);
     res.finish(&SPEC, args)
 }
 

@@ -234,6 +234,30 @@ pub fn near_zero_fraction(h: &Matrix, threshold: f64) -> f64 {
     h.data().iter().filter(|&&v| v.abs() < threshold).count() as f64 / h.len().max(1) as f64
 }
 
+/// How sparse a trained code is on a data set, and what it costs: see [`code_stats`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CodeStats {
+    /// The mean of every unit's activation over every row.
+    pub mean_activation: f64,
+    /// The fraction of activations below the threshold ([`near_zero_fraction`]).
+    pub near_zero: f64,
+    /// Units whose average activation reaches the threshold.
+    pub units_used: usize,
+    /// Mean squared error per entry of the reconstruction through [`reconstruct`].
+    pub test_mse: f64,
+}
+
+/// The code [`encode`] gives the rows of x: (n, features), measured against `threshold`.
+pub fn code_stats(ae: &Autoencoder, x: &Matrix, sparsity: Sparsity, threshold: f64) -> CodeStats {
+    let h = encode(ae, x, sparsity);
+    CodeStats {
+        mean_activation: h.sum() / h.len().max(1) as f64,
+        near_zero: near_zero_fraction(&h, threshold),
+        units_used: mean_activation(&h).iter().filter(|&&m| m >= threshold).count(),
+        test_mse: LossKind::Mse.eval(&ae.decode(&h), x).value,
+    }
+}
+
 /// `count` square patches of side `side` cut at random places from random images, keeping
 /// only patches whose mean intensity is at least `min_ink` (a digit is mostly background,
 /// and a blank patch teaches nothing). images: (n, h·w) row-major, each h × w →
