@@ -218,7 +218,7 @@ pub fn gradients(ae: &Autoencoder, input: &Matrix, target: &Matrix, loss: LossKi
     };
     let p = penalty(h, sparsity);
     d_h.add_scaled(&p.d_h, 1.0);
-    let (encoder, _) = ae.encoder.backward(&enc, &d_h);
+    let encoder = ae.encoder.backward_params(&enc, &d_h);
     StepGrads { loss: l.value + p.value, encoder, decoder }
 }
 

@@ -112,8 +112,7 @@ pub fn finetune_gradients(
     let caches = stack.forward(x);
     let top = &caches.last().expect("stack has layers").a;
     let g = head.gradients(top, labels, l2);
-    let (stack_grads, _) = stack.backward(&caches, &g.d_x);
-    (stack_grads, g)
+    (stack.backward_params(&caches, &g.d_x), g)
 }
 
 /// Supervised fine-tuning of `stack` with `head` on its top codes: x: (n, d), labels: (n).
