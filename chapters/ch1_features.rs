@@ -7,6 +7,7 @@ use autoencoders::compare::pca::Pca;
 use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images::PIXELS};
 use autoencoders::image_ae::{self, Config};
+use autoencoders::image_ae_fast;
 use autoencoders::render::text::Table;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 
@@ -68,8 +69,9 @@ fn body(args: &Args) -> autoencoders::Result<()> {
         "Step 2. Train the 784-{code}-784 autoencoder (as ch1_mnist: Adam 0.01, batch 64), {} epochs",
         config.epochs
     );
+    println!("  (with the model's fast twin, src/image_ae_fast.rs, as ch1_mnist: same network and batches)");
     let mut progress = Progress::new("ch1_features: epoch", config.epochs);
-    let run = image_ae::train(&set, &config, args.seed, |s| progress.tick(s.epoch))?;
+    let run = image_ae_fast::train(&set, &config, args.seed, |s| progress.tick(s.epoch))?;
     drop(progress);
     println!("  held-out reconstruction MSE per pixel: {:.5}\n", run.last().test_mse);
 

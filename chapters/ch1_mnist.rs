@@ -3,6 +3,7 @@
 use autoencoders::core::files::ensure_dir;
 use autoencoders::data::{self, images};
 use autoencoders::image_ae::{self, Config};
+use autoencoders::image_ae_fast;
 use autoencoders::render::png::write_png;
 use autoencoders::render::svg::write_svg;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
@@ -84,12 +85,15 @@ fn body(args: &Args) -> autoencoders::Result<()> {
             config.batch, config.lr, config.lr_final
         );
     }
-    println!("  {} epochs, seed {}. (The PyTorch reference uses a rate of 0.001.)\n", config.epochs, args.seed);
+    println!("  {} epochs, seed {}. (The PyTorch reference uses a rate of 0.001.)", config.epochs, args.seed);
+    println!(
+        "  Training runs the fast twin of this model (src/image_ae_fast.rs): same network and batches, a fused step.\n"
+    );
 
     println!("Step 3. Training: reconstruction MSE per pixel after each epoch");
     println!("  {:>5}  {:>9}  {:>10}  {:>12}", "epoch", "lr", "train MSE", "held-out MSE");
     let mut progress = Progress::new("ch1_mnist: epoch", config.epochs);
-    let run = image_ae::train(&set, &config, args.seed, |s| {
+    let run = image_ae_fast::train(&set, &config, args.seed, |s| {
         progress.clear();
         println!("  {:>5}  {:>9.6}  {:>10.5}  {:>12.5}", s.epoch, s.lr, s.train_mse, s.test_mse);
         progress.tick(s.epoch);
