@@ -22,10 +22,12 @@
 //! (An objective is a trait rather than one enum here because the penalties live with the
 //! sections that teach them, and `nn` imports nothing from those sections.)
 //!
-//! [`minibatch_epoch`] walks the batches; every trainer of the workbook that walks a data set
-//! in mini-batches calls it, so they all draw their order the same way. [`epoch`] and [`step`]
-//! train an [`Autoencoder`] on an objective with any [`Optimizer`]; [`train`] runs whole
-//! epochs with Adam, the configuration §2, §4.4 and §4.5 share.
+//! [`minibatch_epoch`] walks the batches. The mini-batch trainers of §1–§4 all walk their data
+//! through it, so they all draw their order the same way: [`epoch`] and [`step`] train an
+//! [`Autoencoder`] on an objective with any [`Optimizer`], and [`train`] runs whole epochs of
+//! them with Adam, the configuration §2, §4.4 and §4.5 share; the conv autoencoder, the RBMs,
+//! the classifiers, fine-tuning and the image autoencoder's fast twin step on their own
+//! models inside it.
 
 use crate::core::error::{Error, Result};
 use crate::core::matrix::Matrix;
