@@ -11,7 +11,8 @@ use autoencoders::data::movielens::{self, Fold, Rating, RatingTable, Split};
 use autoencoders::data::synthetic_ratings::{self, SyntheticConfig};
 use autoencoders::recommender::autorec::{self, AutoRec, Recommender};
 use autoencoders::recommender::baselines::{Baseline, Baselines, BiasConfig};
-use autoencoders::recommender::faithful::{self, Sae, Trainer};
+use autoencoders::recommender::faithful;
+use autoencoders::recommender::faithful_fast::{self, Sae, Trainer};
 use autoencoders::recommender::model_file::{self, Tensor};
 use autoencoders::recommender::my_ratings::{self, MyRating};
 use autoencoders::recommender::{Metrics, evaluate, top_n};
@@ -146,7 +147,7 @@ fn body(args: &Args) -> Result<()> {
         load_models(path, &split, &base)?
     } else {
         let zero_grad = args.flag("zero-grad");
-        let config = faithful::Config { zero_grad, weight_decay, threads, ..faithful::Config::default() };
+        let config = faithful::Config { zero_grad, weight_decay, ..faithful::Config::default() };
         println!("Part 1. The article's model, trained as the course code trains it");
         println!(
             "  {}-20-10-20-{}, sigmoid on the first three layers, linear output.",
@@ -163,7 +164,7 @@ fn body(args: &Args) -> Result<()> {
             if zero_grad { "RESET every step (--zero-grad)" } else { "never reset, as in the course code" }
         );
         println!("  Train loss per epoch, the article's way: √(loss · n_movies / n_rated), averaged over users.");
-        let mut t = Trainer::new(Sae::new(split.n_movies(), &mut Rng::new(args.seed)), config);
+        let mut t = Trainer::new(Sae::new(split.n_movies(), &mut Rng::new(args.seed)), config, threads);
         let start = Instant::now();
         let mut progress = Progress::new("article's model: epoch", epochs);
         for epoch in 1..=epochs {
@@ -189,7 +190,7 @@ fn body(args: &Args) -> Result<()> {
         (t.sae, ar)
     };
 
-    let article = faithful::test_metrics(&sae, &split.train, &split.test);
+    let article = faithful_fast::test_metrics(&sae, &split.train, &split.test);
     println!("The article's test: each user's training row goes in; the outputs at their test movies are scored.");
     println!("  article's test loss (mean over users of each user's RMSE): {}", fmt_num(article.article_loss, 4));
     println!("  global test RMSE over all {} test ratings:               {}", article.n, fmt_num(article.rmse, 4));
@@ -392,14 +393,14 @@ fn erratum(split: &Split, seed: u64, threads: usize, epochs: usize) -> Result<f6
     let mut zero_rmse = f64::NAN;
     let (mut collapsed, mut learned) = (Vec::new(), Vec::new());
     for (zero_grad, wd) in [(false, 0.5), (true, 0.5), (true, 1e-3), (true, 1e-5), (true, 0.0)] {
-        let config = faithful::Config { zero_grad, weight_decay: wd, threads, ..faithful::Config::default() };
-        let mut t = Trainer::new(Sae::new(split.n_movies(), &mut Rng::new(seed)), config);
+        let config = faithful::Config { zero_grad, weight_decay: wd, ..faithful::Config::default() };
+        let mut t = Trainer::new(Sae::new(split.n_movies(), &mut Rng::new(seed)), config, threads);
         let losses: Vec<f64> = (0..epochs).map(|_| t.epoch(&split.train)).collect();
         if let Some(e) = losses.iter().position(|l| !l.is_finite()) {
             let what = format!("with gradient reset {zero_grad} and weight decay {wd} the train loss is not finite");
             return Err(diverged(e + 1, split.train.rated_users().count(), &what));
         }
-        let m = faithful::test_metrics(&t.sae, &split.train, &split.test);
+        let m = faithful_fast::test_metrics(&t.sae, &split.train, &split.test);
         // Worse than always predicting the mean rating: the network has learned nothing usable.
         let failed = m.rmse.is_nan() || m.rmse > global_rmse;
         if zero_grad {
