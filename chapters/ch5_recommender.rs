@@ -10,6 +10,7 @@ use autoencoders::core::rng::Rng;
 use autoencoders::data::movielens::{self, Fold, Rating, RatingTable, Split};
 use autoencoders::data::synthetic_ratings::{self, SyntheticConfig};
 use autoencoders::recommender::autorec::{self, AutoRec, Recommender};
+use autoencoders::recommender::autorec_fast;
 use autoencoders::recommender::baselines::{Baseline, Baselines, BiasConfig};
 use autoencoders::recommender::faithful;
 use autoencoders::recommender::faithful_fast::{self, Sae, Trainer};
@@ -346,7 +347,7 @@ fn train_improved(split: &Split, seed: u64, quick: bool, curves: &mut [Vec<(f64,
         config.holdout * 100.0
     );
     println!("  on the test set; then the model is retrained on all training ratings for that many epochs.");
-    let trained = autorec::train_with_validation(&split.train, &config, seed);
+    let trained = autorec::train_with_validation::<autorec_fast::Trainer>(&split.train, &config, seed);
     let steps_per_epoch = split.n_movies().div_ceil(config.batch.max(1));
     if let Some(bad) = trained.curve.iter().find(|l| !(l.train_rmse.is_finite() && l.validation.rmse.is_finite())) {
         return Err(diverged(bad.epoch, steps_per_epoch, "AutoRec's training RMSE is not finite"));
@@ -489,8 +490,8 @@ fn load_models(path: &Path, split: &Split, base: &Baselines) -> Result<(Sae, Rec
         w: w.values.clone(),
         b: b.values.clone(),
     };
-    let inputs = autorec::encoder_inputs(&autorec::columns_for(&split.train, base, residual), offset);
-    Ok((sae, Recommender::new(model, &inputs, base.clone(), residual)))
+    let columns = autorec::columns_for(&split.train, base, residual);
+    Ok((sae, Recommender::new(model, &columns, base.clone(), residual, offset)))
 }
 
 /// `--split all`: the bias baseline and the better model on all five splits.

@@ -16,6 +16,7 @@
 //! with published results.
 
 pub mod autorec;
+pub mod autorec_fast;
 pub mod baselines;
 pub mod faithful;
 pub mod faithful_fast;
