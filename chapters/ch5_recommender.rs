@@ -9,12 +9,12 @@ use autoencoders::core::error::{Error, Result};
 use autoencoders::core::rng::Rng;
 use autoencoders::data::movielens::{self, Fold, Rating, RatingTable, Split};
 use autoencoders::data::synthetic_ratings::{self, SyntheticConfig};
-use autoencoders::recommender::autorec::{self, AutoRec, Recommender};
+use autoencoders::recommender::autorec::{self, Recommender};
 use autoencoders::recommender::autorec_fast;
 use autoencoders::recommender::baselines::{Baseline, Baselines, BiasConfig};
 use autoencoders::recommender::faithful;
 use autoencoders::recommender::faithful_fast::{self, Sae, Trainer};
-use autoencoders::recommender::model_file::{self, Tensor};
+use autoencoders::recommender::model_file;
 use autoencoders::recommender::my_ratings::{self, MyRating};
 use autoencoders::recommender::{Metrics, evaluate, top_n};
 use autoencoders::render::svg::{LineChart, write_svg};
@@ -145,7 +145,8 @@ fn body(args: &Args) -> Result<()> {
     // Part 1: the article's model, as the course code trains it.
     let (sae, ar) = if let Some(path) = &load_path {
         println!("Loading trained models from {} (no training).\n", path.display());
-        load_models(path, &split, &base)?
+        let models = model_file::load_models(path, &split.train, &base)?;
+        (models.faithful, models.autorec)
     } else {
         let zero_grad = args.flag("zero-grad");
         let config = faithful::Config { zero_grad, weight_decay, ..faithful::Config::default() };
@@ -269,7 +270,7 @@ fn body(args: &Args) -> Result<()> {
     }
 
     if let Some(path) = args.value("save") {
-        save_models(Path::new(path), &sae, &predictor)?;
+        model_file::save_models(Path::new(path), &sae, &predictor)?;
         println!("Saved both trained models to {path}\n");
     }
 
@@ -437,61 +438,6 @@ fn erratum(split: &Split, seed: u64, threads: usize, epochs: usize) -> Result<f6
     println!("  gradients is large and never zero; it outweighs λθ, and that accident is what lets the");
     println!("  course code train at all.\n");
     Ok(zero_rmse)
-}
-
-fn save_models(path: &Path, sae: &Sae, rec: &Recommender) -> Result<()> {
-    let ar = &rec.model;
-    let (n, k) = (ar.n_users as u64, ar.hidden as u64);
-    let config = improved_config(false);
-    model_file::save(
-        path,
-        &[
-            Tensor::new("faithful.theta", &[sae.params().len() as u64], sae.params().to_vec()),
-            Tensor::new("faithful.n_movies", &[1], vec![sae.n_movies() as f64]),
-            Tensor::new("autorec.v", &[n, k], ar.v.clone()),
-            Tensor::new("autorec.mu", &[k], ar.mu.clone()),
-            Tensor::new("autorec.w", &[n, k], ar.w.clone()),
-            Tensor::new("autorec.b", &[n], ar.b.clone()),
-            Tensor::new("autorec.residual", &[1], vec![if rec.residual { 1.0 } else { 0.0 }]),
-            Tensor::new("autorec.input_offset", &[1], vec![config.input_offset]),
-        ],
-    )
-}
-
-fn load_models(path: &Path, split: &Split, base: &Baselines) -> Result<(Sae, Recommender)> {
-    let tensors = model_file::load(path)?;
-    let scalar = |name: &str| model_file::find(path, &tensors, name, &[1]).map(|t| t.values[0]);
-    let n_movies = scalar("faithful.n_movies")?;
-    if n_movies != split.n_movies() as f64 {
-        return Err(Error::format(
-            path,
-            format!("the model was trained on {n_movies} movies, this data has {}", split.n_movies()),
-        ));
-    }
-    let theta = tensors.iter().find(|t| t.name == "faithful.theta").map(|t| t.values.clone()).unwrap_or_default();
-    let sae = Sae::from_params(split.n_movies(), theta)
-        .ok_or_else(|| Error::format(path, "faithful.theta does not fit the data's number of movies"))?;
-    let n = split.n_users() as u64;
-    let b = model_file::find(path, &tensors, "autorec.b", &[n])?;
-    let mu = tensors
-        .iter()
-        .find(|t| t.name == "autorec.mu")
-        .ok_or_else(|| Error::format(path, "no tensor named \"autorec.mu\" in the model file"))?;
-    let k = mu.values.len() as u64;
-    let v = model_file::find(path, &tensors, "autorec.v", &[n, k])?;
-    let w = model_file::find(path, &tensors, "autorec.w", &[n, k])?;
-    let residual = scalar("autorec.residual")? != 0.0;
-    let offset = scalar("autorec.input_offset")?;
-    let model = AutoRec {
-        n_users: n as usize,
-        hidden: k as usize,
-        v: v.values.clone(),
-        mu: mu.values.clone(),
-        w: w.values.clone(),
-        b: b.values.clone(),
-    };
-    let columns = autorec::columns_for(&split.train, base, residual);
-    Ok((sae, Recommender::new(model, &columns, base.clone(), residual, offset)))
 }
 
 /// `--split all`: the bias baseline and the better model on all five splits.

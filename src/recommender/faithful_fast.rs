@@ -106,6 +106,11 @@ impl Sae {
         &self.theta
     }
 
+    /// How many parameters the model has for `n_movies` movies: the length of [`Sae::params`].
+    pub fn param_count(n_movies: usize) -> usize {
+        Layout { n: n_movies }.len()
+    }
+
     /// Rebuilds a model from its flat parameters (as saved by the model file).
     pub fn from_params(n_movies: usize, theta: Vec<f64>) -> Option<Self> {
         let layout = Layout { n: n_movies };
