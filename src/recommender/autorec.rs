@@ -398,11 +398,6 @@ impl Trainer {
         *epochs_done += 1;
         (se / n.max(1) as f64).sqrt()
     }
-
-    /// The codes of every item under the current model.
-    pub fn codes(&self) -> ItemCodes {
-        ItemCodes::from_columns(&self.model, &self.columns, self.config.input_offset)
-    }
 }
 
 /// What the training procedure ([`train_epochs`], [`train_with_validation`]) needs from a
@@ -501,9 +496,11 @@ impl Recommender {
         Recommender { model, codes, baselines, residual, input_offset }
     }
 
-    /// r̂ for user index `user` and movie index `movie`, clipped to [1, 5].
+    /// r̂_ui = clip(base + W_u·h_i + b_u) for user index `user` and movie index `movie`, base
+    /// the bias baseline with `residual` and 0 otherwise; the bias baseline alone for an item
+    /// without training ratings.
     pub fn predict(&self, user: usize, movie: usize) -> f64 {
-        predict(&self.model, &self.codes, &self.baselines, self.residual, user, movie)
+        predict_with_code(&self.model, self.codes.code(movie), &self.baselines, self.residual, user, movie)
     }
 
     /// The metrics of §5 on every rating of `test`.
@@ -512,20 +509,8 @@ impl Recommender {
     }
 }
 
-/// r̂_ui = clip(base + W_u·h_i + b_u), base the bias baseline with `residual` and 0 otherwise;
-/// the bias baseline alone for an item without training ratings.
-pub fn predict(
-    model: &AutoRec,
-    codes: &ItemCodes,
-    baselines: &Baselines,
-    residual: bool,
-    user: usize,
-    movie: usize,
-) -> f64 {
-    predict_with_code(model, codes.code(movie), baselines, residual, user, movie)
-}
-
-/// [`predict`] given the movie's code h_i, or `None` for a movie without training ratings.
+/// [`Recommender::predict`] given the movie's code h_i, or `None` for a movie without training
+/// ratings.
 fn predict_with_code(
     model: &AutoRec,
     code: Option<&[f64]>,

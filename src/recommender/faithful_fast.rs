@@ -25,7 +25,7 @@
 //! thread, so the results are bit-identical.
 //!
 //! The update's one expensive part, the division by √v + ε, runs in f32 ([`rmsprop`]), compiled
-//! for the CPU's widest vectors by [`crate::kernels::simd::multiversion`].
+//! for the CPU's widest vectors by `kernels::simd::multiversion`.
 //!
 //! [`Sae::to_network`] / [`Sae::from_network`] convert to and from the plain model's
 //! [`Network`].
