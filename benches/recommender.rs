@@ -10,7 +10,8 @@ use std::time::Instant;
 use autoencoders::core::rng::Rng;
 use autoencoders::data::movielens::{Fold, Split, load};
 use autoencoders::data::synthetic_ratings::{self, SyntheticConfig};
-use autoencoders::recommender::faithful::{Config, DenseReference, Sae, Trainer};
+use autoencoders::recommender::faithful::{self, Config};
+use autoencoders::recommender::faithful_fast::{Sae, Trainer};
 
 const REFERENCE_SECONDS_PER_EPOCH: f64 = 0.69;
 
@@ -41,7 +42,7 @@ fn main() {
     let train = &split.train;
     let fast = |threads: usize| {
         best_per_epoch(5, 10, || {
-            let mut t = Trainer::new(Sae::new(n, &mut Rng::new(1)), Config { threads, ..Config::default() });
+            let mut t = Trainer::new(Sae::new(n, &mut Rng::new(1)), Config::default(), threads);
             Box::new(move || {
                 t.epoch(train);
             })
@@ -50,7 +51,7 @@ fn main() {
     let t1 = fast(1);
     let t2 = fast(2);
     let dense = best_per_epoch(1, 2, || {
-        let mut d = DenseReference::new(&Sae::new(n, &mut Rng::new(1)), &Config::default());
+        let mut d = faithful::Trainer::new(faithful::sae(n, &mut Rng::new(1)), &Config::default());
         Box::new(move || {
             d.epoch(train);
         })
