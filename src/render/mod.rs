@@ -2,6 +2,7 @@
 //! Nothing here knows about networks.
 
 pub mod html;
+pub mod math;
 pub mod panels;
 pub mod png;
 pub mod svg;
