@@ -1,6 +1,7 @@
 //! Output for the reader: aligned text grids and tables, PNG and SVG pictures, and HTML.
 //! Nothing here knows about networks.
 
+pub mod figures;
 pub mod html;
 pub mod math;
 pub mod panels;
