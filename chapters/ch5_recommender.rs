@@ -15,8 +15,10 @@ use autoencoders::recommender::faithful::{self, Sae, Trainer};
 use autoencoders::recommender::model_file::{self, Tensor};
 use autoencoders::recommender::my_ratings::{self, MyRating};
 use autoencoders::recommender::{Metrics, evaluate, top_n};
+use autoencoders::render::figures;
 use autoencoders::render::svg::{LineChart, write_svg};
 use autoencoders::render::text::{Table, fmt_num};
+use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 
 const SPEC: Spec = Spec {
@@ -238,6 +240,12 @@ fn body(args: &Args) -> Result<()> {
             .series("AutoRec, train", improved_curves[0].clone())
             .series("AutoRec, held-out", improved_curves[1].clone());
         write_svg(&path, &chart.to_svg())?;
+        captions::caption(
+            &args.out,
+            "loss_curves.svg",
+            "RMSE against the epoch: the article's model by the train loss it prints, AutoRec by its training \
+             RMSE and its RMSE on a held-out tenth of the training ratings, from which it picks its epoch count.",
+        )?;
         println!("Training curves of both models: {}", path.display());
         println!("  (the article's model: its printed train loss; AutoRec: training RMSE and RMSE on the");
         println!("  held-out tenth of the training ratings, in its epoch-choosing run)\n");
@@ -265,6 +273,20 @@ fn body(args: &Args) -> Result<()> {
     if user.is_none() && mine.is_none() {
         println!("For recommendations, add --user ID, or --my-ratings FILE to rate movies yourself.\n");
     }
+
+    // The figures: the network with its masked loss, and every test rating's prediction by both models.
+    let arch = figures::recommender_diagram(split.n_movies(), &[faithful::H1, faithful::H2, faithful::H3]);
+    captions::save_figure(&args.out, "architecture.svg", &arch)?;
+    let mut article_pairs = Vec::new();
+    for u in split.test.rated_users() {
+        let h = sae.hidden(split.train.row(u));
+        article_pairs.extend(split.test.row(u).iter().map(|&(m, r)| (r, sae.output(&h, m as usize))));
+    }
+    let better_pairs: Vec<(u8, f64)> =
+        split.test.iter().map(|e| (e.rating, predictor.predict(e.user, e.movie))).collect();
+    let boxes =
+        figures::rating_boxes(&[("the article's model", &article_pairs), ("item-based AutoRec", &better_pairs)]);
+    println!("Figures: {}\n", captions::save_figure(&args.out, "predicted_vs_actual.svg", &boxes)?.display());
 
     if let Some(path) = args.value("save") {
         save_models(Path::new(path), &sae, &predictor)?;

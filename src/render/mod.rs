@@ -4,7 +4,6 @@
 pub mod figures;
 pub mod html;
 pub mod math;
-pub mod panels;
 pub mod png;
 pub mod svg;
 pub mod text;
