@@ -80,6 +80,9 @@ impl Parser<'_> {
     /// Items up to the end of the input (`closing` false) or up to a `}` (`closing` true).
     fn items(&mut self, closing: bool) -> Result<Vec<Node>> {
         let mut out: Vec<Node> = Vec::new();
+        // Where each open fence is in `out`: a fence and what it encloses become one row, so
+        // it stretches to its own contents, not to the tallest thing on the line.
+        let mut fences: Vec<usize> = Vec::new();
         loop {
             self.skip_space();
             match self.chars.peek().copied() {
@@ -98,7 +101,19 @@ impl Parser<'_> {
                 }
                 Some(_) => {
                     let item = self.item()?;
+                    let (opens, closes) = match &item {
+                        Node::Operator(o) => {
+                            (matches!(o.as_str(), "(" | "[" | "⟨"), matches!(o.as_str(), ")" | "]" | "⟩"))
+                        }
+                        _ => (false, false),
+                    };
                     out.push(item);
+                    if opens {
+                        fences.push(out.len() - 1);
+                    } else if closes && let Some(start) = fences.pop() {
+                        let inside: Vec<Node> = out.drain(start..).collect();
+                        out.push(Node::Row(inside));
+                    }
                 }
             }
         }
@@ -163,9 +178,10 @@ impl Parser<'_> {
                 Node::Frac(Box::new(num), Box::new(den))
             }
             "sqrt" => Node::Sqrt(Box::new(self.item()?)),
-            "hat" => Node::Accent(Box::new(self.item()?), '^'),
+            // The spacing modifier letters, not ^ and ~, which Chromium stretches into a tent.
+            "hat" => Node::Accent(Box::new(self.item()?), 'ˆ'),
             "bar" => Node::Accent(Box::new(self.item()?), '¯'),
-            "tilde" => Node::Accent(Box::new(self.item()?), '~'),
+            "tilde" => Node::Accent(Box::new(self.item()?), '˜'),
             "text" => Node::Text(self.raw_argument()?),
             "op" => Node::Ident(self.raw_argument()?),
             "opl" => {
@@ -278,7 +294,17 @@ mod tests {
         assert_eq!(inner("\\frac{1}{n}"), "<mfrac><mn>1</mn><mi>n</mi></mfrac>");
         assert_eq!(inner("\\sqrt{v}"), "<msqrt><mi>v</mi></msqrt>");
         assert_eq!(inner("W'"), "<msup><mi>W</mi><mo>′</mo></msup>");
-        assert_eq!(inner("\\hat{x}"), "<mover accent=\"true\"><mi>x</mi><mo>^</mo></mover>");
+        assert_eq!(inner("\\hat{x}"), "<mover accent=\"true\"><mi>x</mi><mo>ˆ</mo></mover>");
+    }
+
+    #[test]
+    fn a_fence_and_its_contents_are_one_row() {
+        assert_eq!(
+            inner("a(1 − b)^2"),
+            "<mi>a</mi><msup><mrow><mo>(</mo><mn>1</mn><mo>−</mo><mi>b</mi><mo>)</mo></mrow><mn>2</mn></msup>"
+        );
+        // Unbalanced fences stay as they are.
+        assert_eq!(inner("a)"), "<mi>a</mi><mo>)</mo>");
     }
 
     #[test]

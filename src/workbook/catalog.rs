@@ -184,7 +184,7 @@ pub const PAGES: &[Page] = &[
             ),
             f(
                 "binary cross-entropy, the loss for outputs in (0, 1)",
-                "L = −\\frac{1}{N} ∑_{i} [x_i \\op{ln} \\hat{x}_i + (1 − x_i) \\op{ln}(1 − \\hat{x}_i)]",
+                "L = −\\frac{1}{N} ∑_{i} [x_i \\op{ln}\\, \\hat{x}_i + (1 − x_i) \\op{ln}(1 − \\hat{x}_i)]",
                 ("src/nn/loss.rs", "binary_cross_entropy"),
                 ("tests/gradients.rs", "bce_gradient"),
             ),

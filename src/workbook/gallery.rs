@@ -182,7 +182,9 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:1200px;marg
 line-height:1.45;color:#222}h2{border-top:1px solid #ccc;padding-top:1em}\
 table{border-collapse:collapse;font-size:90%}td,th{padding:3px 12px 3px 0;vertical-align:top;text-align:left}\
 th{border-bottom:1px solid #ccc}table.results td:nth-child(2){font-family:monospace}\
-table.formulas td{padding:6px 14px 6px 0;border-bottom:1px solid #eee}table.formulas math{font-size:115%}\
+table.formulas td{padding:6px 14px 6px 0;border-bottom:1px solid #eee}\
+math{font-family:\"STIX Two Math\",\"Latin Modern Math\",\"DejaVu Math TeX Gyre\",math;font-size:115%}\
+table.formulas math{display:inline math;margin:.2em 0 .2em 1.5em}\
 figure{margin:0 0 1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}\
 img.pixels{image-rendering:pixelated}figcaption{font-size:92%;color:#333;max-width:900px;margin-top:.3em}\
 figcaption .file{font-family:monospace;color:#777}.summary{font-size:105%}\
