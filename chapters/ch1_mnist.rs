@@ -119,7 +119,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     write_png(&png, &image_ae::comparison_image(&originals, &reconstructions, SCALE))?;
     let caption = format!(
         "Top row: one held-out image of each digit 0 to 9; bottom row: what the network draws back from its \
-         {} numbers. Strokes come back blurred but each digit stays recognisable.",
+         {} numbers. Look for which strokes come back and which are blurred away.",
         config.code
     );
     captions::caption(&args.out, "reconstructions.png", &caption)?;
@@ -133,7 +133,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
         &args.out,
         "loss.svg",
         "Mean squared error per pixel on the training and held-out images \
-        after each epoch (log scale); the two curves stay together, so the network is not overfitting.",
+        after each epoch (log scale). A held-out curve rising above the training one would mean overfitting.",
     )?;
     println!("  {}", svg.display());
     println!("    train and held-out MSE against the epoch (log scale).");

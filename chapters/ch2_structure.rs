@@ -100,7 +100,7 @@ fn body(args: &Args) -> Result<()> {
         &args.out,
         "error_vs_code_size.svg",
         "Held-out error per pixel (log scale) against the code size k, for a 784-k-784 sigmoid autoencoder \
-         and for PCA with k components: both fall as k grows, and stay close.",
+         and for PCA with k components, as k grows.",
     )?;
     println!("  drawn in {}\n", curve_path.display());
 

@@ -170,7 +170,7 @@ fn body(args: &Args) -> Result<()> {
     let names: Vec<&str> = trained.iter().map(|(l, _)| l.as_str()).collect();
     let caption = format!(
         "Top row: clean held-out digits; second row: the same with a share ν = {noise} of the pixels set to 0; \
-         below, each model's restoration of the second row ({}). The denoising models fill in the missing strokes.",
+         below, each model's restoration of the second row ({}). Look for the removed strokes coming back.",
         names.join(", ")
     );
     captions::caption(&args.out, "denoising.png", &caption)?;

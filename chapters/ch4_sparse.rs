@@ -185,8 +185,8 @@ fn body(args: &Args) -> Result<()> {
         write_png(&path, &image_grid(&rows, SIDE, SIDE, 3, 1))?;
         let caption = format!(
             "The {label} autoencoder's {hidden} hidden units, 16 to a row: each tile is one unit's incoming weights \
-             as an {SIDE}×{SIDE} picture, rescaled to its own range. Sparse units tend to look like strokes and \
-             edges, plain ones like noise or blobs."
+             as an {SIDE}×{SIDE} picture, rescaled to its own range. A tile like a stroke or an edge is a unit \
+             that found a feature; a noisy tile is one that did not."
         );
         captions::caption(&args.out, &path.file_name().unwrap_or_default().to_string_lossy(), &caption)?;
         println!("  wrote {}", path.display());

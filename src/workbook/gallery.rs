@@ -180,8 +180,8 @@ pub fn checkout_from(root: &Path) -> String {
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;\
 line-height:1.45;color:#222}h2{border-top:1px solid #ccc;padding-top:1em}\
-table{border-collapse:collapse;font-size:90%}td,th{padding:3px 12px 3px 0;vertical-align:top;text-align:left}\
-th{border-bottom:1px solid #ccc}table.results td:nth-child(2){font-family:monospace}\
+table{border-collapse:collapse;font-size:90%}td,th{padding:3px 12px 3px 0;vertical-align:baseline;text-align:left}\
+th{border-bottom:1px solid #ccc}table.results td:nth-child(2){font-family:monospace,monospace;font-size:95%}\
 table.formulas td{padding:6px 14px 6px 0;border-bottom:1px solid #eee}\
 math{font-family:\"STIX Two Math\",\"Latin Modern Math\",\"DejaVu Math TeX Gyre\",math;font-size:115%}\
 table.formulas math{display:inline math;margin:.2em 0 .2em 1.5em}\
