@@ -21,7 +21,7 @@ const SPEC: Spec = Spec {
     }],
     exercises: &[
         "start with the first chapter: cargo run --bin ch1_identity",
-        "run the whole book (about 70 s), then open the page it prints: cargo run -- --all",
+        "run the whole book (a few minutes; add --quick for about 10 s), then open the page it prints: cargo run -- --all",
     ],
 };
 

@@ -10,6 +10,8 @@
 //! x_i  x^2  x_i^2     scripts; the script is one item or a {group}
 //! x'                  a prime                                  → x′
 //! {a b}               a group                                  → <mrow>
+//! (a + b)             a fence and what it holds are one <mrow>, so the fence stretches to
+//!                     its contents only ( [ ⟨ close with ) ] ⟩)
 //! ∑_{i}^{n}           a large operator (∑ ∏) takes its scripts below and above
 //! \frac{a}{b}  \sqrt{a}  \hat{x}  \bar{x}  \tilde{x}
 //! \op{KL}             a name of several letters, set upright
@@ -22,8 +24,8 @@
 //! use autoencoders::render::math::to_mathml;
 //! assert_eq!(
 //!     to_mathml("h = σ(W x + b)").unwrap(),
-//!     "<math display=\"block\"><mi>h</mi><mo>=</mo><mi>σ</mi><mo>(</mo><mi>W</mi><mi>x</mi>\
-//!      <mo>+</mo><mi>b</mi><mo>)</mo></math>"
+//!     "<math display=\"block\"><mi>h</mi><mo>=</mo><mi>σ</mi><mrow><mo>(</mo><mi>W</mi><mi>x</mi>\
+//!      <mo>+</mo><mi>b</mi><mo>)</mo></mrow></math>"
 //! );
 //! ```
 
