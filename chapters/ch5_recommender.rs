@@ -7,12 +7,13 @@ use std::time::Instant;
 
 use autoencoders::core::error::{Error, Result};
 use autoencoders::data::movielens::{Fold, Split};
-use autoencoders::recommender::autorec::{self, EpochLog, Trained};
+use autoencoders::recommender::autorec::{self, Trained};
 use autoencoders::recommender::baselines::{Baselines, BiasConfig};
 use autoencoders::recommender::experiment::{self as ex, MIN_RATINGS_TO_RECOMMEND};
 use autoencoders::recommender::{faithful, faithful_fast, model_file, my_ratings};
-use autoencoders::render::svg::{LineChart, write_svg};
+use autoencoders::render::svg::write_svg;
 use autoencoders::render::text::{Table, fmt_num};
+use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 
 const SPEC: Spec = Spec {
@@ -170,12 +171,8 @@ fn body(args: &Args) -> Result<()> {
 
     if let Some((losses, curve)) = curves {
         let path = args.out.join("loss_curves.svg");
-        let line = |f: fn(&EpochLog) -> f64| curve.iter().map(|l| (l.epoch as f64, f(l))).collect();
-        let chart = LineChart::new("Training curves of §5's two models", "epoch", "RMSE")
-            .series("article's model", losses.iter().enumerate().map(|(e, &l)| (e as f64 + 1.0, l)).collect())
-            .series("AutoRec, train", line(|l| l.train_rmse))
-            .series("AutoRec, held-out", line(|l| l.validation.rmse));
-        write_svg(&path, &chart.to_svg())?;
+        write_svg(&path, &ex::loss_chart(&losses, &curve).to_svg())?;
+        captions::caption(&args.out, "loss_curves.svg", ex::LOSS_CHART_CAPTION)?;
         println!("Training curves of both models: {}", path.display());
         println!("  (the article's model: its printed train loss; AutoRec: training RMSE and RMSE on the");
         println!("  held-out tenth of the training ratings, in its epoch-choosing run)\n");
@@ -198,6 +195,9 @@ fn body(args: &Args) -> Result<()> {
     if user.is_none() && mine.is_none() {
         println!("For recommendations, add --user ID, or --my-ratings FILE to rate movies yourself.\n");
     }
+    let [(arch_file, arch), (boxes_file, boxes)] = ex::figures(&split, &sae, &autorec);
+    captions::save_figure(&args.out, arch_file, &arch)?;
+    println!("Figures: {}\n", captions::save_figure(&args.out, boxes_file, &boxes)?.display());
     if let Some(path) = args.value("save") {
         model_file::save_models(Path::new(path), &sae, &autorec)?;
         println!("Saved both trained models to {path}\n");

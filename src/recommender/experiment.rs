@@ -18,10 +18,13 @@ use crate::core::error::{Error, Result};
 use crate::core::rng::Rng;
 use crate::data::movielens::{self, Fold, Rating, RatingTable, Split};
 use crate::data::synthetic_ratings::{self, SyntheticConfig};
-use crate::recommender::autorec::{self, Recommender, Trained};
+use crate::recommender::autorec::{self, EpochLog, Recommender, Trained};
 use crate::recommender::baselines::{Baseline, Baselines, BiasConfig};
+use crate::recommender::faithful_fast::Sae;
 use crate::recommender::my_ratings::MyRating;
 use crate::recommender::{Metrics, Pick, autorec_fast, evaluate, faithful, faithful_fast, top_n};
+use crate::render::figures::{self, Figure};
+use crate::render::svg::LineChart;
 use crate::render::text::{Table, fmt_num};
 
 /// Movies with fewer training ratings than this are never recommended: one enthusiastic
@@ -338,4 +341,31 @@ pub fn all_folds(
     let mean = |f: fn(&FoldScore) -> f64| folds.iter().map(f).sum::<f64>() / folds.len() as f64;
     let (bias_rmse_mean, autorec_rmse_mean) = (mean(|s| s.bias.rmse), mean(|s| s.autorec.rmse));
     Ok(FoldScores { folds, bias_rmse_mean, autorec_rmse_mean })
+}
+
+/// What the chapter's training-curve chart shows, kept beside the code that draws it.
+pub const LOSS_CHART_CAPTION: &str = "RMSE against the epoch: the article's model by the train loss it prints, \
+    AutoRec by its training RMSE and its RMSE on a held-out tenth of the training ratings, from which it picks \
+    its epoch count.";
+
+/// Training curves of both models: the article's printed train loss per epoch, and AutoRec's
+/// training and held-out RMSE in its epoch-choosing run.
+pub fn loss_chart(article_losses: &[f64], autorec_curve: &[EpochLog]) -> LineChart {
+    let line = |f: fn(&EpochLog) -> f64| autorec_curve.iter().map(|l| (l.epoch as f64, f(l))).collect();
+    LineChart::new("Training curves of §5's two models", "epoch", "RMSE")
+        .series("article's model", article_losses.iter().enumerate().map(|(e, &l)| (e as f64 + 1.0, l)).collect())
+        .series("AutoRec, train", line(|l| l.train_rmse))
+        .series("AutoRec, held-out", line(|l| l.validation.rmse))
+}
+
+/// The chapter's two figures with their file names: §5's network with its masked loss, and
+/// every test rating's prediction by the article's model and by AutoRec, one box per true rating.
+pub fn figures(split: &Split, sae: &Sae, autorec: &Recommender) -> [(&'static str, Figure); 2] {
+    let arch = figures::recommender_diagram(split.n_movies(), &[faithful::H1, faithful::H2, faithful::H3]);
+    let article_pairs = faithful_fast::test_predictions(sae, &split.train, &split.test);
+    let better_pairs: Vec<(u8, f64)> =
+        split.test.iter().map(|e| (e.rating, autorec.predict(e.user, e.movie))).collect();
+    let boxes =
+        figures::rating_boxes(&[("the article's model", &article_pairs), ("item-based AutoRec", &better_pairs)]);
+    [("architecture.svg", arch), ("predicted_vs_actual.svg", boxes)]
 }

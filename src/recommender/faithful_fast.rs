@@ -417,3 +417,14 @@ pub fn test_metrics(sae: &Sae, train: &RatingTable, test: &RatingTable) -> super
         row.iter().map(|&(m, _)| sae.output(&h, m as usize)).collect()
     })
 }
+
+/// Every test rating beside the model's prediction for it, (true rating, predicted), user by
+/// user: what the predicted-against-actual figure draws.
+pub fn test_predictions(sae: &Sae, train: &RatingTable, test: &RatingTable) -> Vec<(u8, f64)> {
+    let mut pairs = Vec::new();
+    for u in test.rated_users() {
+        let h = sae.hidden(train.row(u));
+        pairs.extend(test.row(u).iter().map(|&(m, r)| (r, sae.output(&h, m as usize))));
+    }
+    pairs
+}
