@@ -31,6 +31,7 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
+use crate::kernels::parallel;
 use crate::kernels::simd::Isa;
 
 /// A matrix that is only read, stored with any strides: entry (i, j) is `data[i·rs + j·cs]`.
@@ -140,12 +141,11 @@ pub fn gemm_split(a: View, b: View, c: &mut [f64], threads: usize) {
     }
     if n >= m {
         let per = n.div_ceil(threads);
-        std::thread::scope(|s| {
-            for (t, c_rows) in c.chunks_mut(per * m).enumerate() {
-                let a_rows = a.slice_rows(t * per..(t * per + per).min(n));
-                s.spawn(move || gemm(a_rows, b, c_rows));
-            }
-        });
+        let parts = c
+            .chunks_mut(per * m)
+            .enumerate()
+            .map(|(t, c_rows)| (a.slice_rows(t * per..(t * per + per).min(n)), c_rows));
+        parallel::split(parts, |(a_rows, c_rows)| gemm(a_rows, b, c_rows));
     } else {
         let mut ct = vec![0.0; m * n];
         for i in 0..n {

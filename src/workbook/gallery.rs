@@ -10,10 +10,13 @@
 //! chapter recorded ([`captions`]); formulas are MathML, which browsers lay out themselves.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::core::error::Result;
-use crate::core::files::write_atomic;
+use crate::core::error::{Error, Result};
+use crate::core::files::{ensure_dir, write_atomic};
 use crate::render::html::{Html, url_path};
 use crate::render::math::to_mathml;
 use crate::workbook::captions;
@@ -370,17 +373,161 @@ pub enum PageUpdate {
 
 /// Rebuilds the page in the root above `out` from every chapter folder there, unless a page
 /// of the same name exists that the gallery did not write (see [`GENERATOR`]).
+///
+/// Chapters finishing at the same moment into one root must not lose each other's sections:
+/// one that scanned the root just before another saved its `results.txt` would otherwise put
+/// back a page without it. So the rebuild holds the root's [`LOCK`]: every chapter saves its
+/// Results before it takes the lock, so whoever takes it last sees them all. After the rename
+/// it scans once more and writes again if the root changed underneath, which keeps the page
+/// whole even if a lock was wrongly judged stale and two rebuilds overlapped. Readers only
+/// ever see a whole page: it is written beside its name and renamed into place.
 pub fn update_page(out: &Path) -> Result<PageUpdate> {
     let root = root_of(out);
     let page = root.join(PAGE);
-    if let Ok(old) = fs::read(&page) {
-        let marker = format!("<meta name=\"generator\" content=\"{GENERATOR}\">");
-        if !String::from_utf8_lossy(&old).contains(&marker) {
-            return Ok(PageUpdate::NotOurs(page));
+    if !is_ours(&page) {
+        return Ok(PageUpdate::NotOurs(page));
+    }
+    let _lock = PageLock::acquire(&root)?;
+    // Checked again under the lock: a file may have been put there meanwhile.
+    if !is_ours(&page) {
+        return Ok(PageUpdate::NotOurs(page));
+    }
+    let mut html = render(&root, &scan(&root));
+    for _ in 0..MAX_REWRITES {
+        write_atomic(&page, html.as_bytes())?;
+        let now = render(&root, &scan(&root));
+        if now == html {
+            break;
+        }
+        html = now;
+    }
+    Ok(PageUpdate::Written(page))
+}
+
+/// Writes of the page per update when the root keeps changing under it; whoever changed it
+/// rebuilds the page after that anyway.
+const MAX_REWRITES: usize = 4;
+
+/// Whether `page` is absent or carries the gallery's generator mark.
+fn is_ours(page: &Path) -> bool {
+    match fs::read(page) {
+        Ok(old) => {
+            let marker = format!("<meta name=\"generator\" content=\"{GENERATOR}\">");
+            String::from_utf8_lossy(&old).contains(&marker)
+        }
+        Err(_) => true,
+    }
+}
+
+/// The lock file, in the output root, held while the page is rebuilt. It holds the holder's
+/// process id and the time it was taken, in milliseconds since 1970: `<pid> <ms> <n>` (n tells
+/// apart the holds of one process).
+pub const LOCK: &str = "index.html.lock";
+
+/// A lock older than this is left over from a run that was stopped or killed, and is broken.
+/// Rebuilding the page takes milliseconds, so a live holder never gets near it.
+pub const STALE_LOCK: Duration = Duration::from_secs(10);
+
+/// The longest pause between two attempts to take the lock.
+const LOCK_POLL: Duration = Duration::from_millis(20);
+
+/// Numbers this process's lock holds and broken locks apart (threads of one process share its id).
+static UNIQUE: AtomicUsize = AtomicUsize::new(0);
+
+/// A held [`LOCK`]; dropping it removes the file (if it is still this hold's).
+struct PageLock {
+    path: PathBuf,
+    token: String,
+}
+
+impl PageLock {
+    /// Takes the root's lock, waiting while a live holder has it and breaking a stale one.
+    fn acquire(root: &Path) -> Result<PageLock> {
+        ensure_dir(root)?;
+        let path = root.join(LOCK);
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    let token = format!(
+                        "{} {} {}\n",
+                        std::process::id(),
+                        millis_since_epoch(SystemTime::now()),
+                        UNIQUE.fetch_add(1, Ordering::Relaxed)
+                    );
+                    if let Err(e) = file.write_all(token.as_bytes()) {
+                        let _ = fs::remove_file(&path);
+                        return Err(Error::io(&path, e));
+                    }
+                    return Ok(PageLock { path, token });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if let Some(seen) = stale_lock(&path) {
+                        break_lock(&path, &seen);
+                        continue;
+                    }
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(LOCK_POLL);
+                }
+                Err(e) => return Err(Error::io(&path, e)),
+            }
         }
     }
-    write_atomic(&page, render(&root, &scan(&root)).as_bytes())?;
-    Ok(PageUpdate::Written(page))
+}
+
+impl Drop for PageLock {
+    fn drop(&mut self) {
+        // Only if still ours: had it been broken as stale, the file may now be another hold's.
+        if fs::read_to_string(&self.path).is_ok_and(|t| t == self.token) {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn millis_since_epoch(t: SystemTime) -> u128 {
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis())
+}
+
+/// The lock's text if it is stale: its holder's process is gone, or it is older than
+/// [`STALE_LOCK`] (by the time written in it, or by the file's own time while the holder has
+/// not written it yet). `None` if it is live or already gone.
+fn stale_lock(path: &Path) -> Option<String> {
+    let text = fs::read_to_string(path).ok()?;
+    let now = millis_since_epoch(SystemTime::now());
+    let mut fields = text.split_whitespace().map(str::parse::<u128>);
+    let taken = match (fields.next(), fields.next()) {
+        (Some(Ok(pid)), Some(Ok(ms))) if text.ends_with('\n') => {
+            if u32::try_from(pid).is_ok_and(process_is_gone) {
+                return Some(text);
+            }
+            ms
+        }
+        _ => millis_since_epoch(fs::metadata(path).ok()?.modified().ok()?),
+    };
+    (now.saturating_sub(taken) > STALE_LOCK.as_millis()).then_some(text)
+}
+
+/// Whether no process has this id. Known only where `/proc` lists the processes (Linux);
+/// elsewhere a stale lock waits out [`STALE_LOCK`].
+fn process_is_gone(pid: u32) -> bool {
+    Path::new("/proc/self").exists() && !Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Removes a stale lock whose text was `seen`. It is first renamed to a name of this hold's
+/// own, so that of several waiters that judged it stale only one removes it; if what was
+/// renamed is not the stale lock (a new holder had just replaced it), it is put back unless
+/// yet another holder has taken its place.
+fn break_lock(path: &Path, seen: &str) {
+    let mut aside = path.as_os_str().to_os_string();
+    aside.push(format!(".stale-{}-{}", std::process::id(), UNIQUE.fetch_add(1, Ordering::Relaxed)));
+    let aside = PathBuf::from(aside);
+    if fs::rename(path, &aside).is_err() {
+        return;
+    }
+    if fs::read_to_string(&aside).is_ok_and(|t| t != seen) {
+        let _ = fs::hard_link(&aside, path);
+    }
+    let _ = fs::remove_file(&aside);
 }
 
 impl Results {
