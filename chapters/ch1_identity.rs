@@ -2,7 +2,9 @@
 
 use autoencoders::core::matrix::Matrix;
 use autoencoders::identity::{self, Config, TARGET_MAX_ERROR};
+use autoencoders::render::figures;
 use autoencoders::render::text::{Table, fmt_num, vector};
+use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Results, Spec};
 
 const SPEC: Spec = Spec {
@@ -55,6 +57,10 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     let code = run.ae.encode(&x);
     let out = run.ae.decode(&code);
     print_table(&x, &code, &out);
+    let names: Vec<String> = (0..x.rows()).map(|r| vector(x.row(r), 0)).collect();
+    let (w1, w2) = (&run.ae.encoder.layers[0].w, &run.ae.decoder.layers[0].w);
+    let network = captions::save_figure(&args.out, "network.svg", &figures::network_diagram(w1, w2, &code, &names))?;
+    println!("\nThe network, its weights and each input's code drawn in {}", network.display());
 
     let q = &run.quality;
     println!();

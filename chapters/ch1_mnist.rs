@@ -6,6 +6,7 @@ use autoencoders::image_ae::{self, Config};
 use autoencoders::image_ae_fast;
 use autoencoders::render::png::write_png;
 use autoencoders::render::svg::write_svg;
+use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 
 const SPEC: Spec = Spec {
@@ -120,18 +121,37 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     let reconstructions = run.ae.reconstruct(&originals);
     let png = args.out.join("reconstructions.png");
     write_png(&png, &image_ae::comparison_image(&originals, &reconstructions, SCALE))?;
+    let caption = format!(
+        "Top row: one held-out image of each digit 0 to 9; bottom row: what the network draws back from its \
+         {} numbers. Look for which strokes come back and which are blurred away.",
+        config.code
+    );
+    captions::caption(&args.out, "reconstructions.png", &caption)?;
     println!("  {}", png.display());
     println!("    top row: one held-out image of each digit; bottom row: what the network draws");
     println!("    back from its {} numbers.", config.code);
     let svg = args.out.join("loss.svg");
     let chart = image_ae::loss_chart(&format!("784-{}-784 autoencoder: MSE per pixel", config.code), &run.log);
     write_svg(&svg, &chart.to_svg())?;
+    captions::caption(
+        &args.out,
+        "loss.svg",
+        "Mean squared error per pixel on the training and held-out images \
+        after each epoch (log scale). A held-out curve rising above the training one would mean overfitting.",
+    )?;
     println!("  {}", svg.display());
     println!("    train and held-out MSE against the epoch (log scale).");
     let (from, to) = interpolation_ends(&set.test_labels);
     let strip = image_ae::interpolate(&run.ae, set.test.row(from), set.test.row(to), INTERPOLATION_STEPS);
     let interpolation_png = args.out.join("interpolation.png");
     write_png(&interpolation_png, &image_ae::image_row(&strip, SCALE))?;
+    let caption = format!(
+        "A held-out {} (left) turning into a held-out {} (right): the decoder's drawings of {} codes evenly spaced \
+         on the straight line between their two codes. The middle frames show what lies between two digits in \
+         code space.",
+        set.test_labels[from], set.test_labels[to], INTERPOLATION_STEPS
+    );
+    captions::caption(&args.out, "interpolation.png", &caption)?;
     println!("  {}", interpolation_png.display());
     println!(
         "    a held-out {} (left) turning into a held-out {} (right): the decoder's drawings of {} codes",

@@ -6,9 +6,11 @@ use autoencoders::core::rng::Rng;
 use autoencoders::data;
 use autoencoders::data::images::DigitSet;
 use autoencoders::nn::train::{self, Plain, TrainConfig};
+use autoencoders::render::figures::{Stack, layer_diagram};
 use autoencoders::render::svg::{LineChart, ScatterPlot, side_by_side, write_svg};
 use autoencoders::render::text::{Table, fmt_num, grid, vector};
 use autoencoders::structure;
+use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
@@ -95,6 +97,12 @@ fn body(args: &Args) -> Result<()> {
         .log_y(true);
     let curve_path = args.out.join("error_vs_code_size.svg");
     write_svg(&curve_path, &chart.to_svg())?;
+    captions::caption(
+        &args.out,
+        "error_vs_code_size.svg",
+        "Held-out error per pixel (log scale) against the code size k, for a 784-k-784 sigmoid autoencoder \
+         and for PCA with k components, as k grows.",
+    )?;
     println!("  drawn in {}\n", curve_path.display());
 
     // Step 2.
@@ -148,9 +156,24 @@ fn body(args: &Args) -> Result<()> {
     let ae_panel = ScatterPlot::new("2-number autoencoder codes", "h₁", "h₂").points(points(&codes));
     let pca_panel = ScatterPlot::new("First two principal components", "PC 1", "PC 2").points(points(&pcs));
     write_svg(&latent_path, &side_by_side(&[&ae_panel, &pca_panel]))?;
+    captions::caption(
+        &args.out,
+        "latent_2d.svg",
+        "Every held-out digit as a point coloured by its label: left, its code in the 784-64-2-64-784 \
+         autoencoder; right, its first two principal components. Look for how cleanly each keeps the digits apart.",
+    )?;
     println!("  drawn in {}:", latent_path.display());
     println!("    left, the autoencoder's code of each of the {} held-out digits; right, its first two", codes.rows());
     println!("    principal components; one colour per digit label, the legend beside each panel.\n");
+
+    let d = train_x.cols();
+    let stacks = [
+        Stack::new(&format!("Step 1: {d}-k-{d}, k = 2, 5, 10, 25, 50 (drawn at k = 10)"), &[d, 10, d]),
+        Stack::new(&format!("Step 2: linear, k = {k}"), &[d, k, d]).labels(&["", "identity", "identity"]),
+        Stack::new("Step 3: a 2-number code", &[d, 64, 2, 64, d]).labels(&["", "sigmoid", "linear", "sigmoid", ""]),
+    ];
+    let arch = captions::save_figure(&args.out, "structure.svg", &layer_diagram("§2 networks", &stacks))?;
+    println!("The three networks of this chapter drawn in {}\n", arch.display());
 
     let mut res = Results::new();
     for r in &rows {

@@ -8,6 +8,7 @@ use autoencoders::data;
 use autoencoders::data::images::SIDE;
 use autoencoders::image_ae;
 use autoencoders::render::png::{image_grid, write_png};
+use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Progress, Results, Spec};
 
 const SPEC: Spec = Spec {
@@ -109,6 +110,12 @@ fn body(args: &Args) -> autoencoders::Result<()> {
         [&originals, &conv_out, &dense_out].iter().map(|m| (0..m.rows()).map(|r| m.row(r)).collect()).collect();
     let png = args.out.join("conv_autoencoder.png");
     write_png(&png, &image_grid(&rows, SIDE, SIDE, 3, 2))?;
+    let caption = format!(
+        "Rows: held-out digits, the convolutional autoencoder's reconstructions, and a dense autoencoder's with \
+         the same {code}-number code ({} epochs). Compare how sharp the strokes come back.",
+        dense_config.epochs
+    );
+    captions::caption(&args.out, "conv_autoencoder.png", &caption)?;
     println!("  {}", png.display());
     println!("    rows: held-out originals, the conv autoencoder's reconstructions, the dense one's");
     println!("    ({} epochs).\n", dense_config.epochs);

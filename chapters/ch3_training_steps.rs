@@ -9,8 +9,10 @@ use autoencoders::nn::gradcheck;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Autoencoder, flatten_grads};
 use autoencoders::nn::optim::Sgd;
+use autoencoders::render::figures;
 use autoencoders::render::svg::{LineChart, write_svg};
 use autoencoders::render::text::{Table, fmt_num, grid, side_by_side, vector};
+use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Results, Spec};
 
 const SPEC: Spec = Spec {
@@ -117,6 +119,24 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     );
 
     println!("  Then the update W ← W − η·dL/dW with learning rate η = {lr}:");
+    let mut steps = figures::TrainingSteps {
+        x: x.row(0).to_vec(),
+        h: h.row(0).to_vec(),
+        x_hat: out.row(0).to_vec(),
+        loss,
+        lr,
+        ..Default::default()
+    };
+    let norm = |v: &[f64]| v.iter().map(|g| g * g).sum::<f64>().sqrt();
+    for (name, d) in [
+        ("∂L/∂W₁", g.encoder[0].d_w.data()),
+        ("∂L/∂b₁", &g.encoder[0].d_b),
+        ("∂L/∂W₂", g.decoder[0].d_w.data()),
+        ("∂L/∂b₂", &g.decoder[0].d_b),
+    ] {
+        steps.gradient_norms.push((name.to_string(), norm(d)));
+    }
+    steps.gradient_check = max_rel;
     let mut sgd = Sgd::new(lr);
     ae.train_step(&x, &x, loss_kind, &mut sgd);
     print!(
@@ -133,7 +153,8 @@ fn body(args: &Args) -> autoencoders::Result<()> {
             3
         )
     );
-    println!("  the loss on this customer went from {} to {}.\n", fmt_num(loss, 6), fmt_num(ae.loss(&x, loss_kind), 6));
+    steps.loss_after = ae.loss(&x, loss_kind);
+    println!("  the loss on this customer went from {} to {}.\n", fmt_num(loss, 6), fmt_num(steps.loss_after, 6));
 
     // Steps 6 and 7.
     println!("Steps 6–7: repeat for every customer, one SGD update each (stochastic gradient descent),");
@@ -164,7 +185,17 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     .series("loss after each epoch", curve)
     .log_y(true);
     write_svg(&svg, &chart.to_svg())?;
+    captions::caption(
+        &args.out,
+        "loss.svg",
+        "The mean squared error over the whole table after each epoch (log scale): steep at first, then a long \
+         slow descent as the code settles.",
+    )?;
     println!("  the loss curve: {}", svg.display());
+    (steps.examples, steps.epochs, steps.first_epoch_loss, steps.final_loss) =
+        (customers, epochs, first_epoch_loss, final_loss);
+    let flow = captions::save_figure(&args.out, "seven_steps.svg", &figures::training_steps(&steps))?;
+    println!("  the seven steps with this run's numbers: {}", flow.display());
     println!();
 
     println!("Inputs beside their reconstructions after training (rounded to 2 places):");

@@ -6,18 +6,17 @@ use autoencoders::conv::convolution::Kernel;
 use autoencoders::workbook::cli::{self, Results, Spec};
 
 use autoencoders::conv::pool::{Switches, decode, max_pool2d, placed_products, stamp, unpool2d, unpool2d_copy, worked};
-use autoencoders::core::files::ensure_dir;
 use autoencoders::core::matrix::Matrix;
 use autoencoders::core::tensor3::Tensor3;
-use autoencoders::render::panels::hstack;
-use autoencoders::render::png::{HeatScale, heatmap, write_png};
+use autoencoders::render::figures::{self, Switchless};
 use autoencoders::render::text::{Table, grid, side_by_side};
+use autoencoders::workbook::captions;
 
 const SPEC: Spec = Spec {
     name: "ch3_unpooling",
     section: "§3.1",
     about: "pooling with switches, four unpooling steps and their sum, on a 4×4 example \
-            (draws the grids into unpooling.png in --out)",
+            (draws the grids, every value written in, as SVG figures in --out)",
     data: None,
     options: &[],
     exercises: &[
@@ -25,8 +24,8 @@ const SPEC: Spec = Spec {
          `cargo run --bin ch3_unpooling`: the switches change and the second output is no longer the first input",
         "set the kernel's centre in pool::worked::kernel to 2, then `cargo run --bin ch3_unpooling`: every \
          stamp doubles and exact_reconstruction turns false",
-        "see the grids drawn, one panel per step: cargo run --bin ch3_unpooling -- --out /tmp/unpooling, \
-         then open /tmp/unpooling/unpooling.png",
+        "see the grids drawn with every value: cargo run --bin ch3_unpooling -- --out /tmp/unpooling, \
+         then open /tmp/unpooling/unpooling.svg",
     ],
 };
 
@@ -44,10 +43,6 @@ fn plane(t: &Tensor3) -> Matrix {
 fn cells(values: impl Iterator<Item = f64>) -> String {
     values.map(|v| format!("{v}")).collect::<Vec<_>>().join(" ")
 }
-
-/// Pixels per grid cell in the picture, and the gray of the lines between cells.
-const CELL: usize = 24;
-const BORDER: u8 = 160;
 
 fn main() {
     cli::run(&SPEC, |args| {
@@ -265,19 +260,48 @@ fn main() {
 
         println!("\nerror = Σ over the 16 cells of (output − input)², with 4 decimals.");
 
-        println!("\nStep 7. The grids as a picture");
-        // One gray scale for all seven grids, so equal numbers look equally bright.
-        let top = input.data().iter().fold(0.0f64, |m, &v| m.max(v));
-        let scale = HeatScale::Range { lo: 0.0, hi: top };
-        let mut grids = vec![heatmap(&input, CELL, scale, BORDER), heatmap(&plane(&pooled.y), CELL, scale, BORDER)];
-        grids.extend(parts.iter().map(|p| heatmap(&plane(p), CELL, scale, BORDER)));
-        grids.push(heatmap(&plane(&sum), CELL, scale, BORDER));
-        ensure_dir(&args.out)?;
-        let png = args.out.join("unpooling.png");
-        write_png(&png, &hstack(&grids, CELL))?;
-        println!("{}", png.display());
-        println!("left to right: the input, the pooled 2×2 code, unpooled matrices 1 to 4, their sum;");
-        println!("black is 0, white is {top} (the input's largest value).\n");
+        println!("\nStep 7. The grids as pictures");
+        let stamps: Vec<Matrix> = parts.iter().map(plane).collect();
+        let switches: Vec<(usize, usize)> = (0..pooled.y.len()).map(|n| pooled.switches.position(n)).collect();
+        let (pooled_m, sum_m) = (Matrix::from_vec(ph, pw, pooled.y.data().to_vec()), plane(&sum));
+        let example = figures::Unpooling {
+            input: &input,
+            window: win.size,
+            pooled: &pooled_m,
+            switches: &switches,
+            kernel: &kernel_m,
+            stamps: &stamps,
+            output: &sum_m,
+        };
+        let (corner_u, corner_o, copy_u, copy_o) =
+            (plane(&at_corner), plane(&corner_out), plane(&copied), plane(&copy_out));
+        let without = [
+            Switchless {
+                name: "(a) top-left corner: each value to its window's top-left cell",
+                unpooled: &corner_u,
+                output: &corner_o,
+                error: corner_error,
+            },
+            Switchless {
+                name: "(b) copy: each value into all four cells of its window",
+                unpooled: &copy_u,
+                output: &copy_o,
+                error: copy_error,
+            },
+        ];
+        for (file, fig) in [
+            ("unpooling.svg", figures::unpooling_overview(&example)),
+            ("unpooling_steps.svg", figures::unpooling_steps(&example)),
+            (
+                "unpooling_without_switches.svg",
+                figures::unpooling_without_switches(&input, win.size, sum.sum_squared_diff(&x), &without),
+            ),
+        ] {
+            println!("{}", captions::save_figure(&args.out, file, &fig)?.display());
+        }
+        println!(
+            "the example, its four decoding steps, and the contrast without switches, every value written in its cell.\n"
+        );
         let mut results = Results::new();
         results.add("exact_reconstruction", exact);
         results.num("lossy_example_error", lossy_error, 4);

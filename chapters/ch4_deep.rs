@@ -12,6 +12,7 @@ use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num, vector};
 use autoencoders::structure::{self, squared_error_per_image};
 use autoencoders::variants::rbm::{self, RbmConfig, RbmStack};
+use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
@@ -171,6 +172,15 @@ fn body(args: &Args) -> Result<()> {
     ] {
         let path = args.out.join(format!("reconstructions_{name}.png"));
         write_png(&path, &grid_of(&originals, &recon))?;
+        let caption = format!(
+            "Top row: held-out digits; bottom row: their reconstructions by {} from a {code}-number code.",
+            match name {
+                "pretrained" => "the deep autoencoder pretrained as a stack of RBMs and fine-tuned",
+                "random_init" => "the same deep network trained from a random start",
+                _ => "PCA",
+            }
+        );
+        captions::caption(&args.out, &format!("reconstructions_{name}.png"), &caption)?;
         paths.push(path);
     }
     println!("Originals (top row) above each method's reconstructions:");

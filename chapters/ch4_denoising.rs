@@ -13,6 +13,7 @@ use autoencoders::nn::train;
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::variants::denoise::{self, Corruption};
+use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
@@ -168,6 +169,12 @@ fn body(args: &Args) -> Result<()> {
     let path = args.out.join("denoising.png");
     write_png(&path, &image_grid(&rows, images::SIDE, images::SIDE, 2, 2))?;
     let names: Vec<&str> = trained.iter().map(|(l, _)| l.as_str()).collect();
+    let caption = format!(
+        "Top row: clean held-out digits; second row: the same with a share ν = {noise} of the pixels set to 0; \
+         below, each model's restoration of the second row ({}). Look for the removed strokes coming back.",
+        names.join(", ")
+    );
+    captions::caption(&args.out, "denoising.png", &caption)?;
     println!("  wrote {} (restored rows: {})\n", path.display(), names.join(", "));
 
     let mut res = Results::new();

@@ -13,6 +13,7 @@ use autoencoders::nn::train;
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::variants::sparse::{self, Sparsity};
+use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
@@ -177,6 +178,12 @@ fn body(args: &Args) -> Result<()> {
             .collect();
         let path = args.out.join(format!("features_{}.png", label.replace('-', "").to_lowercase()));
         write_png(&path, &image_grid(&rows, SIDE, SIDE, 3, 1))?;
+        let caption = format!(
+            "The {label} autoencoder's {hidden} hidden units, 16 to a row: each tile is one unit's incoming weights \
+             as an {SIDE}×{SIDE} picture, rescaled to its own range. A tile like a stroke or an edge is a unit \
+             that found a feature; a noisy tile is one that did not."
+        );
+        captions::caption(&args.out, &path.file_name().unwrap_or_default().to_string_lossy(), &caption)?;
         println!("  wrote {}", path.display());
     }
     let sample: Vec<&[f64]> = (0..test.rows().min(16)).map(|r| test.row(r)).collect();
@@ -188,6 +195,12 @@ fn body(args: &Args) -> Result<()> {
     }
     let path = args.out.join("reconstructions.png");
     write_png(&path, &image_grid(&rows, SIDE, SIDE, 3, 1))?;
+    captions::caption(
+        &args.out,
+        "reconstructions.png",
+        "Top row: held-out patches; then their reconstructions \
+        by the plain, KL, L1 and top-k autoencoders, one row each. The sparse ones pay for sparsity with some detail.",
+    )?;
     println!("  wrote {} (rows: test patches, then plain, KL, L1, top-k reconstructions)\n", path.display());
 
     let mut res = Results::new();

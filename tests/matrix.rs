@@ -2,7 +2,8 @@
 
 use autoencoders::core::matrix::{Matrix, matmul_naive, transpose_into};
 use autoencoders::core::rng::Rng;
-use autoencoders::kernels::gemm::{Kernel, View, gemm, gemm_split, gemm_with};
+use autoencoders::kernels::gemm::{View, gemm, gemm_split, gemm_with};
+use autoencoders::kernels::simd::Isa;
 use proptest::prelude::*;
 
 fn close(a: &Matrix, b: &Matrix) -> Result<(), String> {
@@ -138,10 +139,10 @@ proptest! {
             gemm_with(kernel, View::row_major(a.data(), n, k), View::row_major(b.data(), k, m), &mut c);
             c.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
         };
-        let portable = run(Kernel::Portable);
+        let portable = run(Isa::Portable);
         let as_matrix = Matrix::from_vec(n, m, portable.iter().map(|&x| f64::from_bits(x)).collect());
         prop_assert_eq!(close(&as_matrix, &matmul_naive(&a, &b)), Ok(()));
-        for kernel in Kernel::available() {
+        for kernel in Isa::available() {
             prop_assert_eq!(&run(kernel), &portable, "{:?}", kernel);
         }
     }

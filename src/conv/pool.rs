@@ -119,11 +119,6 @@ impl Switches {
         (self.at[n] / self.input.1, self.at[n] % self.input.1)
     }
 
-    /// (H, W) of the input planes, which unpooling restores.
-    pub fn input_size(&self) -> (usize, usize) {
-        self.input
-    }
-
     /// (C, H_out, W_out) of the pooled tensor.
     pub fn pooled_shape(&self) -> (usize, usize, usize) {
         self.pooled

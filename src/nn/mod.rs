@@ -9,3 +9,6 @@ pub mod loss;
 pub mod network;
 pub mod optim;
 pub mod train;
+
+/// The one mini-batch loop, [`train::minibatch_epoch`], also at the top of `nn`.
+pub use train::minibatch_epoch;
