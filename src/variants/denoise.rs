@@ -88,13 +88,22 @@ pub fn gaussian_noise(x: &Matrix, sigma: f64, rng: &mut Rng) -> Matrix {
     x.add(&Matrix::normal(x.rows(), x.cols(), sigma, rng))
 }
 
-/// §4.2's objective for [`crate::nn::train`]: each call draws a fresh corruption x̃ of the
-/// clean batch from `rng`, reconstructs from x̃ and scores against the clean batch.
-/// (`Corruption::None` draws nothing: the plain objective.)
+/// Forward and backward of the denoising loss on a clean batch: a fresh corruption x̃ drawn
+/// from `rng`, the reconstruction of x̃, scored against the clean batch (not against x̃).
+/// `Corruption::None` draws nothing: the plain loss. clean: (batch, n).
+///
+/// ```text
+/// x̃ = corrupt(x);   L = loss(decoder(encoder(x̃)), x)
+/// ```
+pub fn gradients(ae: &Autoencoder, clean: &Matrix, corruption: Corruption, loss: LossKind, rng: &mut Rng) -> StepGrads {
+    let noisy = corruption.apply(clean, rng);
+    ae.gradients(&noisy.x, clean, loss)
+}
+
+/// §4.2's objective for [`crate::nn::train`]: [`gradients`].
 impl Objective for Corruption {
     fn gradients(&self, ae: &Autoencoder, clean: &Matrix, loss: LossKind, rng: &mut Rng) -> StepGrads {
-        let noisy = self.apply(clean, rng);
-        ae.gradients(&noisy.x, clean, loss)
+        gradients(ae, clean, *self, loss, rng)
     }
 }
 

@@ -431,7 +431,7 @@ pub const PAGES: &[Page] = &[
             f(
                 "the loss compares the output with the clean input",
                 "L = \\op{loss}(g(f(\\tilde{x})), x)",
-                ("src/variants/denoise.rs", "train_step"),
+                ("src/variants/denoise.rs", "gradients"),
                 ("tests/denoise.rs", "a_denoising_step_is_the_plain_step_on_corrupted_input_against_clean_target"),
             ),
         ],
