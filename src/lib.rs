@@ -44,6 +44,7 @@ pub mod compare;
 pub mod conv;
 pub mod core;
 pub mod data;
+pub mod gradcheck_models;
 pub mod identity;
 pub mod image_ae;
 pub mod kernels;

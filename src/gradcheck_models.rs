@@ -1,0 +1,626 @@
+//! Every objective a chapter trains, wrapped for [`nn::gradcheck`](crate::nn::gradcheck): the
+//! analytic gradient comes from the same functions training calls, the loss from the model's
+//! forward pass, so a chapter can check what it is about to minimise before it trains.
+//!
+//! | objective | gradient from | loss from |
+//! |---|---|---|
+//! | plain, denoising (fixed corruption), BCE or MSE | `Autoencoder::gradients` | `reconstruct` + the loss |
+//! | weight decay d | the same, + d·θ as the optimizer adds it | + (d/2)‖θ‖² |
+//! | sparse: KL, L1, top-k | `variants::sparse::gradients` | `variants::sparse::objective` |
+//! | contractive | `variants::contractive::gradients` | `variants::contractive::objective` |
+//! | 784-k-784 image autoencoder | `image_ae::step`, the trainer's fast path | `reconstruct` + MSE |
+//! | softmax cross-entropy + L2 | `SoftmaxRegression::gradients` | `SoftmaxRegression::loss` |
+//! | fine-tuning a stack under a softmax | `variants::stacked::finetune_gradients` | stack forward + loss |
+//! | conv autoencoder | `ConvAe::gradients`, averaged as its trainer does | `ConvAe::forward` |
+//! | RBM log-likelihood (tiny, exact) | `Rbm::exact_gradient` | `Rbm::log_likelihood` |
+//! | the article's recommender (masked MSE) | `faithful::accumulate_gradient` | `Sae::hidden`, `Sae::output` |
+//! | AutoRec | `AutoRec::accumulate_item_masked` | `AutoRec::encode`, `decode_one` |
+//!
+//! Names follow each model's own: a dense stack numbers its layers from the input, `W1`, `b1`,
+//! `W2`, …; the bias of the code layer (the encoder's last) is checked in every entry when it
+//! has at most [`EVERY_CODE_BIAS`]. These
+//! wrappers call only public functions, so any model can be checked the same way.
+//!
+//! [`unpool_adjoint`] and [`deconv_adjoint`] are the checks of a chapter that trains nothing:
+//! two inner products that must agree because one operation is the other's adjoint.
+
+use crate::compare::classify::SoftmaxRegression;
+use crate::conv::autoencoder::ConvAe;
+use crate::conv::convolution::{Geometry, Kernel, conv_transpose2d_to, conv2d};
+use crate::conv::pool::{Window, max_pool2d, unpool2d};
+use crate::core::matrix::Matrix;
+use crate::core::rng::Rng;
+use crate::core::tensor3::Tensor3;
+use crate::image_ae;
+use crate::nn::dense::DenseGrads;
+use crate::nn::gradcheck::{Adjoint, Checkable, TensorSpec};
+use crate::nn::loss::LossKind;
+use crate::nn::network::{Autoencoder, Network, StepGrads};
+use crate::nn::optim::Optimizer;
+use crate::recommender::autorec::AutoRec;
+use crate::recommender::faithful::{self, H1, H2, H3, Sae};
+use crate::variants::rbm::Rbm;
+use crate::variants::{contractive, sparse, stacked};
+
+/// FNV-1a over 64-bit words: the piece a kinked objective is on, as one number.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn add(&mut self, word: u64) {
+        for byte in word.to_le_bytes() {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01B3);
+        }
+    }
+}
+
+/// A code layer up to this wide has every entry of its bias checked; a wider one is sampled
+/// like any tensor (each entry costs four forward passes).
+pub const EVERY_CODE_BIAS: usize = 32;
+
+/// The tensors of a stack of dense layers, numbered from `first`: `W{i}` (out, in), `b{i}`.
+fn dense_tensors(net: &Network, first: usize, code_layer: Option<usize>) -> Vec<TensorSpec> {
+    let mut t = Vec::new();
+    for (i, l) in net.layers.iter().enumerate() {
+        let n = first + i;
+        t.push(TensorSpec::new(format!("W{n}"), &[l.w.rows(), l.w.cols()]));
+        let b = TensorSpec::new(format!("b{n}"), &[l.b.len()]);
+        t.push(if code_layer == Some(i) && l.b.len() <= EVERY_CODE_BIAS { b.every_entry() } else { b });
+    }
+    t
+}
+
+/// For a weight W: (out, in) reading x: (batch, in), the entries on columns of x that are not
+/// zero in every row; `None` when every column is live.
+fn weights_on_live_columns(x: &Matrix, out: usize) -> Option<Vec<usize>> {
+    let cols = x.cols();
+    let live: Vec<usize> = (0..cols).filter(|&i| (0..x.rows()).any(|r| x[(r, i)] != 0.0)).collect();
+    (live.len() < cols).then(|| (0..out).flat_map(|j| live.iter().map(move |&i| j * cols + i)).collect())
+}
+
+fn dense_param(net: &mut Network, tensor: usize, index: usize) -> &mut f64 {
+    let l = &mut net.layers[tensor / 2];
+    if tensor.is_multiple_of(2) { &mut l.w.data_mut()[index] } else { &mut l.b[index] }
+}
+
+fn dense_grads(grads: &[DenseGrads]) -> Vec<Vec<f64>> {
+    grads.iter().flat_map(|g| [g.d_w.data().to_vec(), g.d_b.clone()]).collect()
+}
+
+type Grads = Box<dyn Fn(&Autoencoder) -> StepGrads>;
+type Loss = Box<dyn Fn(&Autoencoder) -> f64>;
+type Piece = Box<dyn Fn(&Autoencoder) -> u64>;
+
+/// A dense [`Autoencoder`] and one objective of it.
+pub struct AeObjective {
+    pub ae: Autoencoder,
+    /// The encoder's input: where one of its columns is zero in every example, the first
+    /// layer's weights on it get no gradient, so the check also samples among the others.
+    input: Matrix,
+    grads: Grads,
+    loss: Loss,
+    piece: Option<Piece>,
+    /// Weight decay d applied by the optimizer as ∇ + d·θ: the objective gains (d/2)‖θ‖².
+    decay: f64,
+}
+
+impl AeObjective {
+    fn new(ae: Autoencoder, input: Matrix, grads: Grads, loss: Loss) -> Self {
+        AeObjective { ae, input, grads, loss, piece: None, decay: 0.0 }
+    }
+
+    fn net_of(&mut self, tensor: usize) -> (&mut Network, usize) {
+        let enc = 2 * self.ae.encoder.layers.len();
+        if tensor < enc { (&mut self.ae.encoder, tensor) } else { (&mut self.ae.decoder, tensor - enc) }
+    }
+}
+
+impl Checkable for AeObjective {
+    fn tensors(&self) -> Vec<TensorSpec> {
+        let code = self.ae.encoder.layers.len() - 1;
+        let mut t = dense_tensors(&self.ae.encoder, 1, Some(code));
+        t.extend(dense_tensors(&self.ae.decoder, code + 2, None));
+        if let Some(reached) = weights_on_live_columns(&self.input, self.ae.encoder.layers[0].outputs()) {
+            t[0] = t[0].clone().reached(reached);
+        }
+        t
+    }
+
+    fn param(&mut self, tensor: usize, index: usize) -> &mut f64 {
+        let (net, t) = self.net_of(tensor);
+        dense_param(net, t, index)
+    }
+
+    fn gradients(&mut self) -> Vec<Vec<f64>> {
+        let g = (self.grads)(&self.ae);
+        let mut out = dense_grads(&g.encoder);
+        out.extend(dense_grads(&g.decoder));
+        if self.decay != 0.0 {
+            for (grad, theta) in out.iter_mut().zip(all_params(&self.ae)) {
+                for (g, p) in grad.iter_mut().zip(theta) {
+                    *g += self.decay * p;
+                }
+            }
+        }
+        out
+    }
+
+    fn loss(&mut self) -> f64 {
+        let l = (self.loss)(&self.ae);
+        if self.decay == 0.0 {
+            return l;
+        }
+        let sq: f64 = all_params(&self.ae).iter().flat_map(|t| t.iter()).map(|p| p * p).sum();
+        l + 0.5 * self.decay * sq
+    }
+
+    fn piece(&mut self) -> u64 {
+        self.piece.as_ref().map_or(0, |p| p(&self.ae))
+    }
+}
+
+fn all_params(ae: &Autoencoder) -> Vec<Vec<f64>> {
+    ae.encoder.layers.iter().chain(&ae.decoder.layers).flat_map(|l| [l.w.data().to_vec(), l.b.clone()]).collect()
+}
+
+/// Reconstructing `target` from `input` under `loss`: the plain objective when they are the
+/// same matrix, the denoising one when `input` is a corrupted copy (held fixed, so the
+/// objective is a function of the weights alone). input, target: (batch, n).
+pub fn autoencoder(ae: Autoencoder, input: Matrix, target: Matrix, loss: LossKind) -> AeObjective {
+    let (i2, t2) = (input.clone(), target.clone());
+    AeObjective::new(
+        ae,
+        input.clone(),
+        Box::new(move |ae| ae.gradients(&input, &target, loss)),
+        Box::new(move |ae| loss.eval(&ae.reconstruct(&i2), &t2).value),
+    )
+}
+
+/// The plain objective plus weight decay `decay`, as an optimizer with `weight_decay` adds
+/// it: ∇ + d·θ for every parameter, the gradient of L + (d/2)‖θ‖². x: (batch, n).
+pub fn weight_decay(ae: Autoencoder, x: Matrix, loss: LossKind, decay: f64) -> AeObjective {
+    let mut o = autoencoder(ae, x.clone(), x, loss);
+    o.decay = decay;
+    o
+}
+
+/// Reconstruction loss plus a sparsity method (§4.1). x: (batch, n). With top-k, the piece is
+/// the set of kept units of every example.
+pub fn sparse(ae: Autoencoder, x: Matrix, loss: LossKind, sparsity: sparse::Sparsity) -> AeObjective {
+    let (x2, x3) = (x.clone(), x.clone());
+    let mut o = AeObjective::new(
+        ae,
+        x.clone(),
+        Box::new(move |ae| sparse::gradients(ae, &x, &x, loss, sparsity)),
+        Box::new(move |ae| sparse::objective(ae, &x2, &x2, loss, sparsity)),
+    );
+    if let sparse::Sparsity::TopK { k } = sparsity {
+        o.piece = Some(Box::new(move |ae| {
+            let kept = sparse::top_k_forward(&ae.encode(&x3), k).kept;
+            let mut h = Fnv::new();
+            kept.chunks(64).for_each(|c| h.add(c.iter().fold(0u64, |w, &b| (w << 1) | u64::from(b))));
+            h.0
+        }));
+    }
+    o
+}
+
+/// Reconstruction loss plus λ·mean ‖J_f(x)‖²_F (§4.3). x: (batch, n).
+pub fn contractive(ae: Autoencoder, x: Matrix, loss: LossKind, lambda: f64) -> AeObjective {
+    let x2 = x.clone();
+    AeObjective::new(
+        ae,
+        x.clone(),
+        Box::new(move |ae| contractive::gradients(ae, &x, loss, lambda)),
+        Box::new(move |ae| contractive::objective(ae, &x2, loss, lambda)),
+    )
+}
+
+/// Records the gradients an optimizer is handed and leaves the parameters alone, so a
+/// trainer's own step can be asked for its gradients.
+#[derive(Default)]
+struct Recorder {
+    grads: Vec<Vec<f64>>,
+}
+
+impl Optimizer for Recorder {
+    fn update(&mut self, slot: usize, _param: &mut [f64], grad: &[f64]) {
+        if self.grads.len() <= slot {
+            self.grads.resize(slot + 1, Vec::new());
+        }
+        self.grads[slot] = grad.to_vec();
+    }
+}
+
+/// §1's 784-k-784 picture autoencoder through the step its trainer runs ([`image_ae::step`],
+/// the fast path), checked against the plain forward pass's MSE. x: (batch, 784).
+pub fn image_autoencoder(ae: Autoencoder, x: Matrix) -> AeObjective {
+    let x2 = x.clone();
+    AeObjective::new(
+        ae,
+        x.clone(),
+        Box::new(move |ae| {
+            let mut rec = Recorder::default();
+            let mut ws = image_ae::Workspace::default();
+            let loss = image_ae::step(&mut ae.clone(), &x, &mut rec, &mut ws);
+            let [d_w1, d_b1, d_w2, d_b2]: [Vec<f64>; 4] = rec.grads.try_into().expect("four parameter slots");
+            let grads = |w: Vec<f64>, b: Vec<f64>, like: &crate::nn::dense::Dense| DenseGrads {
+                d_w: Matrix::from_vec(like.w.rows(), like.w.cols(), w),
+                d_b: b,
+            };
+            StepGrads {
+                loss,
+                encoder: vec![grads(d_w1, d_b1, &ae.encoder.layers[0])],
+                decoder: vec![grads(d_w2, d_b2, &ae.decoder.layers[0])],
+            }
+        }),
+        Box::new(move |ae| LossKind::Mse.eval(&ae.reconstruct(&x2), &x2).value),
+    )
+}
+
+/// Softmax regression's cross-entropy plus (λ/2)‖W‖² on x: (batch, features).
+pub struct SoftmaxObjective {
+    pub model: SoftmaxRegression,
+    x: Matrix,
+    labels: Vec<usize>,
+    l2: f64,
+}
+
+/// See [`SoftmaxObjective`]; labels: (batch).
+pub fn softmax(model: SoftmaxRegression, x: Matrix, labels: Vec<usize>, l2: f64) -> SoftmaxObjective {
+    SoftmaxObjective { model, x, labels, l2 }
+}
+
+impl Checkable for SoftmaxObjective {
+    fn tensors(&self) -> Vec<TensorSpec> {
+        let mut w = TensorSpec::new("W", &[self.model.w.rows(), self.model.w.cols()]);
+        if let Some(reached) = weights_on_live_columns(&self.x, self.model.w.rows()) {
+            w = w.reached(reached);
+        }
+        vec![w, TensorSpec::new("b", &[self.model.b.len()]).every_entry()]
+    }
+    fn param(&mut self, tensor: usize, index: usize) -> &mut f64 {
+        if tensor == 0 { &mut self.model.w.data_mut()[index] } else { &mut self.model.b[index] }
+    }
+    fn gradients(&mut self) -> Vec<Vec<f64>> {
+        let g = self.model.gradients(&self.x, &self.labels, self.l2);
+        vec![g.d_w.data().to_vec(), g.d_b]
+    }
+    fn loss(&mut self) -> f64 {
+        self.model.loss(&self.x, &self.labels, self.l2)
+    }
+}
+
+/// A stack of encoder layers fine-tuned under a softmax head (§4.4): cross-entropy of the
+/// head on the stack's top codes, plus the head's L2, through every layer.
+pub struct FineTuneObjective {
+    pub stack: Network,
+    pub head: SoftmaxRegression,
+    x: Matrix,
+    labels: Vec<usize>,
+    l2: f64,
+}
+
+/// See [`FineTuneObjective`]. x: (batch, d), labels: (batch).
+pub fn finetune(stack: Network, head: SoftmaxRegression, x: Matrix, labels: Vec<usize>, l2: f64) -> FineTuneObjective {
+    FineTuneObjective { stack, head, x, labels, l2 }
+}
+
+impl Checkable for FineTuneObjective {
+    fn tensors(&self) -> Vec<TensorSpec> {
+        let mut t = dense_tensors(&self.stack, 1, Some(self.stack.layers.len() - 1));
+        t.push(TensorSpec::new("W_head", &[self.head.w.rows(), self.head.w.cols()]));
+        t.push(TensorSpec::new("b_head", &[self.head.b.len()]).every_entry());
+        t
+    }
+    fn param(&mut self, tensor: usize, index: usize) -> &mut f64 {
+        let n = 2 * self.stack.layers.len();
+        match tensor {
+            t if t < n => dense_param(&mut self.stack, t, index),
+            t if t == n => &mut self.head.w.data_mut()[index],
+            _ => &mut self.head.b[index],
+        }
+    }
+    fn gradients(&mut self) -> Vec<Vec<f64>> {
+        let (stack, head) = stacked::finetune_gradients(&self.stack, &self.head, &self.x, &self.labels, self.l2);
+        let mut out = dense_grads(&stack);
+        out.push(head.d_w.data().to_vec());
+        out.push(head.d_b);
+        out
+    }
+    fn loss(&mut self) -> f64 {
+        self.head.loss(&self.stack.infer(&self.x), &self.labels, self.l2)
+    }
+}
+
+/// §3.1's conv autoencoder on a few images, its gradients averaged over them as its trainer
+/// averages a batch. The piece is every ReLU's sign and every switch: the objective is smooth
+/// while neither changes. images: (batch, side²).
+pub struct ConvObjective {
+    pub ae: ConvAe,
+    images: Vec<Tensor3>,
+    last_piece: u64,
+}
+
+/// See [`ConvObjective`].
+pub fn conv_autoencoder(ae: ConvAe, images: &Matrix) -> ConvObjective {
+    let side = ae.shape.side;
+    let images = (0..images.rows()).map(|r| Tensor3::from_vec(1, side, side, images.row(r).to_vec())).collect();
+    ConvObjective { ae, images, last_piece: 0 }
+}
+
+impl Checkable for ConvObjective {
+    fn tensors(&self) -> Vec<TensorSpec> {
+        let (c, i, kh, kw) = self.ae.w1.shape();
+        let (c2, i2, kh2, kw2) = self.ae.w2.shape();
+        vec![
+            TensorSpec::new("W1", &[c, i, kh, kw]),
+            TensorSpec::new("b1", &[self.ae.b1.len()]).every_entry(),
+            TensorSpec::new("W2", &[c2, i2, kh2, kw2]),
+            TensorSpec::new("b2", &[self.ae.b2.len()]).every_entry(),
+        ]
+    }
+    fn param(&mut self, tensor: usize, index: usize) -> &mut f64 {
+        match tensor {
+            0 => &mut self.ae.w1.data_mut()[index],
+            1 => &mut self.ae.b1[index],
+            2 => &mut self.ae.w2.data_mut()[index],
+            _ => &mut self.ae.b2[index],
+        }
+    }
+    fn gradients(&mut self) -> Vec<Vec<f64>> {
+        let mut sum: Vec<Vec<f64>> = Vec::new();
+        for img in &self.images {
+            let (_, g) = self.ae.gradients(img);
+            let parts = [g.d_w1.data().to_vec(), g.d_b1, g.d_w2.data().to_vec(), g.d_b2];
+            if sum.is_empty() {
+                sum = parts.to_vec();
+            } else {
+                for (s, p) in sum.iter_mut().zip(parts) {
+                    s.iter_mut().zip(p).for_each(|(s, p)| *s += p);
+                }
+            }
+        }
+        let scale = 1.0 / self.images.len() as f64;
+        sum.iter_mut().flatten().for_each(|s| *s *= scale);
+        sum
+    }
+    fn loss(&mut self) -> f64 {
+        let mut h = Fnv::new();
+        let mut total = 0.0;
+        for img in &self.images {
+            let c = self.ae.forward(img);
+            total += c.out.sum_squared_diff(img) / img.len() as f64;
+            if self.ae.shape.activation == crate::nn::activation::Activation::Relu {
+                c.z.data().chunks(64).for_each(|z| h.add(z.iter().fold(0u64, |w, &v| (w << 1) | u64::from(v > 0.0))));
+            }
+            c.switches.indices().iter().for_each(|&s| h.add(s as u64));
+        }
+        self.last_piece = h.0;
+        total / self.images.len() as f64
+    }
+    fn piece(&mut self) -> u64 {
+        self.last_piece
+    }
+}
+
+/// The negative mean log-likelihood of x under an RBM small enough to enumerate (§4.5), with
+/// [`Rbm::exact_gradient`]: the gradient contrastive divergence only estimates.
+pub struct RbmObjective {
+    pub rbm: Rbm,
+    x: Matrix,
+}
+
+/// See [`RbmObjective`]. x: (n, visible), visible ≤ 20 (2^visible states are summed).
+pub fn rbm_likelihood(rbm: Rbm, x: Matrix) -> RbmObjective {
+    RbmObjective { rbm, x }
+}
+
+impl Checkable for RbmObjective {
+    fn tensors(&self) -> Vec<TensorSpec> {
+        vec![
+            TensorSpec::new("W", &[self.rbm.w.rows(), self.rbm.w.cols()]),
+            TensorSpec::new("b_v", &[self.rbm.b_v.len()]),
+            TensorSpec::new("b_h", &[self.rbm.b_h.len()]).every_entry(),
+        ]
+    }
+    fn param(&mut self, tensor: usize, index: usize) -> &mut f64 {
+        match tensor {
+            0 => &mut self.rbm.w.data_mut()[index],
+            1 => &mut self.rbm.b_v[index],
+            _ => &mut self.rbm.b_h[index],
+        }
+    }
+    fn gradients(&mut self) -> Vec<Vec<f64>> {
+        // exact_gradient ascends the log-likelihood; the loss here is its negative.
+        let g = self.rbm.exact_gradient(&self.x);
+        let neg = |v: &[f64]| v.iter().map(|x| -x).collect::<Vec<f64>>();
+        vec![neg(g.d_w.data()), neg(&g.d_b_v), neg(&g.d_b_h)]
+    }
+    fn loss(&mut self) -> f64 {
+        -self.rbm.log_likelihood(&self.x)
+    }
+}
+
+/// Where each tensor of the article's recommender sits in its flat parameters (see
+/// [`faithful`]'s module doc): name, shape, offset.
+fn sae_layout(n: usize) -> Vec<(&'static str, Vec<usize>, usize)> {
+    let shapes: [(&str, Vec<usize>); 8] = [
+        ("W1ᵀ", vec![n, H1]),
+        ("b1", vec![H1]),
+        ("W2", vec![H2, H1]),
+        ("b2", vec![H2]),
+        ("W3", vec![H3, H2]),
+        ("b3", vec![H3]),
+        ("W4", vec![n, H3]),
+        ("b4", vec![n]),
+    ];
+    let mut at = 0;
+    shapes
+        .into_iter()
+        .map(|(name, shape)| {
+            let start = at;
+            at += shape.iter().product::<usize>();
+            (name, shape, start)
+        })
+        .collect()
+}
+
+/// The article's recommender (§5): each user's masked MSE, L = (1/n) Σ_{rated j} (ŷ_j − x_j)²,
+/// summed over a few users, as the trainer's accumulating gradient sums them. The weight
+/// decay is RMSprop's λθ, added by the optimizer, and not part of this objective.
+pub struct RecommenderObjective {
+    n: usize,
+    theta: Vec<f64>,
+    rows: Vec<Vec<(u32, u8)>>,
+}
+
+/// See [`RecommenderObjective`]. rows: each user's (movie index, rating) pairs.
+pub fn recommender(sae: &Sae, rows: Vec<Vec<(u32, u8)>>) -> RecommenderObjective {
+    RecommenderObjective { n: sae.n_movies(), theta: sae.params().to_vec(), rows }
+}
+
+impl RecommenderObjective {
+    fn sae(&self) -> Sae {
+        Sae::from_params(self.n, self.theta.clone()).expect("the layout holds every parameter")
+    }
+}
+
+impl Checkable for RecommenderObjective {
+    fn tensors(&self) -> Vec<TensorSpec> {
+        let rated: Vec<usize> = {
+            let mut m: Vec<usize> = self.rows.iter().flatten().map(|&(m, _)| m as usize).collect();
+            m.sort_unstable();
+            m.dedup();
+            m
+        };
+        let rows_of = |width: usize| rated.iter().flat_map(|&m| m * width..(m + 1) * width).collect::<Vec<_>>();
+        sae_layout(self.n)
+            .into_iter()
+            .map(|(name, shape, _)| {
+                let t = TensorSpec::new(name, &shape);
+                match name {
+                    "W1ᵀ" => t.reached(rows_of(H1)),
+                    "W4" => t.reached(rows_of(H3)),
+                    "b4" => t.reached(rated.clone()),
+                    "b2" => t.every_entry(),
+                    _ => t,
+                }
+            })
+            .collect()
+    }
+    fn param(&mut self, tensor: usize, index: usize) -> &mut f64 {
+        let at = sae_layout(self.n)[tensor].2;
+        &mut self.theta[at + index]
+    }
+    fn gradients(&mut self) -> Vec<Vec<f64>> {
+        let sae = self.sae();
+        let mut grad = vec![0.0; self.theta.len()];
+        for row in &self.rows {
+            faithful::accumulate_gradient(&sae, row, &mut grad);
+        }
+        sae_layout(self.n)
+            .into_iter()
+            .map(|(_, shape, at)| grad[at..at + shape.iter().product::<usize>()].to_vec())
+            .collect()
+    }
+    fn loss(&mut self) -> f64 {
+        let sae = self.sae();
+        let n = self.n as f64;
+        let mut total = 0.0;
+        for row in &self.rows {
+            let h = sae.hidden(row);
+            total += row.iter().map(|&(m, r)| (sae.output(&h, m as usize) - f64::from(r)).powi(2)).sum::<f64>() / n;
+        }
+        total
+    }
+}
+
+/// I-AutoRec (§5, done better): Σ over a few items of Σ_{u rated i} (ŷ_ui − y_ui)², the sum
+/// its trainer takes over a mini-batch. `inputs` are the encoder's inputs (values plus the
+/// input offset), `targets` the values scored. The decoupled weight decay acts outside the
+/// gradient, so it is not part of this objective.
+pub struct AutoRecObjective {
+    pub model: AutoRec,
+    inputs: Vec<Vec<(u32, f64)>>,
+    targets: Vec<Vec<(u32, f64)>>,
+}
+
+/// See [`AutoRecObjective`]. inputs, targets: one (user, value) list per item.
+pub fn autorec(model: AutoRec, inputs: Vec<Vec<(u32, f64)>>, targets: Vec<Vec<(u32, f64)>>) -> AutoRecObjective {
+    assert_eq!(inputs.len(), targets.len(), "autorec: one input per target");
+    AutoRecObjective { model, inputs, targets }
+}
+
+impl Checkable for AutoRecObjective {
+    fn tensors(&self) -> Vec<TensorSpec> {
+        let (n, k) = (self.model.n_users, self.model.hidden);
+        let users = |cols: &[Vec<(u32, f64)>]| {
+            let mut u: Vec<usize> = cols.iter().flatten().map(|&(u, _)| u as usize).collect();
+            u.sort_unstable();
+            u.dedup();
+            u
+        };
+        let (read, scored) = (users(&self.inputs), users(&self.targets));
+        let rows_of = |us: &[usize]| us.iter().flat_map(|&u| u * k..(u + 1) * k).collect::<Vec<_>>();
+        vec![
+            TensorSpec::new("V", &[n, k]).reached(rows_of(&read)),
+            TensorSpec::new("μ", &[k]).every_entry(),
+            TensorSpec::new("W", &[n, k]).reached(rows_of(&scored)),
+            TensorSpec::new("b", &[n]).reached(scored),
+        ]
+    }
+    fn param(&mut self, tensor: usize, index: usize) -> &mut f64 {
+        let m = &mut self.model;
+        match tensor {
+            0 => &mut m.v[index],
+            1 => &mut m.mu[index],
+            2 => &mut m.w[index],
+            _ => &mut m.b[index],
+        }
+    }
+    fn gradients(&mut self) -> Vec<Vec<f64>> {
+        let mut g = self.model.zeros_like();
+        for (input, target) in self.inputs.iter().zip(&self.targets) {
+            self.model.accumulate_item_masked(input, target, &mut g);
+        }
+        vec![g.v, g.mu, g.w, g.b]
+    }
+    fn loss(&mut self) -> f64 {
+        let mut total = 0.0;
+        for (input, target) in self.inputs.iter().zip(&self.targets) {
+            let h = self.model.encode(input);
+            total += target.iter().map(|&(u, y)| (self.model.decode_one(&h, u as usize) - y).powi(2)).sum::<f64>();
+        }
+        total
+    }
+}
+
+/// Unpooling with the switches s of a max pooling of `a` is the adjoint of reading a map at
+/// those switches: ⟨unpool(y, s), x⟩ = ⟨y, gather(x, s)⟩, for y: (C, H/k, W/k), x: (C, H, W).
+pub fn unpool_adjoint(a: &Tensor3, win: Window, y_rng: &mut Rng) -> Adjoint {
+    let pooled = max_pool2d(a, win);
+    let (c, h, w) = pooled.y.shape();
+    let y = Tensor3::uniform(c, h, w, -1.0, 1.0, y_rng);
+    let (ac, ah, aw) = a.shape();
+    let x = Tensor3::uniform(ac, ah, aw, -1.0, 1.0, y_rng);
+    let left = unpool2d(&y, &pooled.switches).dot(&x);
+    let gathered = crate::conv::autoencoder::gather_at_switches(&x, &pooled.switches);
+    Adjoint { left, right: y.dot(&gathered) }
+}
+
+/// Transposed convolution is the adjoint of convolution with the same kernel and geometry:
+/// ⟨conv_transpose(y), x⟩ = ⟨y, conv(x)⟩, both without bias. x: (in, H, W).
+pub fn deconv_adjoint(w: &Kernel, g: Geometry, x_shape: (usize, usize, usize), rng: &mut Rng) -> Adjoint {
+    let (out_c, in_c, _, _) = w.shape();
+    let x = Tensor3::uniform(x_shape.0, x_shape.1, x_shape.2, -1.0, 1.0, rng);
+    assert_eq!(x_shape.0, in_c, "deconv_adjoint: x must have the kernel's input channels");
+    let cx = conv2d(&x, w, &vec![0.0; out_c], g);
+    let (c, h, wd) = cx.shape();
+    let y = Tensor3::uniform(c, h, wd, -1.0, 1.0, rng);
+    let ty = conv_transpose2d_to(&y, w, &vec![0.0; in_c], g, (x_shape.1, x_shape.2));
+    Adjoint { left: ty.dot(&x), right: y.dot(&cx) }
+}
