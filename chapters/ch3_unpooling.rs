@@ -2,7 +2,10 @@
 //! steps that stamp the kernel at each switch, their sum against the input, and what happens
 //! without switches. All arithmetic lives in `autoencoders::conv::pool` and `autoencoders::conv::convolution`.
 
-use autoencoders::conv::convolution::Kernel;
+use autoencoders::conv::autoencoder::Shape;
+use autoencoders::conv::convolution::{Geometry, Kernel};
+use autoencoders::gradcheck_models;
+use autoencoders::nn::gradcheck::{self, ADJOINT_TOLERANCE};
 use autoencoders::workbook::cli::{self, Results, Spec};
 
 use autoencoders::conv::pool::{Switches, decode, max_pool2d, placed_products, stamp, unpool2d, unpool2d_copy, worked};
@@ -49,6 +52,56 @@ fn cells(values: impl Iterator<Item = f64>) -> String {
 const CELL: usize = 24;
 const BORDER: u8 = 160;
 
+/// The chapter trains nothing, so instead of a gradient check it checks that its two decoding
+/// operations are the adjoints of the encoding ones backprop pairs them with, on random y and
+/// x drawn by the seeded generator. Returns the largest |left − right|.
+fn adjoint_checks(seed: u64) -> autoencoders::Result<f64> {
+    let mut rng = gradcheck::sampler(seed);
+    let kernel = Kernel::from_matrix(&worked::kernel());
+    let (kh, _) = worked::kernel().shape();
+    let ae_shape = Shape::default();
+    let ae_geometry = Geometry { stride: 1, padding: (ae_shape.kernel - 1) / 2 };
+    let ae_kernel = Kernel::uniform(ae_shape.channels, 1, ae_shape.kernel, ae_shape.kernel, -1.0, 1.0, &mut rng);
+    let checks = [
+        (
+            "⟨unpool(y, s), x⟩ vs ⟨y, gather(x, s)⟩, the 4×4 input's switches",
+            gradcheck_models::unpool_adjoint(&Tensor3::from_matrix(&worked::input()), worked::WINDOW, &mut rng),
+        ),
+        (
+            "⟨conv_transpose(y), x⟩ vs ⟨y, conv(x)⟩, the 3×3 kernel on 4×4",
+            gradcheck_models::deconv_adjoint(
+                &kernel,
+                Geometry { stride: 1, padding: (kh - 1) / 2 },
+                (1, 4, 4),
+                &mut rng,
+            ),
+        ),
+        (
+            "the same, ch3_conv_autoencoder's decoder: 2 maps, 5×5 kernels, 28×28",
+            gradcheck_models::deconv_adjoint(&ae_kernel, ae_geometry, (1, ae_shape.side, ae_shape.side), &mut rng),
+        ),
+    ];
+    println!("Adjoint checks (this chapter trains nothing, so it checks the adjoints backprop relies on)");
+    println!(
+        "  y and x uniform in [−1, 1], drawn by the seeded generator; tolerance |left − right| ≤ {ADJOINT_TOLERANCE:.0e}"
+    );
+    let mut worst: f64 = 0.0;
+    for (what, a) in &checks {
+        worst = worst.max(a.abs_error());
+        let mark = if a.passes() { "✓" } else { "✗" };
+        println!("  {what}");
+        println!("    {:>20.15}   {:>20.15}   |difference| {:.1e}   {mark}", a.left, a.right, a.abs_error());
+    }
+    println!();
+    if checks.iter().any(|(_, a)| !a.passes()) {
+        return Err(autoencoders::Error::Invalid(format!(
+            "{}: adjoint check failed: |left − right| = {worst:.2e} > {ADJOINT_TOLERANCE:.0e}",
+            SPEC.name
+        )));
+    }
+    Ok(worst)
+}
+
 fn main() {
     cli::run(&SPEC, |args| {
         let win = worked::WINDOW;
@@ -59,6 +112,7 @@ fn main() {
         println!("{} ({}): max pooling with switches, and unpooling that uses them\n", SPEC.name, SPEC.section);
         println!("The article's figures did not survive in its text, so every number below is the");
         println!("workbook's own. Rows and columns count from 0; a cell is (row, col).\n");
+        let adjoint_error = adjoint_checks(args.seed)?;
 
         println!("Step 1. The input");
         println!("A 4×4 feature map, as a convolutional layer might hand it over: four plus-shaped blobs");
@@ -283,6 +337,7 @@ fn main() {
         results.num("lossy_example_error", lossy_error, 4);
         results.num("switchless_corner_error", corner_error, 4);
         results.num("switchless_copy_error", copy_error, 4);
+        results.add("adjoint_check_max_abs_error", format!("{adjoint_error:.2e}"));
         results.finish(&SPEC, args)
     })
 }

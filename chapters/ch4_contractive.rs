@@ -5,8 +5,10 @@
 use autoencoders::compare::classify::{SoftmaxConfig, Standardizer, train_softmax};
 use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images};
+use autoencoders::gradcheck_models;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
+use autoencoders::nn::gradcheck::{self, Checkable};
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Autoencoder, Network};
 use autoencoders::nn::optim::Adam;
@@ -14,6 +16,7 @@ use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::variants::contractive;
 use autoencoders::variants::denoise::{self, Corruption};
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::gradient_step;
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {
@@ -103,12 +106,15 @@ fn body(args: &Args) -> Result<()> {
     println!("  plain         reconstruction loss only");
     println!("  weight decay  Adam's weight_decay = {decay}: every step adds {decay}·θ to each gradient");
     println!("  denoising     masking corruption ν = {nu} (§4.2)");
-    println!("  contractive   + λ·mean ‖J_f(x)‖²_F with λ = {lambda}, in closed form (see src/variants/contractive.rs)");
+    println!(
+        "  contractive   + λ·mean ‖J_f(x)‖²_F with λ = {lambda}, in closed form (see src/variants/contractive.rs)"
+    );
     let mut rng = Rng::new(args.seed);
     let init = Autoencoder::new(
         Network::new(vec![Dense::xavier(images::PIXELS, code, Activation::Sigmoid, &mut rng)]),
         Network::new(vec![Dense::xavier(code, images::PIXELS, Activation::Sigmoid, &mut rng)]),
     );
+    let check = check_gradients(&init, &train, &kinds, args.seed)?;
     // Every model sees the same mini-batch order, and is measured on the same ε and pairs.
     let (train_stream, eval_stream) = (rng.fork(2), rng.fork(3));
     let mut models = Vec::new();
@@ -245,7 +251,51 @@ fn body(args: &Args) -> Result<()> {
     for (key, m) in ["plain", "weight_decay", "denoising", "contractive"].iter().zip(&measured) {
         res.num(&format!("accuracy_{key}"), m.accuracy, 4);
     }
+    gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
+}
+
+/// The gradient check: training digits it runs on, entries it draws per tensor.
+const CHECK_DIGITS: usize = 4;
+const SAMPLE: usize = 5;
+
+/// The four objectives at the initial weights they share; weight decay as the optimizer
+/// applies it (∇ + d·θ, the gradient of (d/2)‖θ‖²), the masking drawn once and held fixed.
+fn check_gradients(
+    init: &Autoencoder,
+    train: &autoencoders::Matrix,
+    kinds: &[(&str, Kind)],
+    seed: u64,
+) -> Result<autoencoders::nn::gradcheck::Summary> {
+    let x = train.slice_rows(0, CHECK_DIGITS.min(train.rows()));
+    let mut noise = gradcheck::sampler(seed).fork(1);
+    let (ae, mse) = (|| init.clone(), LossKind::Mse);
+    let mut objectives: Vec<_> = kinds
+        .iter()
+        .map(|&(_, kind)| match kind {
+            Kind::Plain => gradcheck_models::autoencoder(ae(), x.clone(), x.clone(), mse),
+            Kind::WeightDecay(d) => gradcheck_models::weight_decay(ae(), x.clone(), mse, d),
+            Kind::Denoising(nu) => {
+                let input = Corruption::Mask { nu }.apply(&x, &mut noise).x;
+                gradcheck_models::autoencoder(ae(), input, x.clone(), mse)
+            }
+            Kind::Contractive(l) => gradcheck_models::contractive(ae(), x.clone(), mse, l),
+        })
+        .collect();
+    let names: Vec<String> = kinds
+        .iter()
+        .map(|&(label, kind)| match kind {
+            Kind::Plain => format!("{label}: MSE"),
+            Kind::WeightDecay(d) => format!("{label}: MSE + ({d}/2)‖θ‖²"),
+            Kind::Denoising(nu) => format!("{label}: MSE from a fixed masking ν = {nu}"),
+            Kind::Contractive(l) => format!("{label}: MSE + {l}·mean ‖J_f(x)‖²_F"),
+        })
+        .collect();
+    let mut named: Vec<(&str, &mut dyn Checkable)> =
+        names.iter().zip(objectives.iter_mut()).map(|(n, o)| (n.as_str(), o as &mut dyn Checkable)).collect();
+    let reports = gradcheck::check_all(&mut named, SAMPLE, seed);
+    let at = format!("at the initial weights, on the first {CHECK_DIGITS} training digits");
+    gradient_step::print(SPEC.name, &at, &reports)
 }
 
 fn verdict(b: bool) -> &'static str {

@@ -6,12 +6,15 @@ use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::data;
 use autoencoders::data::images::{DigitSet, SIDE};
+use autoencoders::gradcheck_models;
+use autoencoders::nn::gradcheck;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num, vector};
 use autoencoders::structure::{self, TrainConfig, squared_error_per_image};
-use autoencoders::variants::rbm::{self, RbmConfig, RbmStack};
+use autoencoders::variants::rbm::{self, Rbm, RbmConfig, RbmStack};
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::gradient_step;
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {
@@ -73,6 +76,9 @@ fn body(args: &Args) -> Result<()> {
     println!("Network {arch}, sigmoid units, {code_units}; code size {code} for every method.");
     println!("Error: squared error per held-out image, Σ over 784 pixels in [0, 1], averaged over images.\n");
 
+    let loss = if args.flag("mse") { LossKind::Mse } else { LossKind::BinaryCrossEntropy };
+    let check = check_gradients(train_x, &widths, linear_code, loss, args.seed)?;
+
     // Step 1.
     let rbm_cfg = RbmConfig { epochs: rbm_epochs, ..RbmConfig::default() };
     println!(
@@ -108,7 +114,6 @@ fn body(args: &Args) -> Result<()> {
     println!("  before any fine-tuning: {} per image\n", fmt_num(unrolled_error, 2));
 
     // Step 3.
-    let loss = if args.flag("mse") { LossKind::Mse } else { LossKind::BinaryCrossEntropy };
     let tune = TrainConfig { epochs, batch_size: 32, lr, lr_decay: DECAY, loss };
     println!(
         "Step 3: fine-tune every layer by backprop: {}, Adam lr {} (× {} each epoch), batches of {},\n{} epochs.",
@@ -187,7 +192,54 @@ fn body(args: &Args) -> Result<()> {
     res.num("sq_error_per_image_unrolled", unrolled_error, 2);
     res.add("pretrained_beats_pca", pretrained_error < pca_error);
     res.add("reconstructions_png", paths[0].display());
+    gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
+}
+
+/// The gradient check: training digits it runs on, entries it draws per tensor; the tiny
+/// RBM's visible units (a 2×2 patch at the centre of each digit) and hidden units.
+const CHECK_DIGITS: usize = 4;
+const SAMPLE: usize = 3;
+const RBM_VISIBLE_SIDE: usize = 2;
+const RBM_HIDDEN: usize = 3;
+
+/// Contrastive divergence follows no gradient (its update is not the derivative of any
+/// objective), so there is nothing to check in it; what is checked is the fine-tuning
+/// objective of the unrolled network, on one fresh from the random-start initialiser, and the
+/// exact log-likelihood gradient that CD-1 estimates, on an RBM small enough to enumerate.
+fn check_gradients(
+    train_x: &Matrix,
+    widths: &[usize],
+    linear_code: bool,
+    loss: LossKind,
+    seed: u64,
+) -> Result<autoencoders::nn::gradcheck::Summary> {
+    println!("Contrastive divergence, which pretrains the RBMs below, follows no gradient: its update is");
+    println!("not the derivative of any objective, so there is none to check. What is checked is the");
+    println!("fine-tuning objective, and the exact gradient CD-1 approximates, on an RBM of 4 pixels.\n");
+    let mut rng = gradcheck::sampler(seed).fork(1);
+    let x = train_x.slice_rows(0, CHECK_DIGITS.min(train_x.rows()));
+    let mut deep = rbm::random_deep_autoencoder(widths, linear_code, &mut rng);
+    structure::start_output_at_mean(&mut deep, train_x);
+    let mut tune = gradcheck_models::autoencoder(deep, x.clone(), x.clone(), loss);
+    let centre = SIDE / 2 - RBM_VISIBLE_SIDE / 2;
+    let patch: Vec<f64> = (0..x.rows())
+        .flat_map(|r| {
+            let row = x.row(r);
+            (0..RBM_VISIBLE_SIDE * RBM_VISIBLE_SIDE)
+                .map(move |k| row[(centre + k / RBM_VISIBLE_SIDE) * SIDE + centre + k % RBM_VISIBLE_SIDE])
+        })
+        .collect();
+    let v = Matrix::from_vec(x.rows(), RBM_VISIBLE_SIDE * RBM_VISIBLE_SIDE, patch);
+    let mut tiny = gradcheck_models::rbm_likelihood(Rbm::new(v.cols(), RBM_HIDDEN, &mut rng), v);
+    let loss_name = if loss == LossKind::Mse { "squared error" } else { "cross-entropy" };
+    let tune_name = format!("fine-tuning the unrolled network, {loss_name}");
+    let rbm_name = format!("RBM {}-{RBM_HIDDEN}, −log-likelihood by enumeration", RBM_VISIBLE_SIDE * RBM_VISIBLE_SIDE);
+    let reports = gradcheck::check_all(&mut [(&tune_name, &mut tune), (&rbm_name, &mut tiny)], SAMPLE, seed);
+    let at = format!(
+        "at freshly initialised weights (the random start's initialiser), on the first {CHECK_DIGITS} training digits"
+    );
+    gradient_step::print(SPEC.name, &at, &reports)
 }
 
 /// Originals above reconstructions, 28×28 tiles scaled ×2.

@@ -4,8 +4,10 @@
 use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images};
+use autoencoders::gradcheck_models;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
+use autoencoders::nn::gradcheck::{self, Checkable};
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Autoencoder, Network};
 use autoencoders::nn::optim::Adam;
@@ -13,6 +15,7 @@ use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::variants::sparse::{self, Sparsity};
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::gradient_step;
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {
@@ -109,6 +112,7 @@ fn body(args: &Args) -> Result<()> {
         Network::new(vec![encoder]),
         Network::new(vec![Dense::xavier(hidden, INPUTS, Activation::Sigmoid, &mut rng)]),
     );
+    let check = check_gradients(&init, &train, &methods, args.seed)?;
     let printed: Vec<String> = (1..=epochs).filter(|&e| is_printed(e, epochs)).map(|e| format!("{e:>8}")).collect();
     println!("  training objective (loss + penalty) after epoch {}", printed.join(""));
     // Every method sees the same mini-batch order.
@@ -206,7 +210,34 @@ fn body(args: &Args) -> Result<()> {
     res.num("test_mse_kl", kl_mse, 6);
     res.num("test_mse_l1", stats[2].2, 6);
     res.num("test_mse_topk", stats[3].2, 6);
+    gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
+}
+
+/// The gradient check: training patches it runs on (a batch, as KL's ρ̂ is a batch mean),
+/// entries it draws per tensor.
+const CHECK_PATCHES: usize = 8;
+const SAMPLE: usize = 10;
+
+/// All four objectives at the initial weights every method starts from.
+fn check_gradients(
+    init: &Autoencoder,
+    train: &Matrix,
+    methods: &[(&str, Sparsity)],
+    seed: u64,
+) -> Result<autoencoders::nn::gradcheck::Summary> {
+    let x = train.slice_rows(0, CHECK_PATCHES.min(train.rows()));
+    let mut objectives: Vec<_> =
+        methods.iter().map(|&(_, m)| gradcheck_models::sparse(init.clone(), x.clone(), LossKind::Mse, m)).collect();
+    let names: Vec<String> = methods
+        .iter()
+        .map(|(_, m)| if *m == Sparsity::None { "plain MSE".into() } else { format!("MSE + {}", m.name()) })
+        .collect();
+    let mut named: Vec<(&str, &mut dyn Checkable)> =
+        names.iter().zip(objectives.iter_mut()).map(|(n, o)| (n.as_str(), o as &mut dyn Checkable)).collect();
+    let reports = gradcheck::check_all(&mut named, SAMPLE, seed);
+    let at = format!("at the initial weights, on the first {CHECK_PATCHES} training patches as one batch");
+    gradient_step::print(SPEC.name, &at, &reports)
 }
 
 /// The first, the last and every fourth epoch.

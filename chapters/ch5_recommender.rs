@@ -9,6 +9,8 @@ use autoencoders::core::error::{Error, Result};
 use autoencoders::core::rng::Rng;
 use autoencoders::data::movielens::{self, Fold, Rating, RatingTable, Split};
 use autoencoders::data::synthetic_ratings::{self, SyntheticConfig};
+use autoencoders::gradcheck_models;
+use autoencoders::nn::gradcheck;
 use autoencoders::recommender::autorec::{self, AutoRec, Recommender};
 use autoencoders::recommender::baselines::{Baseline, Baselines, BiasConfig};
 use autoencoders::recommender::faithful::{self, Sae, Trainer};
@@ -18,6 +20,7 @@ use autoencoders::recommender::{Metrics, evaluate, top_n};
 use autoencoders::render::svg::{LineChart, write_svg};
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::gradient_step;
 
 const SPEC: Spec = Spec {
     name: "ch5_recommender",
@@ -145,6 +148,8 @@ fn body(args: &Args) -> Result<()> {
         println!("Loading trained models from {} (no training).\n", path.display());
         load_models(path, &split, &base)?
     } else {
+        let check = check_gradients(&split, &base, args.seed, args.quick)?;
+        gradient_step::add_results(&mut res, &check);
         let zero_grad = args.flag("zero-grad");
         let config = faithful::Config { zero_grad, weight_decay, threads, ..faithful::Config::default() };
         println!("Part 1. The article's model, trained as the course code trains it");
@@ -317,6 +322,43 @@ fn popular_movies(train: &RatingTable) -> Vec<bool> {
         count[e.movie] += 1;
     }
     count.iter().map(|&c| c >= MIN_RATINGS_TO_RECOMMEND).collect()
+}
+
+/// The gradient check: users and movies it runs on, entries it draws per tensor.
+const CHECK_USERS: usize = 3;
+const CHECK_MOVIES: usize = 3;
+const SAMPLE: usize = 5;
+
+/// Both models the chapter trains, before training: the article's at the weights its trainer
+/// starts from, on the first users' rows; AutoRec fresh from its initialiser (the check's own
+/// draw), on the first movies' columns as its trainer feeds them (residuals plus the offset in,
+/// residuals scored).
+fn check_gradients(split: &Split, base: &Baselines, seed: u64, quick: bool) -> Result<gradcheck::Summary> {
+    let rows: Vec<Vec<(u32, u8)>> =
+        split.train.rated_users().take(CHECK_USERS).map(|u| split.train.row(u).to_vec()).collect();
+    let sae = Sae::new(split.n_movies(), &mut Rng::new(seed));
+    let mut article = gradcheck_models::recommender(&sae, rows);
+    let config = improved_config(quick);
+    let columns: Vec<_> = autorec::columns_for(&split.train, base, config.residual)
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .take(CHECK_MOVIES)
+        .collect();
+    let inputs = autorec::encoder_inputs(&columns, config.input_offset);
+    let model = AutoRec::new(split.n_users(), config.hidden, &mut gradcheck::sampler(seed).fork(1));
+    let mut better = gradcheck_models::autorec(model, inputs, columns);
+    let reports = gradcheck::check_all(
+        &mut [
+            ("the article's model: masked MSE, summed over users", &mut article),
+            ("AutoRec: squared error of observed ratings", &mut better),
+        ],
+        SAMPLE,
+        seed,
+    );
+    let at = format!(
+        "at the initial weights, on the first {CHECK_USERS} users (the article's model) and {CHECK_MOVIES} movies (AutoRec) with ratings"
+    );
+    gradient_step::print(SPEC.name, &at, &reports)
 }
 
 fn improved_config(quick: bool) -> autorec::Config {
@@ -501,6 +543,10 @@ fn all_splits(args: &Args) -> Result<()> {
     for fold in Fold::all() {
         let split = load_split(args, fold)?;
         let base = Baselines::fit(&split.train, &BiasConfig::default());
+        if res.lines().is_empty() {
+            let check = check_gradients(&split, &base, args.seed, args.quick)?;
+            gradient_step::add_results(&mut res, &check);
+        }
         let bias =
             evaluate(&split.test, |u, r| r.iter().map(|&(i, _)| base.predict(Baseline::Bias, u, i as usize)).collect());
         let mut curves = [Vec::new(), Vec::new()];
