@@ -43,9 +43,11 @@ const QUICK_EPOCHS: usize = 10;
 /// Code width by default, as §1's 784-25-784 network.
 const CODE: usize = 25;
 
-/// The gradient check: training images it runs on, entries it draws per tensor.
+/// The gradient check: training images it runs on, entries it draws per tensor (fewer in a
+/// quick run, so that the check stays a small part of it).
 const CHECK_IMAGES: usize = 2;
-const SAMPLE: usize = 5;
+const SAMPLE: usize = 20;
+const QUICK_SAMPLE: usize = 5;
 
 fn main() {
     cli::run(&SPEC, body);
@@ -71,7 +73,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     let set = data::digit_set(args.data.as_deref(), n_train, n_test, args.seed)?;
     image_ae::check_set(&set)?;
     println!("Step 1. The data: {}\n", set.source);
-    let check = check_gradients(&set, &config, &softmax, args.seed)?;
+    let check = check_gradients(&set, &config, &softmax, args)?;
 
     println!(
         "Step 2. Train the 784-{code}-784 autoencoder (as ch1_mnist: Adam 0.01, batch 64), {} epochs",
@@ -147,8 +149,9 @@ fn check_gradients(
     set: &DigitSet,
     config: &Config,
     softmax: &SoftmaxConfig,
-    seed: u64,
+    args: &Args,
 ) -> autoencoders::Result<gradcheck::Summary> {
+    let (seed, sample) = (args.seed, if args.quick { QUICK_SAMPLE } else { SAMPLE });
     let x = set.train.slice_rows(0, CHECK_IMAGES);
     let init = image_ae::new_autoencoder(config.code, &mut Rng::new(seed).fork(1));
     let mut ae = gradcheck_models::image_autoencoder(init, x.clone());
@@ -157,7 +160,7 @@ fn check_gradients(
     let mut soft = gradcheck_models::softmax(SoftmaxRegression::zeros(PIXELS, 10), z, labels, softmax.l2);
     let reports = gradcheck::check_all(
         &mut [("autoencoder MSE, the trainer's fast step", &mut ae), ("softmax cross-entropy + L2", &mut soft)],
-        SAMPLE,
+        sample,
         seed,
     );
     let at =

@@ -44,9 +44,11 @@ const SPEC: Spec = Spec {
 const EPOCHS: usize = 80;
 const EPOCHS_MNIST: usize = 120;
 const QUICK_EPOCHS: usize = 10;
-/// The gradient check: training images it runs on, entries it draws per tensor.
+/// The gradient check: training images it runs on, entries it draws per tensor (fewer in a
+/// quick run, so that the check stays a small part of it).
 const CHECK_IMAGES: usize = 2;
-const SAMPLE: usize = 5;
+const SAMPLE: usize = 20;
+const QUICK_SAMPLE: usize = 5;
 /// Each pixel of the comparison picture becomes a SCALE × SCALE block.
 const SCALE: usize = 3;
 
@@ -94,10 +96,11 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     println!("  {} epochs, seed {}. (The PyTorch reference uses a rate of 0.001.)\n", config.epochs, args.seed);
 
     // The network image_ae::train starts from, and the step it trains with.
+    let sample = if args.quick { QUICK_SAMPLE } else { SAMPLE };
     let init = image_ae::new_autoencoder(config.code, &mut Rng::new(args.seed).fork(1));
     let mut objective = gradcheck_models::image_autoencoder(init, set.train.slice_rows(0, CHECK_IMAGES));
     let reports =
-        gradcheck::check_all(&mut [("MSE per pixel, the trainer's fast step", &mut objective)], SAMPLE, args.seed);
+        gradcheck::check_all(&mut [("MSE per pixel, the trainer's fast step", &mut objective)], sample, args.seed);
     let at = format!("at the initial weights, on the first {CHECK_IMAGES} training images");
     let check = gradient_step::print(SPEC.name, &at, &reports)?;
 

@@ -51,7 +51,7 @@ fn body(args: &Args) -> Result<()> {
     println!("§2: an autoencoder is an encoder that squeezes x into a narrow code h and a decoder that");
     println!("expands h back into x̂. How narrow can the code be, and what does it keep?");
     println!("Data: {}.\n", data.source);
-    let check = check_gradients(train_x, k, args.seed)?;
+    let check = check_gradients(train_x, k, args)?;
 
     let sweep_cfg = TrainConfig { epochs: args.epochs_or(15, 4), lr: 0.01, batch_size: 32, ..TrainConfig::default() };
     let lin_cfg = TrainConfig {
@@ -173,15 +173,18 @@ fn body(args: &Args) -> Result<()> {
     res.finish(&SPEC, args)
 }
 
-/// The gradient check: training digits it runs on, entries it draws per tensor, and the code
+/// The gradient check: training digits it runs on, entries it draws per tensor (fewer in a
+/// quick run, so that the check stays a small part of it), and the code
 /// width of the sweep's model it checks (one width: they share every line of code).
 const CHECK_DIGITS: usize = 4;
-const SAMPLE: usize = 5;
+const SAMPLE: usize = 20;
+const QUICK_SAMPLE: usize = 10;
 const CHECK_CODE: usize = 25;
 
 /// The three objectives the chapter trains, each on a network fresh from the initialiser its
 /// trainer uses (drawn by the check's own generator, so training draws nothing less).
-fn check_gradients(train_x: &autoencoders::Matrix, k: usize, seed: u64) -> Result<gradcheck::Summary> {
+fn check_gradients(train_x: &autoencoders::Matrix, k: usize, args: &Args) -> Result<gradcheck::Summary> {
+    let (seed, sample) = (args.seed, if args.quick { QUICK_SAMPLE } else { SAMPLE });
     let mut rng = gradcheck::sampler(seed).fork(1);
     let x = train_x.slice_rows(0, CHECK_DIGITS.min(train_x.rows()));
     let d = train_x.cols();
@@ -202,7 +205,7 @@ fn check_gradients(train_x: &autoencoders::Matrix, k: usize, seed: u64) -> Resul
         format!("step 2: {d}-{k}-{d} linear, MSE"),
         format!("step 3: {d}-64-2-64-{d}, MSE"),
     ];
-    let reports = gradcheck::check_all(&mut [(&names[0], a), (&names[1], b), (&names[2], c)], SAMPLE, seed);
+    let reports = gradcheck::check_all(&mut [(&names[0], a), (&names[1], b), (&names[2], c)], sample, seed);
     let at = format!(
         "at freshly initialised weights (the trainers' initialisers), on the first {CHECK_DIGITS} training digits"
     );

@@ -33,9 +33,11 @@ const TEST: usize = 500;
 /// The dense comparison trains this many times more epochs too (it is cheap), for context.
 const DENSE_LONG: usize = 10;
 
-/// The gradient check: training images it runs on, entries it draws per tensor.
+/// The gradient check: training images it runs on, entries it draws per tensor (fewer in a
+/// quick run, so that the check stays a small part of it).
 const CHECK_IMAGES: usize = 2;
-const SAMPLE: usize = 5;
+const SAMPLE: usize = 10;
+const QUICK_SAMPLE: usize = 3;
 
 fn main() {
     cli::run(&SPEC, body);
@@ -83,7 +85,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
 
     let dense_config =
         image_ae::Config { code, epochs: config.epochs, lr: 0.01, lr_final: 0.01, ..image_ae::Config::default() };
-    let check = check_gradients(&set.train, &config, &dense_config, args.seed)?;
+    let check = check_gradients(&set.train, &config, &dense_config, args)?;
 
     println!("Step 3. Training (mean loss over the epoch's images, each before its batch's update)");
     // Progress counts the epochs of all three trainings: conv, dense, dense for longer.
@@ -139,8 +141,9 @@ fn check_gradients(
     train: &Matrix,
     config: &Config,
     dense: &image_ae::Config,
-    seed: u64,
+    args: &Args,
 ) -> autoencoders::Result<gradcheck::Summary> {
+    let (seed, sample) = (args.seed, if args.quick { QUICK_SAMPLE } else { SAMPLE });
     let x = train.slice_rows(0, CHECK_IMAGES.min(train.rows()));
     let conv_init = ConvAe::new(config.shape, &mut Rng::new(seed).fork(1))?;
     let dense_init = image_ae::new_autoencoder(dense.code, &mut Rng::new(seed).fork(1));
@@ -148,7 +151,7 @@ fn check_gradients(
     let mut dense = gradcheck_models::image_autoencoder(dense_init, x);
     let reports = gradcheck::check_all(
         &mut [("conv autoencoder, MSE per pixel", &mut conv), ("dense autoencoder, its fast step", &mut dense)],
-        SAMPLE,
+        sample,
         seed,
     );
     let at = format!("at the initial weights, on the first {CHECK_IMAGES} training images");

@@ -85,7 +85,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     println!("Step 5: backpropagate. Each analytic gradient beside its numeric central-difference");
     println!("estimate (Richardson-extrapolated, h = {}), and their largest relative error:", gradcheck::STEP);
     // Every entry of every tensor: the smallest sample that covers the largest tensor.
-    let mut objective = gradcheck_models::autoencoder(ae.clone(), x.clone(), x.clone(), loss_kind);
+    let mut objective = gradcheck_models::autoencoder_whole_pass(ae.clone(), x.clone(), x.clone(), loss_kind);
     let report = gradcheck::check_objective("MSE", &mut objective, products * code, &mut gradcheck::sampler(args.seed));
     let names = ["dL/dW1", "dL/db1", "dL/dW2", "dL/db2"];
     for (t, (spec, name)) in report.tensors.iter().zip(names).enumerate() {

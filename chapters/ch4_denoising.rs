@@ -83,7 +83,7 @@ fn body(args: &Args) -> Result<()> {
         Network::new(vec![Dense::xavier(images::PIXELS, code, Activation::Sigmoid, &mut rng)]),
         Network::new(vec![Dense::xavier(code, images::PIXELS, Activation::Sigmoid, &mut rng)]),
     );
-    let check = check_gradients(&init, &train, &models, args.seed)?;
+    let check = check_gradients(&init, &train, &models, args)?;
     // Every model sees the same mini-batch order; the held-out corruption is drawn apart from
     // training, so adding a model (--noise) leaves it unchanged.
     let (train_stream, mut test_rng) = (rng.fork(2), rng.fork(3));
@@ -184,9 +184,11 @@ fn body(args: &Args) -> Result<()> {
     res.finish(&SPEC, args)
 }
 
-/// The gradient check: training digits it runs on, entries it draws per tensor.
+/// The gradient check: training digits it runs on, entries it draws per tensor (fewer in a
+/// quick run, so that the check stays a small part of it).
 const CHECK_DIGITS: usize = 4;
-const SAMPLE: usize = 5;
+const SAMPLE: usize = 20;
+const QUICK_SAMPLE: usize = 5;
 
 /// Every model's objective at the initial weights they all start from; a denoising one on
 /// digits masked once by the check's generator and then held fixed, so the objective is a
@@ -195,8 +197,9 @@ fn check_gradients(
     init: &Autoencoder,
     train: &Matrix,
     models: &[(String, Corruption)],
-    seed: u64,
+    args: &Args,
 ) -> Result<autoencoders::nn::gradcheck::Summary> {
+    let (seed, sample) = (args.seed, if args.quick { QUICK_SAMPLE } else { SAMPLE });
     let x = train.slice_rows(0, CHECK_DIGITS.min(train.rows()));
     let mut noise = gradcheck::sampler(seed).fork(1);
     let mut objectives: Vec<_> = models
@@ -215,7 +218,7 @@ fn check_gradients(
         .collect();
     let mut named: Vec<(&str, &mut dyn Checkable)> =
         names.iter().zip(objectives.iter_mut()).map(|(n, o)| (n.as_str(), o as &mut dyn Checkable)).collect();
-    let reports = gradcheck::check_all(&mut named, SAMPLE, seed);
+    let reports = gradcheck::check_all(&mut named, sample, seed);
     let at = format!("at the initial weights, on the first {CHECK_DIGITS} training digits");
     gradient_step::print(SPEC.name, &at, &reports)
 }

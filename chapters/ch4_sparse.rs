@@ -112,7 +112,7 @@ fn body(args: &Args) -> Result<()> {
         Network::new(vec![encoder]),
         Network::new(vec![Dense::xavier(hidden, INPUTS, Activation::Sigmoid, &mut rng)]),
     );
-    let check = check_gradients(&init, &train, &methods, args.seed)?;
+    let check = check_gradients(&init, &train, &methods, args)?;
     let printed: Vec<String> = (1..=epochs).filter(|&e| is_printed(e, epochs)).map(|e| format!("{e:>8}")).collect();
     println!("  training objective (loss + penalty) after epoch {}", printed.join(""));
     // Every method sees the same mini-batch order.
@@ -215,17 +215,20 @@ fn body(args: &Args) -> Result<()> {
 }
 
 /// The gradient check: training patches it runs on (a batch, as KL's ρ̂ is a batch mean),
-/// entries it draws per tensor.
+/// entries it draws per tensor (fewer in a quick run, so that the check stays a small part
+/// of it).
 const CHECK_PATCHES: usize = 8;
-const SAMPLE: usize = 10;
+const SAMPLE: usize = 20;
+const QUICK_SAMPLE: usize = 2;
 
 /// All four objectives at the initial weights every method starts from.
 fn check_gradients(
     init: &Autoencoder,
     train: &Matrix,
     methods: &[(&str, Sparsity)],
-    seed: u64,
+    args: &Args,
 ) -> Result<autoencoders::nn::gradcheck::Summary> {
+    let (seed, sample) = (args.seed, if args.quick { QUICK_SAMPLE } else { SAMPLE });
     let x = train.slice_rows(0, CHECK_PATCHES.min(train.rows()));
     let mut objectives: Vec<_> =
         methods.iter().map(|&(_, m)| gradcheck_models::sparse(init.clone(), x.clone(), LossKind::Mse, m)).collect();
@@ -235,7 +238,7 @@ fn check_gradients(
         .collect();
     let mut named: Vec<(&str, &mut dyn Checkable)> =
         names.iter().zip(objectives.iter_mut()).map(|(n, o)| (n.as_str(), o as &mut dyn Checkable)).collect();
-    let reports = gradcheck::check_all(&mut named, SAMPLE, seed);
+    let reports = gradcheck::check_all(&mut named, sample, seed);
     let at = format!("at the initial weights, on the first {CHECK_PATCHES} training patches as one batch");
     gradient_step::print(SPEC.name, &at, &reports)
 }

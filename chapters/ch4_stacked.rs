@@ -59,7 +59,7 @@ fn body(args: &Args) -> Result<()> {
 
     // Step 1.
     let pre_loss = LossKind::BinaryCrossEntropy;
-    let check = check_gradients(&data, &widths, pre_loss, noise, args.seed)?;
+    let check = check_gradients(&data, &widths, pre_loss, noise, args)?;
     let pre = TrainConfig { epochs: args.epochs_or(5, 1), batch_size: 32, lr: 5e-3, lr_decay: 1.0, loss: pre_loss };
     println!("Step 1: greedy layer-wise pretraining of {arch}: one sigmoid autoencoder per layer,");
     println!(
@@ -139,11 +139,13 @@ fn body(args: &Args) -> Result<()> {
     res.finish(&SPEC, args)
 }
 
-/// The gradient check: training digits it runs on, entries it draws per tensor, and the
+/// The gradient check: training digits it runs on, entries it draws per tensor (fewer in a
+/// quick run, so that the check stays a small part of it), and the
 /// spread of the fine-tuning check's softmax head (at zero the stack below would get no
 /// gradient at all, and the check would compare zeros).
-const CHECK_DIGITS: usize = 4;
-const SAMPLE: usize = 5;
+const CHECK_DIGITS: usize = 2;
+const SAMPLE: usize = 10;
+const QUICK_SAMPLE: usize = 2;
 const HEAD_SPREAD: f64 = 0.1;
 
 /// Every objective the chapter trains, on networks fresh from the initialisers its trainers
@@ -155,8 +157,9 @@ fn check_gradients(
     widths: &[usize],
     loss: LossKind,
     noise: f64,
-    seed: u64,
+    args: &Args,
 ) -> Result<autoencoders::nn::gradcheck::Summary> {
+    let (seed, sample) = (args.seed, if args.quick { QUICK_SAMPLE } else { SAMPLE });
     let mut rng = gradcheck::sampler(seed).fork(1);
     let x = data.train.slice_rows(0, CHECK_DIGITS.min(data.train.rows()));
     let labels: Vec<usize> = data.train_labels[..x.rows()].iter().map(|&l| usize::from(l)).collect();
@@ -188,7 +191,7 @@ fn check_gradients(
     objectives.push(Box::new(gradcheck_models::finetune(stack, head, x, labels, FineTuneConfig::default().l2)));
     let mut named: Vec<(&str, &mut dyn Checkable)> =
         names.iter().zip(objectives.iter_mut()).map(|(n, o)| (n.as_str(), &mut **o as &mut dyn Checkable)).collect();
-    let reports = gradcheck::check_all(&mut named, SAMPLE, seed);
+    let reports = gradcheck::check_all(&mut named, sample, seed);
     let at = format!(
         "at freshly initialised weights (the trainers' initialisers), on the first {CHECK_DIGITS} training digits"
     );

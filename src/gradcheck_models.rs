@@ -28,11 +28,11 @@ use crate::compare::classify::SoftmaxRegression;
 use crate::conv::autoencoder::ConvAe;
 use crate::conv::convolution::{Geometry, Kernel, conv_transpose2d_to, conv2d};
 use crate::conv::pool::{Window, max_pool2d, unpool2d};
-use crate::core::matrix::Matrix;
+use crate::core::matrix::{Matrix, dot};
 use crate::core::rng::Rng;
 use crate::core::tensor3::Tensor3;
 use crate::image_ae;
-use crate::nn::dense::DenseGrads;
+use crate::nn::dense::{Dense, DenseGrads};
 use crate::nn::gradcheck::{Adjoint, Checkable, TensorSpec};
 use crate::nn::loss::LossKind;
 use crate::nn::network::{Autoencoder, Network, StepGrads};
@@ -59,7 +59,7 @@ impl Fnv {
 
 /// A code layer up to this wide has every entry of its bias checked; a wider one is sampled
 /// like any tensor (each entry costs four forward passes).
-pub const EVERY_CODE_BIAS: usize = 32;
+pub const EVERY_CODE_BIAS: usize = 16;
 
 /// The tensors of a stack of dense layers, numbered from `first`: `W{i}` (out, in), `b{i}`.
 fn dense_tensors(net: &Network, first: usize, code_layer: Option<usize>) -> Vec<TensorSpec> {
@@ -101,15 +101,21 @@ pub struct AeObjective {
     /// layer's weights on it get no gradient, so the check also samples among the others.
     input: Matrix,
     grads: Grads,
-    loss: Loss,
+    loss: Eval,
     piece: Option<Piece>,
-    /// Weight decay d applied by the optimizer as ∇ + d·θ: the objective gains (d/2)‖θ‖².
-    decay: f64,
+}
+
+/// How an [`AeObjective`] evaluates its loss.
+enum Eval {
+    /// A library function of the whole model (the sparse and contractive objectives).
+    Whole(Loss),
+    /// A reconstruction loss, evaluated layer by layer from the entry the check moved.
+    Reconstruction(Box<Reconstruction>),
 }
 
 impl AeObjective {
     fn new(ae: Autoencoder, input: Matrix, grads: Grads, loss: Loss) -> Self {
-        AeObjective { ae, input, grads, loss, piece: None, decay: 0.0 }
+        AeObjective { ae, input, grads, loss: Eval::Whole(loss), piece: None }
     }
 
     fn net_of(&mut self, tensor: usize) -> (&mut Network, usize) {
@@ -130,6 +136,10 @@ impl Checkable for AeObjective {
     }
 
     fn param(&mut self, tensor: usize, index: usize) -> &mut f64 {
+        if let Eval::Reconstruction(r) = &mut self.loss {
+            let layers: Vec<&Dense> = self.ae.encoder.layers.iter().chain(&self.ae.decoder.layers).collect();
+            r.touch(&layers, Entry { layer: tensor / 2, bias: !tensor.is_multiple_of(2), index });
+        }
         let (net, t) = self.net_of(tensor);
         dense_param(net, t, index)
     }
@@ -138,23 +148,25 @@ impl Checkable for AeObjective {
         let g = (self.grads)(&self.ae);
         let mut out = dense_grads(&g.encoder);
         out.extend(dense_grads(&g.decoder));
-        if self.decay != 0.0 {
-            for (grad, theta) in out.iter_mut().zip(all_params(&self.ae)) {
-                for (g, p) in grad.iter_mut().zip(theta) {
-                    *g += self.decay * p;
-                }
+        if let Eval::Reconstruction(r) = &self.loss
+            && r.decay != 0.0
+        {
+            for (grad, layer) in out.chunks_mut(2).zip(self.ae.encoder.layers.iter().chain(&self.ae.decoder.layers)) {
+                grad[0].iter_mut().zip(layer.w.data()).for_each(|(g, p)| *g += r.decay * p);
+                grad[1].iter_mut().zip(&layer.b).for_each(|(g, p)| *g += r.decay * p);
             }
         }
         out
     }
 
     fn loss(&mut self) -> f64 {
-        let l = (self.loss)(&self.ae);
-        if self.decay == 0.0 {
-            return l;
+        match &mut self.loss {
+            Eval::Whole(f) => f(&self.ae),
+            Eval::Reconstruction(r) => {
+                let layers: Vec<&Dense> = self.ae.encoder.layers.iter().chain(&self.ae.decoder.layers).collect();
+                r.loss(&layers)
+            }
         }
-        let sq: f64 = all_params(&self.ae).iter().flat_map(|t| t.iter()).map(|p| p * p).sum();
-        l + 0.5 * self.decay * sq
     }
 
     fn piece(&mut self) -> u64 {
@@ -162,18 +174,195 @@ impl Checkable for AeObjective {
     }
 }
 
-fn all_params(ae: &Autoencoder) -> Vec<Vec<f64>> {
-    ae.encoder.layers.iter().chain(&ae.decoder.layers).flat_map(|l| [l.w.data().to_vec(), l.b.clone()]).collect()
+/// One parameter of a stack of dense layers: W or b of `layer`, flat index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Entry {
+    layer: usize,
+    bias: bool,
+    index: usize,
+}
+
+impl Entry {
+    fn value(self, layers: &[&Dense]) -> f64 {
+        let l = layers[self.layer];
+        if self.bias { l.b[self.index] } else { l.w.data()[self.index] }
+    }
+}
+
+/// A reconstruction loss L(x̂(input), target), plus (d/2)‖θ‖² for weight decay d, evaluated
+/// the way the check moves the parameters: one entry at a time. The first evaluation keeps
+/// every layer's Z and A; with one entry of layer l moved by δ, only column j of Z_l moves,
+/// and the layer above moves by a rank-one term, so the pass starts there:
+///
+/// ```text
+/// W_l[j, i] += δ:   Z_l[:, j] += δ·A_{l−1}[:, i]        (b_l[j] += δ:  Z_l[:, j] += δ)
+///                   ΔA_l[:, j] = f_l(Z_l[:, j]) − A_l[:, j]
+///                   Z_{l+1} += ΔA_l[:, j] · W_{l+1}[:, j]ᵀ,  then every layer above in full
+/// ```
+///
+/// This is the forward pass itself, without the work whose result cannot change. Moving a
+/// second entry before the first is back drops the kept pass, so any order of changes gives
+/// the right loss.
+struct Reconstruction {
+    target: Matrix,
+    kind: LossKind,
+    decay: f64,
+    /// The input, then every layer's A at the kept parameters.
+    acts: Vec<Matrix>,
+    /// Every layer's Z at the kept parameters (empty: nothing kept).
+    zs: Vec<Matrix>,
+    /// The loss and ‖θ‖² at the kept parameters.
+    base_loss: f64,
+    base_sq: f64,
+    /// The entry being moved and its kept value.
+    moved: Option<(Entry, f64)>,
+}
+
+impl Reconstruction {
+    fn new(input: Matrix, target: Matrix, kind: LossKind, decay: f64) -> Self {
+        Reconstruction {
+            target,
+            kind,
+            decay,
+            acts: vec![input],
+            zs: Vec::new(),
+            base_loss: f64::NAN,
+            base_sq: f64::NAN,
+            moved: None,
+        }
+    }
+
+    /// Called before `entry` is read or written.
+    fn touch(&mut self, layers: &[&Dense], entry: Entry) {
+        if let Some((prev, kept)) = self.moved {
+            if prev == entry {
+                return;
+            }
+            if prev.value(layers) != kept {
+                self.zs.clear();
+            }
+        }
+        self.moved = Some((entry, entry.value(layers)));
+    }
+
+    /// The whole pass at the current parameters, kept.
+    fn keep(&mut self, layers: &[&Dense]) {
+        self.acts.truncate(1);
+        self.zs.clear();
+        for l in layers {
+            let z = pre_activation(l, self.acts.last().expect("the input"));
+            let act = l.activation;
+            self.acts.push(z.map(|v| act.apply(v)));
+            self.zs.push(z);
+        }
+        self.base_loss = self.kind.eval(self.acts.last().expect("an output"), &self.target).value;
+        self.base_sq = layers.iter().flat_map(|l| l.w.data().iter().chain(&l.b)).map(|p| p * p).sum();
+        if let Some((e, kept)) = &mut self.moved {
+            *kept = e.value(layers);
+        }
+    }
+
+    fn loss(&mut self, layers: &[&Dense]) -> f64 {
+        if self.zs.is_empty() {
+            self.keep(layers);
+        }
+        let Some((e, kept)) = self.moved else { return self.total(self.base_loss, 0.0) };
+        let value = e.value(layers);
+        let delta = value - kept;
+        if delta == 0.0 {
+            return self.total(self.base_loss, 0.0);
+        }
+        let layer = layers[e.layer];
+        let (rows, inputs) = (self.target.rows(), layer.inputs());
+        let j = if e.bias { e.index } else { e.index / inputs };
+        let below = &self.acts[e.layer];
+        let act = layer.activation;
+        let a_old = &self.acts[e.layer + 1];
+        let new_col: Vec<f64> = (0..rows)
+            .map(|r| {
+                let dz = if e.bias { delta } else { delta * below[(r, e.index % inputs)] };
+                act.apply(self.zs[e.layer][(r, j)] + dz)
+            })
+            .collect();
+        let mut a = if e.layer + 1 == layers.len() {
+            let mut out = a_old.clone();
+            (0..rows).for_each(|r| out[(r, j)] = new_col[r]);
+            out
+        } else {
+            let next = layers[e.layer + 1];
+            let mut z = self.zs[e.layer + 1].clone();
+            for r in 0..rows {
+                let d_a = new_col[r] - a_old[(r, j)];
+                for (o, zo) in z.row_mut(r).iter_mut().enumerate() {
+                    *zo += d_a * next.w[(o, j)];
+                }
+            }
+            let act = next.activation;
+            z.map(|v| act.apply(v))
+        };
+        for l in layers.iter().skip(e.layer + 2) {
+            let act = l.activation;
+            a = pre_activation(l, &a).map(|v| act.apply(v));
+        }
+        let l = self.kind.eval(&a, &self.target).value;
+        self.total(l, value * value - kept * kept)
+    }
+
+    fn total(&self, loss: f64, sq_change: f64) -> f64 {
+        if self.decay == 0.0 { loss } else { loss + 0.5 * self.decay * (self.base_sq + sq_change) }
+    }
+}
+
+/// Z = X·Wᵀ + b as one dot product per entry: the check's batches are a few rows, where the
+/// blocked product would spend its time packing W. x: (batch, in) → (batch, out).
+fn pre_activation(layer: &Dense, x: &Matrix) -> Matrix {
+    let (rows, out) = (x.rows(), layer.outputs());
+    let mut z = Matrix::zeros(rows, out);
+    for r in 0..rows {
+        for (o, zo) in z.row_mut(r).iter_mut().enumerate() {
+            *zo = layer.b[o] + dot(x.row(r), layer.w.row(o));
+        }
+    }
+    z
+}
+
+/// A stack of dense layers on a few rows, by [`pre_activation`]. x: (batch, in) → (batch, out).
+fn infer_rows(net: &Network, x: &Matrix) -> Matrix {
+    let mut a = x.clone();
+    for l in &net.layers {
+        let act = l.activation;
+        a = pre_activation(l, &a).map(|v| act.apply(v));
+    }
+    a
+}
+
+fn reconstruction(ae: Autoencoder, input: Matrix, target: Matrix, kind: LossKind, decay: f64) -> AeObjective {
+    let (i2, t2) = (input.clone(), target.clone());
+    let loss = Reconstruction::new(input.clone(), target, kind, decay);
+    AeObjective {
+        ae,
+        input,
+        grads: Box::new(move |ae| ae.gradients(&i2, &t2, kind)),
+        loss: Eval::Reconstruction(Box::new(loss)),
+        piece: None,
+    }
 }
 
 /// Reconstructing `target` from `input` under `loss`: the plain objective when they are the
 /// same matrix, the denoising one when `input` is a corrupted copy (held fixed, so the
 /// objective is a function of the weights alone). input, target: (batch, n).
 pub fn autoencoder(ae: Autoencoder, input: Matrix, target: Matrix, loss: LossKind) -> AeObjective {
-    let (i2, t2) = (input.clone(), target.clone());
+    reconstruction(ae, input, target, loss, 0.0)
+}
+
+/// [`autoencoder`] with every difference taken through the whole forward pass,
+/// [`Autoencoder::reconstruct`], as a reader would write it; slower, and what
+/// `ch3_training_steps` prints entry by entry.
+pub fn autoencoder_whole_pass(ae: Autoencoder, input: Matrix, target: Matrix, loss: LossKind) -> AeObjective {
+    let (i2, t2, i3) = (input.clone(), target.clone(), input.clone());
     AeObjective::new(
         ae,
-        input.clone(),
+        i3,
         Box::new(move |ae| ae.gradients(&input, &target, loss)),
         Box::new(move |ae| loss.eval(&ae.reconstruct(&i2), &t2).value),
     )
@@ -182,14 +371,17 @@ pub fn autoencoder(ae: Autoencoder, input: Matrix, target: Matrix, loss: LossKin
 /// The plain objective plus weight decay `decay`, as an optimizer with `weight_decay` adds
 /// it: ∇ + d·θ for every parameter, the gradient of L + (d/2)‖θ‖². x: (batch, n).
 pub fn weight_decay(ae: Autoencoder, x: Matrix, loss: LossKind, decay: f64) -> AeObjective {
-    let mut o = autoencoder(ae, x.clone(), x, loss);
-    o.decay = decay;
-    o
+    reconstruction(ae, x.clone(), x, loss, decay)
 }
 
 /// Reconstruction loss plus a sparsity method (§4.1). x: (batch, n). With top-k, the piece is
 /// the set of kept units of every example.
 pub fn sparse(ae: Autoencoder, x: Matrix, loss: LossKind, sparsity: sparse::Sparsity) -> AeObjective {
+    if sparsity == sparse::Sparsity::None {
+        let mut o = reconstruction(ae, x.clone(), x.clone(), loss, 0.0);
+        o.grads = Box::new(move |ae| sparse::gradients(ae, &x, &x, loss, sparsity));
+        return o;
+    }
     let (x2, x3) = (x.clone(), x.clone());
     let mut o = AeObjective::new(
         ae,
@@ -238,27 +430,23 @@ impl Optimizer for Recorder {
 /// §1's 784-k-784 picture autoencoder through the step its trainer runs ([`image_ae::step`],
 /// the fast path), checked against the plain forward pass's MSE. x: (batch, 784).
 pub fn image_autoencoder(ae: Autoencoder, x: Matrix) -> AeObjective {
-    let x2 = x.clone();
-    AeObjective::new(
-        ae,
-        x.clone(),
-        Box::new(move |ae| {
-            let mut rec = Recorder::default();
-            let mut ws = image_ae::Workspace::default();
-            let loss = image_ae::step(&mut ae.clone(), &x, &mut rec, &mut ws);
-            let [d_w1, d_b1, d_w2, d_b2]: [Vec<f64>; 4] = rec.grads.try_into().expect("four parameter slots");
-            let grads = |w: Vec<f64>, b: Vec<f64>, like: &crate::nn::dense::Dense| DenseGrads {
-                d_w: Matrix::from_vec(like.w.rows(), like.w.cols(), w),
-                d_b: b,
-            };
-            StepGrads {
-                loss,
-                encoder: vec![grads(d_w1, d_b1, &ae.encoder.layers[0])],
-                decoder: vec![grads(d_w2, d_b2, &ae.decoder.layers[0])],
-            }
-        }),
-        Box::new(move |ae| LossKind::Mse.eval(&ae.reconstruct(&x2), &x2).value),
-    )
+    let mut o = reconstruction(ae, x.clone(), x.clone(), LossKind::Mse, 0.0);
+    o.grads = Box::new(move |ae| {
+        let mut rec = Recorder::default();
+        let mut ws = image_ae::Workspace::default();
+        let loss = image_ae::step(&mut ae.clone(), &x, &mut rec, &mut ws);
+        let [d_w1, d_b1, d_w2, d_b2]: [Vec<f64>; 4] = rec.grads.try_into().expect("four parameter slots");
+        let grads = |w: Vec<f64>, b: Vec<f64>, like: &Dense| DenseGrads {
+            d_w: Matrix::from_vec(like.w.rows(), like.w.cols(), w),
+            d_b: b,
+        };
+        StepGrads {
+            loss,
+            encoder: vec![grads(d_w1, d_b1, &ae.encoder.layers[0])],
+            decoder: vec![grads(d_w2, d_b2, &ae.decoder.layers[0])],
+        }
+    });
+    o
 }
 
 /// Softmax regression's cross-entropy plus (λ/2)‖W‖² on x: (batch, features).
@@ -302,24 +490,29 @@ pub struct FineTuneObjective {
     x: Matrix,
     labels: Vec<usize>,
     l2: f64,
+    /// The stack's top codes, kept while only the head's entries move.
+    top: Option<Matrix>,
 }
 
 /// See [`FineTuneObjective`]. x: (batch, d), labels: (batch).
 pub fn finetune(stack: Network, head: SoftmaxRegression, x: Matrix, labels: Vec<usize>, l2: f64) -> FineTuneObjective {
-    FineTuneObjective { stack, head, x, labels, l2 }
+    FineTuneObjective { stack, head, x, labels, l2, top: None }
 }
 
 impl Checkable for FineTuneObjective {
     fn tensors(&self) -> Vec<TensorSpec> {
         let mut t = dense_tensors(&self.stack, 1, Some(self.stack.layers.len() - 1));
         t.push(TensorSpec::new("W_head", &[self.head.w.rows(), self.head.w.cols()]));
-        t.push(TensorSpec::new("b_head", &[self.head.b.len()]).every_entry());
+        t.push(TensorSpec::new("b_head", &[self.head.b.len()]));
         t
     }
     fn param(&mut self, tensor: usize, index: usize) -> &mut f64 {
         let n = 2 * self.stack.layers.len();
         match tensor {
-            t if t < n => dense_param(&mut self.stack, t, index),
+            t if t < n => {
+                self.top = None;
+                dense_param(&mut self.stack, t, index)
+            }
             t if t == n => &mut self.head.w.data_mut()[index],
             _ => &mut self.head.b[index],
         }
@@ -332,7 +525,8 @@ impl Checkable for FineTuneObjective {
         out
     }
     fn loss(&mut self) -> f64 {
-        self.head.loss(&self.stack.infer(&self.x), &self.labels, self.l2)
+        let top = self.top.get_or_insert_with(|| infer_rows(&self.stack, &self.x));
+        self.head.loss(top, &self.labels, self.l2)
     }
 }
 
@@ -568,7 +762,7 @@ impl Checkable for AutoRecObjective {
         let rows_of = |us: &[usize]| us.iter().flat_map(|&u| u * k..(u + 1) * k).collect::<Vec<_>>();
         vec![
             TensorSpec::new("V", &[n, k]).reached(rows_of(&read)),
-            TensorSpec::new("μ", &[k]).every_entry(),
+            if k <= EVERY_CODE_BIAS { TensorSpec::new("μ", &[k]).every_entry() } else { TensorSpec::new("μ", &[k]) },
             TensorSpec::new("W", &[n, k]).reached(rows_of(&scored)),
             TensorSpec::new("b", &[n]).reached(scored),
         ]
