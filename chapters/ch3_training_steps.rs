@@ -108,10 +108,11 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     let max_rel = summary.max_relative_error;
     let theta_len = summary.entries;
     println!(
-        "  largest relative error over all {} parameters: {:.2e} (tolerance {:.0e})\n",
+        "  largest relative error over all {} parameters: {:.2e} (tolerance {:.0e}) {}\n",
         theta_len,
         max_rel,
-        gradcheck::TOLERANCE
+        gradcheck::TOLERANCE,
+        if report.passes() { "✓" } else { "✗" }
     );
     if let Some(e) = report.failure(SPEC.name) {
         return Err(e);
