@@ -37,7 +37,7 @@ const DENSE_LONG: usize = 10;
 /// quick run, so that the check stays a small part of it).
 const CHECK_IMAGES: usize = 2;
 const SAMPLE: usize = 10;
-const QUICK_SAMPLE: usize = 3;
+const QUICK_SAMPLE: usize = 2;
 
 fn main() {
     cli::run(&SPEC, body);

@@ -90,7 +90,7 @@ fn dense_grads(grads: &[DenseGrads]) -> Vec<Vec<f64>> {
     grads.iter().flat_map(|g| [g.d_w.data().to_vec(), g.d_b.clone()]).collect()
 }
 
-type Grads = Box<dyn Fn(&Autoencoder) -> StepGrads>;
+type Grads = Box<dyn Fn(&mut Autoencoder) -> StepGrads>;
 type Loss = Box<dyn Fn(&Autoencoder) -> f64>;
 type Piece = Box<dyn Fn(&Autoencoder) -> u64>;
 
@@ -145,7 +145,7 @@ impl Checkable for AeObjective {
     }
 
     fn gradients(&mut self) -> Vec<Vec<f64>> {
-        let g = (self.grads)(&self.ae);
+        let g = (self.grads)(&mut self.ae);
         let mut out = dense_grads(&g.encoder);
         out.extend(dense_grads(&g.decoder));
         if let Eval::Reconstruction(r) = &self.loss
@@ -434,7 +434,8 @@ pub fn image_autoencoder(ae: Autoencoder, x: Matrix) -> AeObjective {
     o.grads = Box::new(move |ae| {
         let mut rec = Recorder::default();
         let mut ws = image_ae::Workspace::default();
-        let loss = image_ae::step(&mut ae.clone(), &x, &mut rec, &mut ws);
+        // The recorder leaves every parameter where it is, so the step may run on the model.
+        let loss = image_ae::step(ae, &x, &mut rec, &mut ws);
         let [d_w1, d_b1, d_w2, d_b2]: [Vec<f64>; 4] = rec.grads.try_into().expect("four parameter slots");
         let grads = |w: Vec<f64>, b: Vec<f64>, like: &Dense| DenseGrads {
             d_w: Matrix::from_vec(like.w.rows(), like.w.cols(), w),
