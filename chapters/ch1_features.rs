@@ -46,6 +46,7 @@ const CODE: usize = 25;
 /// The gradient check: training images it runs on, entries it draws per tensor (fewer in a
 /// quick run, so that the check stays a small part of it).
 const CHECK_IMAGES: usize = 2;
+const SCALER_IMAGES: usize = 16;
 const SAMPLE: usize = 20;
 const QUICK_SAMPLE: usize = 5;
 
@@ -155,7 +156,9 @@ fn check_gradients(
     let x = set.train.slice_rows(0, CHECK_IMAGES);
     let init = image_ae::new_autoencoder(config.code, &mut Rng::new(seed).fork(1));
     let mut ae = gradcheck_models::image_autoencoder(init, x.clone());
-    let (_, z) = Standardizer::fit_transform(&x);
+    // Standardised with statistics of more images than the check runs on, as the chapter
+    // standardises with the whole training set's.
+    let z = Standardizer::fit(&set.train.slice_rows(0, SCALER_IMAGES.min(set.train.rows()))).transform(&x);
     let labels = set.train_labels[..CHECK_IMAGES].iter().map(|&l| usize::from(l)).collect();
     let mut soft = gradcheck_models::softmax(SoftmaxRegression::zeros(PIXELS, 10), z, labels, softmax.l2);
     let reports = gradcheck::check_all(

@@ -139,11 +139,13 @@ fn body(args: &Args) -> Result<()> {
     res.finish(&SPEC, args)
 }
 
-/// The gradient check: training digits it runs on, entries it draws per tensor (fewer in a
-/// quick run, so that the check stays a small part of it), and the
-/// spread of the fine-tuning check's softmax head (at zero the stack below would get no
-/// gradient at all, and the check would compare zeros).
-const CHECK_DIGITS: usize = 2;
+/// The gradient check: training digits it runs on and entries it draws per tensor (fewer of
+/// both in a quick run, so that the check stays a small part of it), and the spread of the
+/// fine-tuning check's softmax head (at zero the stack below would get no gradient at all,
+/// and the check would compare zeros).
+const CHECK_DIGITS: usize = 4;
+const QUICK_CHECK_DIGITS: usize = 1;
+const SCALER_DIGITS: usize = 16;
 const SAMPLE: usize = 10;
 const QUICK_SAMPLE: usize = 2;
 const HEAD_SPREAD: f64 = 0.1;
@@ -161,8 +163,14 @@ fn check_gradients(
 ) -> Result<autoencoders::nn::gradcheck::Summary> {
     let (seed, sample) = (args.seed, if args.quick { QUICK_SAMPLE } else { SAMPLE });
     let mut rng = gradcheck::sampler(seed).fork(1);
-    let x = data.train.slice_rows(0, CHECK_DIGITS.min(data.train.rows()));
+    let digits = if args.quick { QUICK_CHECK_DIGITS } else { CHECK_DIGITS };
+    let x = data.train.slice_rows(0, digits.min(data.train.rows()));
     let labels: Vec<usize> = data.train_labels[..x.rows()].iter().map(|&l| usize::from(l)).collect();
+    let on = if x.rows() == 1 {
+        "the first training digit".to_string()
+    } else {
+        format!("the first {} training digits", x.rows())
+    };
     let mut objectives: Vec<Box<dyn Checkable>> = Vec::new();
     let mut names = Vec::new();
     let mut input = x.clone();
@@ -180,7 +188,10 @@ fn check_gradients(
         layers.push(ae.encoder.layers.remove(0));
     }
     let stack = Network::new(layers);
-    let (_, z) = Standardizer::fit_transform(&input);
+    // Standardised with statistics of more digits than the check runs on, as the chapter
+    // standardises with the whole training set's (one digit alone would standardise to 0).
+    let scaler = Standardizer::fit(&stack.infer(&data.train.slice_rows(0, SCALER_DIGITS.min(data.train.rows()))));
+    let z = scaler.transform(&input);
     let soft_l2 = SoftmaxConfig::default().l2;
     names.push("softmax on the standardised top codes, cross-entropy + L2".into());
     let top = SoftmaxRegression::zeros(input.cols(), 10);
@@ -192,9 +203,7 @@ fn check_gradients(
     let mut named: Vec<(&str, &mut dyn Checkable)> =
         names.iter().zip(objectives.iter_mut()).map(|(n, o)| (n.as_str(), &mut **o as &mut dyn Checkable)).collect();
     let reports = gradcheck::check_all(&mut named, sample, seed);
-    let at = format!(
-        "at freshly initialised weights (the trainers' initialisers), on the first {CHECK_DIGITS} training digits"
-    );
+    let at = format!("at freshly initialised weights (the trainers' initialisers), on {on}");
     gradient_step::print(SPEC.name, &at, &reports)
 }
 
