@@ -1,11 +1,18 @@
 //! §1: the 4-2-4 autoencoder of the four one-hot vectors.
 
 use autoencoders::core::matrix::Matrix;
+use autoencoders::core::rng::Rng;
+use autoencoders::gradcheck_models;
 use autoencoders::identity::{self, Config, TARGET_MAX_ERROR};
+use autoencoders::nn::activation::Activation::Sigmoid;
+use autoencoders::nn::gradcheck;
+use autoencoders::nn::loss::LossKind;
+use autoencoders::nn::network::Autoencoder;
 use autoencoders::render::figures;
 use autoencoders::render::text::{Table, fmt_num, vector};
 use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Results, Spec};
+use autoencoders::workbook::gradient_step;
 
 const SPEC: Spec = Spec {
     name: "ch1_identity",
@@ -46,6 +53,11 @@ fn body(args: &Args) -> autoencoders::Result<()> {
         args.seed
     );
     let x = identity::one_hots(config.n);
+    // The network identity::train starts from: the first draws of the seed's generator.
+    let init = Autoencoder::single(config.n, config.code, Sigmoid, Sigmoid, &mut Rng::new(args.seed));
+    let mut objective = gradcheck_models::autoencoder(init, x.clone(), x.clone(), config.loss);
+    let reports = gradcheck::check_all(&mut [(loss_name(config.loss), &mut objective)], SAMPLE, args.seed);
+    let check = gradient_step::print(SPEC.name, "at the initial weights, on the four one-hot inputs", &reports)?;
     let run = identity::train(&config, args.seed)?;
 
     println!("Training (stops when every output entry is within {TARGET_MAX_ERROR} of its target):");
@@ -104,7 +116,18 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     r.num("max_error", q.max_error, 4);
     r.add("epochs", run.epochs);
     r.add("stuck", run.stuck());
+    gradient_step::add_results(&mut r, &check);
     r.finish(&SPEC, args)
+}
+
+/// Entries per tensor the gradient check draws: every entry of this small network.
+const SAMPLE: usize = 20;
+
+fn loss_name(loss: LossKind) -> &'static str {
+    match loss {
+        LossKind::Mse => "mean squared error",
+        LossKind::BinaryCrossEntropy => "binary cross-entropy",
+    }
 }
 
 fn print_table(x: &Matrix, code: &Matrix, out: &Matrix) {

@@ -1,13 +1,17 @@
 //! §1: the 784-25-784 autoencoder on digit images, originals beside reconstructions.
 
 use autoencoders::core::files::ensure_dir;
+use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images};
+use autoencoders::gradcheck_models;
 use autoencoders::image_ae::{self, Config};
 use autoencoders::image_ae_fast;
+use autoencoders::nn::gradcheck;
 use autoencoders::render::png::write_png;
 use autoencoders::render::svg::write_svg;
 use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::gradient_step;
 
 const SPEC: Spec = Spec {
     name: "ch1_mnist",
@@ -42,6 +46,11 @@ const SPEC: Spec = Spec {
 const EPOCHS: usize = 80;
 const EPOCHS_MNIST: usize = 120;
 const QUICK_EPOCHS: usize = 10;
+/// The gradient check: training images it runs on, entries it draws per tensor (fewer in a
+/// quick run, so that the check stays a small part of it).
+const CHECK_IMAGES: usize = 2;
+const SAMPLE: usize = 20;
+const QUICK_SAMPLE: usize = 5;
 /// Each pixel of the comparison picture becomes a SCALE × SCALE block.
 const SCALE: usize = 3;
 
@@ -90,6 +99,15 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     println!(
         "  Training runs the fast twin of this model (src/image_ae_fast.rs): same network and batches, a fused step.\n"
     );
+
+    // The network image_ae::train starts from, and the step it trains with.
+    let sample = if args.quick { QUICK_SAMPLE } else { SAMPLE };
+    let init = image_ae::new_autoencoder(config.code, &mut Rng::new(args.seed).fork(1));
+    let mut objective = gradcheck_models::image_autoencoder(init, set.train.slice_rows(0, CHECK_IMAGES));
+    let reports =
+        gradcheck::check_all(&mut [("MSE per pixel, the trainer's fast step", &mut objective)], sample, args.seed);
+    let at = format!("at the initial weights, on the first {CHECK_IMAGES} training images");
+    let check = gradient_step::print(SPEC.name, &at, &reports)?;
 
     println!("Step 3. Training: reconstruction MSE per pixel after each epoch");
     println!("  {:>5}  {:>9}  {:>10}  {:>12}", "epoch", "lr", "train MSE", "held-out MSE");
@@ -175,6 +193,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     r.num("test_mse", last.test_mse, 5);
     r.num("samples_per_second", run.samples_per_second(), 0);
     r.add("interpolation_png", interpolation_png.display());
+    gradient_step::add_results(&mut r, &check);
     r.finish(&SPEC, args)
 }
 

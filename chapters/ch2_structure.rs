@@ -5,6 +5,9 @@ use autoencoders::compare::pca::Pca;
 use autoencoders::core::rng::Rng;
 use autoencoders::data;
 use autoencoders::data::images::DigitSet;
+use autoencoders::gradcheck_models;
+use autoencoders::nn::gradcheck;
+use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::train::{self, Plain, TrainConfig};
 use autoencoders::render::figures::{Stack, layer_diagram};
 use autoencoders::render::svg::{LineChart, ScatterPlot, side_by_side, write_svg};
@@ -12,6 +15,7 @@ use autoencoders::render::text::{Table, fmt_num, grid, vector};
 use autoencoders::structure;
 use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::gradient_step;
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {
@@ -50,6 +54,7 @@ fn body(args: &Args) -> Result<()> {
     println!("§2: an autoencoder is an encoder that squeezes x into a narrow code h and a decoder that");
     println!("expands h back into x̂. How narrow can the code be, and what does it keep?");
     println!("Data: {}.\n", data.source);
+    let check = check_gradients(train_x, k, args)?;
 
     let sweep_cfg = TrainConfig { epochs: args.epochs_or(15, 4), lr: 0.01, batch_size: 32, ..TrainConfig::default() };
     let lin_cfg = TrainConfig {
@@ -188,7 +193,47 @@ fn body(args: &Args) -> Result<()> {
     res.num("two_number_ae_test_mse", two_mse, 5);
     res.num("two_number_pca_test_mse", pca2_mse, 5);
     res.add("latent_2d_svg", latent_path.display());
+    gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
+}
+
+/// The gradient check: training digits it runs on, entries it draws per tensor (fewer in a
+/// quick run, so that the check stays a small part of it), and the code
+/// width of the sweep's model it checks (one width: they share every line of code).
+const CHECK_DIGITS: usize = 4;
+const SAMPLE: usize = 20;
+const QUICK_SAMPLE: usize = 10;
+const CHECK_CODE: usize = 25;
+
+/// The three objectives the chapter trains, each on a network fresh from the initialiser its
+/// trainer uses (drawn by the check's own generator, so training draws nothing less).
+fn check_gradients(train_x: &autoencoders::Matrix, k: usize, args: &Args) -> Result<gradcheck::Summary> {
+    let (seed, sample) = (args.seed, if args.quick { QUICK_SAMPLE } else { SAMPLE });
+    let mut rng = gradcheck::sampler(seed).fork(1);
+    let x = train_x.slice_rows(0, CHECK_DIGITS.min(train_x.rows()));
+    let d = train_x.cols();
+    let mut sigmoid = structure::sigmoid_autoencoder(d, CHECK_CODE, &mut rng);
+    structure::start_output_at_mean(&mut sigmoid, train_x);
+    let linear = structure::linear_autoencoder(d, k, &mut rng);
+    let mut two = structure::two_number_autoencoder(d, 64, &mut rng);
+    structure::start_output_at_mean(&mut two, train_x);
+    let mse = LossKind::Mse;
+    let mut objectives = [
+        gradcheck_models::autoencoder(sigmoid, x.clone(), x.clone(), mse),
+        gradcheck_models::autoencoder(linear, x.clone(), x.clone(), mse),
+        gradcheck_models::autoencoder(two, x.clone(), x.clone(), mse),
+    ];
+    let [a, b, c] = &mut objectives;
+    let names = [
+        format!("step 1: {d}-{CHECK_CODE}-{d} sigmoid, MSE"),
+        format!("step 2: {d}-{k}-{d} linear, MSE"),
+        format!("step 3: {d}-64-2-64-{d}, MSE"),
+    ];
+    let reports = gradcheck::check_all(&mut [(&names[0], a), (&names[1], b), (&names[2], c)], sample, seed);
+    let at = format!(
+        "at freshly initialised weights (the trainers' initialisers), on the first {CHECK_DIGITS} training digits"
+    );
+    gradient_step::print(SPEC.name, &at, &reports)
 }
 
 fn load(args: &Args) -> Result<DigitSet> {

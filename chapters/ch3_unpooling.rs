@@ -3,13 +3,15 @@
 //! without switches. All arithmetic lives in `autoencoders::conv::pool` and `autoencoders::conv::convolution`.
 
 use autoencoders::conv::convolution::Kernel;
+use autoencoders::gradcheck_models;
 use autoencoders::workbook::cli::{self, Results, Spec};
+use autoencoders::workbook::gradient_step;
 
 use autoencoders::conv::pool::{Switches, decode, max_pool2d, placed_products, stamp, unpool2d, unpool2d_copy, worked};
 use autoencoders::core::matrix::Matrix;
 use autoencoders::core::tensor3::Tensor3;
 use autoencoders::render::figures::{self, Switchless};
-use autoencoders::render::text::{Table, grid, side_by_side};
+use autoencoders::render::text::{grid, side_by_side};
 use autoencoders::workbook::captions;
 
 const SPEC: Spec = Spec {
@@ -36,12 +38,14 @@ fn show(m: &Matrix) -> String {
     grid(m, decimals, 2)
 }
 
-fn plane(t: &Tensor3) -> Matrix {
-    t.to_matrix(0)
+/// Grids side by side, each under its label.
+fn panels(items: &[(&str, Matrix)]) {
+    let shown: Vec<(&str, String)> = items.iter().map(|(label, m)| (*label, show(m))).collect();
+    print!("{}", side_by_side(&shown, 4));
 }
 
-fn cells(values: impl Iterator<Item = f64>) -> String {
-    values.map(|v| format!("{v}")).collect::<Vec<_>>().join(" ")
+fn plane(t: &Tensor3) -> Matrix {
+    t.to_matrix(0)
 }
 
 fn main() {
@@ -54,6 +58,8 @@ fn main() {
         println!("{} ({}): max pooling with switches, and unpooling that uses them\n", SPEC.name, SPEC.section);
         println!("The article's figures did not survive in its text, so every number below is the");
         println!("workbook's own. Rows and columns count from 0; a cell is (row, col).\n");
+        let adjoint_error =
+            gradient_step::print_adjoints(SPEC.name, &gradcheck_models::worked_example_adjoints(args.seed))?;
 
         println!("Step 1. The input");
         println!("A 4×4 feature map, as a convolutional layer might hand it over: four plus-shaped blobs");
@@ -65,40 +71,15 @@ fn main() {
         println!("Each window keeps its largest value and its switch: the cell that value came from.\n");
         let pooled = max_pool2d(&x, win);
         let (_, ph, pw) = pooled.y.shape();
-        let mut table = Table::new(&["window", "rows", "cols", "values, row by row", "max", "switch", "flat index"]);
-        for i in 0..ph {
-            for j in 0..pw {
-                let n = i * pw + j;
-                let (rows, cols) = (win.span(i), win.span(j));
-                let input = &input;
-                let values = cells(rows.clone().flat_map(|r| cols.clone().map(move |q| input[(r, q)])));
-                let (sr, sc) = pooled.switches.position(n);
-                table.row(vec![
-                    format!("({i}, {j})"),
-                    format!("{}-{}", rows.start, rows.end - 1),
-                    format!("{}-{}", cols.start, cols.end - 1),
-                    values,
-                    format!("{}", pooled.y.data()[n]),
-                    format!("({sr}, {sc})"),
-                    format!("{}", pooled.switches.indices()[n]),
-                ]);
-            }
-        }
-        print!("{}", table.render());
+        print!("{}", worked::window_table(&input, &pooled, win));
         let flat: Vec<f64> = pooled.switches.indices().iter().map(|&k| k as f64).collect();
         let switch_map = unpool2d(&pooled.y.map(|_| 1.0), &pooled.switches);
         println!();
-        print!(
-            "{}",
-            side_by_side(
-                &[
-                    ("pooled", show(&plane(&pooled.y))),
-                    ("switches (row·4 + col)", grid(&Matrix::from_vec(ph, pw, flat), 0, 2)),
-                    ("switch map (1 = a switch)", show(&plane(&switch_map))),
-                ],
-                4
-            )
-        );
+        panels(&[
+            ("pooled", plane(&pooled.y)),
+            ("switches (row·4 + col)", Matrix::from_vec(ph, pw, flat)),
+            ("switch map (1 = a switch)", plane(&switch_map)),
+        ]);
         println!("\nThe 2×2 pooled matrix is the code. The switches travel beside it to the decoder.");
 
         println!("\nStep 3. The kernel");
@@ -119,41 +100,18 @@ fn main() {
             let v = pooled.y.data()[n];
             let (sr, sc) = pooled.switches.position(n);
             println!("\nStep 4.{}: pooled value {v}, switch ({sr}, {sc})", n + 1);
-            print!(
-                "{}",
-                side_by_side(
-                    &[
-                        (&format!("kernel × {v}"), show(&kernel_m.scale(v))),
-                        (&format!("unpooled matrix {}", n + 1), show(&plane(part))),
-                    ],
-                    4
-                )
-            );
+            panels(&[
+                (&format!("kernel × {v}"), kernel_m.scale(v)),
+                (&format!("unpooled matrix {}", n + 1), plane(part)),
+            ]);
         }
 
         println!("\nStep 5. The four unpooled matrices summed, against the input");
         let sum = parts.iter().fold(Tensor3::zeros(1, h, w), |acc, p| acc.add(p));
-        print!(
-            "{}",
-            side_by_side(
-                &[
-                    ("sum (the output)", show(&plane(&sum))),
-                    ("input", show(&input)),
-                    ("output − input", show(&plane(&sum.sub(&x)))),
-                ],
-                4
-            )
-        );
+        panels(&[("sum (the output)", plane(&sum)), ("input", input.clone()), ("output − input", plane(&sum.sub(&x)))]);
         println!("\nWhere stamps overlap, their values add:");
-        for r in 0..h {
-            for q in 0..w {
-                let from: Vec<(usize, f64)> =
-                    parts.iter().enumerate().map(|(n, p)| (n + 1, p[(0, r, q)])).filter(|&(_, v)| v != 0.0).collect();
-                if from.len() > 1 {
-                    let terms: Vec<String> = from.iter().map(|(n, v)| format!("{v} (matrix {n})")).collect();
-                    println!("  ({r}, {q}): {} = {}", terms.join(" + "), sum[(0, r, q)]);
-                }
-            }
+        for line in worked::overlaps(&parts, &sum) {
+            println!("  {line}");
         }
         // Every number is a small multiple of ½, so f64 holds each product and sum exactly and
         // "exact" can mean bit-for-bit equal.
@@ -179,25 +137,13 @@ fn main() {
         let lossy_pooled = max_pool2d(&lossy, win);
         let lossy_out = decode(&lossy_pooled.y, &lossy_pooled.switches, &kernel);
         let kept = unpool2d(&lossy_pooled.y, &lossy_pooled.switches);
-        print!(
-            "{}",
-            side_by_side(
-                &[
-                    ("second input", show(&lossy_m)),
-                    ("pooled", show(&plane(&lossy_pooled.y))),
-                    ("thrown away by pooling", show(&plane(&lossy.sub(&kept)))),
-                ],
-                4
-            )
-        );
+        panels(&[
+            ("second input", lossy_m.clone()),
+            ("pooled", plane(&lossy_pooled.y)),
+            ("thrown away by pooling", plane(&lossy.sub(&kept))),
+        ]);
         println!();
-        print!(
-            "{}",
-            side_by_side(
-                &[("output", show(&plane(&lossy_out))), ("output − input", show(&plane(&lossy_out.sub(&lossy))))],
-                4
-            )
-        );
+        panels(&[("output", plane(&lossy_out)), ("output − input", plane(&lossy_out.sub(&lossy)))]);
         if lossy_pooled == pooled {
             println!("\nIts four window maxima sit at the same switches as the first input's, so pooling");
             println!("gives the same 2×2 matrix and switches, and the decoder draws the first input again.");
@@ -223,17 +169,11 @@ fn main() {
             .map(|n| format!("{}", pooled.y.data()[n]))
             .collect();
         println!("\n(a) Each value to the top-left cell of its window, then the stamps.");
-        print!(
-            "{}",
-            side_by_side(
-                &[
-                    ("unpooled", show(&plane(&at_corner))),
-                    ("output", show(&plane(&corner_out))),
-                    ("output − input", show(&plane(&corner_out.sub(&x)))),
-                ],
-                4
-            )
-        );
+        panels(&[
+            ("unpooled", plane(&at_corner)),
+            ("output", plane(&corner_out)),
+            ("output − input", plane(&corner_out.sub(&x))),
+        ]);
         println!(
             "Only the stamp of {} lands where it belongs; the others are off by a cell.\nerror = {corner_error:.4}",
             if right.is_empty() { "no value".to_string() } else { right.join(", ") }
@@ -243,17 +183,11 @@ fn main() {
         let copy_out = stamp(&copied, &kernel);
         let copy_error = copy_out.sum_squared_diff(&x);
         println!("\n(b) Each value copied into all four cells of its window, then the stamps.");
-        print!(
-            "{}",
-            side_by_side(
-                &[
-                    ("unpooled", show(&plane(&copied))),
-                    ("output", show(&plane(&copy_out))),
-                    ("output − input", show(&plane(&copy_out.sub(&x)))),
-                ],
-                4
-            )
-        );
+        panels(&[
+            ("unpooled", plane(&copied)),
+            ("output", plane(&copy_out)),
+            ("output − input", plane(&copy_out.sub(&x))),
+        ]);
         println!("Every cell of a window now claims the maximum, so each window draws four full stamps");
         println!("where the input had one: the output is smeared and far too heavy.");
         println!("error = {copy_error:.4}");
@@ -307,6 +241,7 @@ fn main() {
         results.num("lossy_example_error", lossy_error, 4);
         results.num("switchless_corner_error", corner_error, 4);
         results.num("switchless_copy_error", copy_error, 4);
+        results.add("adjoint_check_max_abs_error", format!("{adjoint_error:.2e}"));
         results.finish(&SPEC, args)
     })
 }

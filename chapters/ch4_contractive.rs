@@ -4,10 +4,12 @@
 
 use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images};
+use autoencoders::gradcheck_models;
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::structure;
 use autoencoders::variants::contractive::{self, CompareConfig, Measured, Model};
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::gradient_step;
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {
@@ -75,6 +77,8 @@ fn body(args: &Args) -> Result<()> {
     );
     let mut rng = Rng::new(args.seed);
     let init = structure::sigmoid_autoencoder(images::PIXELS, code, &mut rng);
+    let (at, reports) = gradcheck_models::contractive_checks(&init, &train, &models, args.seed, args.quick);
+    let check = gradient_step::print(SPEC.name, &at, &reports)?;
     // Every model sees the same mini-batch order, and is measured on the same ε and pairs.
     let (train_stream, eval_stream) = (rng.fork(2), rng.fork(3));
     let mut trained = Vec::new();
@@ -176,6 +180,7 @@ fn body(args: &Args) -> Result<()> {
     for (key, m) in ["plain", "weight_decay", "denoising", "contractive"].iter().zip(&measured) {
         res.num(&format!("accuracy_{key}"), m.accuracy, 4);
     }
+    gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
 }
 

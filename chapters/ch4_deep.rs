@@ -6,6 +6,7 @@ use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::data;
 use autoencoders::data::images::{DigitSet, SIDE};
+use autoencoders::gradcheck_models;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::train::{self, Plain, TrainConfig};
 use autoencoders::render::png::{image_grid, write_png};
@@ -14,6 +15,7 @@ use autoencoders::structure::{self, squared_error_per_image};
 use autoencoders::variants::rbm::{self, RbmConfig, RbmStack};
 use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::gradient_step;
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {
@@ -75,6 +77,13 @@ fn body(args: &Args) -> Result<()> {
     println!("Network {arch}, sigmoid units, {code_units}; code size {code} for every method.");
     println!("Error: squared error per held-out image, Σ over 784 pixels in [0, 1], averaged over images.\n");
 
+    let loss = if args.flag("mse") { LossKind::Mse } else { LossKind::BinaryCrossEntropy };
+    println!("Contrastive divergence, which pretrains the RBMs below, follows no gradient: its update is");
+    println!("not the derivative of any objective, so there is none to check. What is checked is the");
+    println!("fine-tuning objective, and the exact gradient CD-1 approximates, on an RBM of 4 pixels.\n");
+    let (at, reports) = gradcheck_models::deep_checks(train_x, &widths, linear_code, loss, args.seed, args.quick);
+    let check = gradient_step::print(SPEC.name, &at, &reports)?;
+
     // Step 1.
     let rbm_cfg = RbmConfig { epochs: rbm_epochs, ..RbmConfig::default() };
     println!(
@@ -110,7 +119,6 @@ fn body(args: &Args) -> Result<()> {
     println!("  before any fine-tuning: {} per image\n", fmt_num(unrolled_error, 2));
 
     // Step 3.
-    let loss = if args.flag("mse") { LossKind::Mse } else { LossKind::BinaryCrossEntropy };
     let tune = TrainConfig { epochs, batch_size: 32, lr, lr_decay: DECAY, loss };
     println!(
         "Step 3: fine-tune every layer by backprop: {}, Adam lr {} (× {} each epoch), batches of {},\n{} epochs.",
@@ -198,6 +206,7 @@ fn body(args: &Args) -> Result<()> {
     res.num("sq_error_per_image_unrolled", unrolled_error, 2);
     res.add("pretrained_beats_pca", pretrained_error < pca_error);
     res.add("reconstructions_png", paths[0].display());
+    gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
 }
 

@@ -4,6 +4,7 @@
 use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images};
+use autoencoders::gradcheck_models;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
 use autoencoders::nn::loss::LossKind;
@@ -15,6 +16,7 @@ use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::variants::sparse::{self, Sparsity};
 use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::gradient_step;
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {
@@ -111,6 +113,8 @@ fn body(args: &Args) -> Result<()> {
         Network::new(vec![encoder]),
         Network::new(vec![Dense::xavier(hidden, INPUTS, Activation::Sigmoid, &mut rng)]),
     );
+    let (at, reports) = gradcheck_models::sparse_checks(&init, &train, &methods, args.seed, args.quick);
+    let check = gradient_step::print(SPEC.name, &at, &reports)?;
     let printed: Vec<String> = (1..=epochs).filter(|&e| is_printed(e, epochs)).map(|e| format!("{e:>8}")).collect();
     println!("  training objective (loss + penalty) after epoch {}", printed.join(""));
     // Every method sees the same mini-batch order.
@@ -214,6 +218,7 @@ fn body(args: &Args) -> Result<()> {
     res.num("test_mse_kl", kl.test_mse, 6);
     res.num("test_mse_l1", l1.test_mse, 6);
     res.num("test_mse_topk", topk.test_mse, 6);
+    gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
 }
 

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use autoencoders::core::error::{Error, Result};
 use autoencoders::data::movielens::{Fold, Split};
+use autoencoders::gradcheck_models;
 use autoencoders::recommender::autorec::{self, Trained};
 use autoencoders::recommender::baselines::{Baselines, BiasConfig};
 use autoencoders::recommender::experiment::{self as ex, MIN_RATINGS_TO_RECOMMEND};
@@ -15,6 +16,7 @@ use autoencoders::render::svg::write_svg;
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::gradient_step;
 
 const SPEC: Spec = Spec {
     name: "ch5_recommender",
@@ -116,6 +118,9 @@ fn body(args: &Args) -> Result<()> {
         let models = model_file::load_models(path, &split.train, &base)?;
         (models.faithful, models.autorec)
     } else {
+        let (at, reports) = gradcheck_models::recommender_checks(&split, &base, args.seed, args.quick);
+        let check = gradient_step::print(SPEC.name, &at, &reports)?;
+        gradient_step::add_results(&mut res, &check);
         let zero_grad = args.flag("zero-grad");
         let config = faithful::Config { zero_grad, weight_decay, ..faithful::Config::default() };
         println!("\nPart 1. The article's model, trained as the course code trains it");
@@ -144,13 +149,7 @@ fn body(args: &Args) -> Result<()> {
     };
 
     let article = faithful_fast::test_metrics(&sae, &split.train, &split.test);
-    println!("The article's test: each user's training row goes in; the outputs at their test movies are scored.");
-    println!("  article's test loss (mean over users of each user's RMSE): {}", fmt_num(article.article_loss, 4));
-    println!("  global test RMSE over all {} test ratings:               {}", article.n, fmt_num(article.rmse, 4));
-    println!("  global test MAE:                                           {}", fmt_num(article.mae, 4));
-    println!("  The article's number gives every user one vote, however few test ratings they have; the");
-    println!("  global RMSE gives every rating one vote and is what published results report. Only the");
-    println!("  second can be compared with the literature or with the baselines below.\n");
+    print!("{}", ex::article_test_report(&article));
     res.num("test_loss_article", article.article_loss, 4);
     res.num("test_rmse", article.rmse, 4);
     res.num("test_mae", article.mae, 4);

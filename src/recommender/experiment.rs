@@ -369,3 +369,20 @@ pub fn figures(split: &Split, sae: &Sae, autorec: &Recommender) -> [(&'static st
         figures::rating_boxes(&[("the article's model", &article_pairs), ("item-based AutoRec", &better_pairs)]);
     [("architecture.svg", arch), ("predicted_vs_actual.svg", boxes)]
 }
+
+/// The article's test metric beside the global ones, with what sets them apart, as the
+/// chapter prints it.
+pub fn article_test_report(article: &Metrics) -> String {
+    let (loss, rmse, mae) = (fmt_num(article.article_loss, 4), fmt_num(article.rmse, 4), fmt_num(article.mae, 4));
+    let n = article.n;
+    [
+        "The article's test: each user's training row goes in; the outputs at their test movies are scored.".into(),
+        format!("  article's test loss (mean over users of each user's RMSE): {loss}"),
+        format!("  global test RMSE over all {n} test ratings:               {rmse}"),
+        format!("  global test MAE:                                           {mae}"),
+        "  The article's number gives every user one vote, however few test ratings they have; the".into(),
+        "  global RMSE gives every rating one vote and is what published results report. Only the".into(),
+        "  second can be compared with the literature or with the baselines below.\n\n".to_string(),
+    ]
+    .join("\n")
+}

@@ -86,7 +86,7 @@ pub struct Sae {
 
 /// The hidden activations of one user, kept for backward.
 #[derive(Clone, Debug)]
-struct Hidden {
+pub(crate) struct Hidden {
     h1: [f64; H1],
     h2: [f64; H2],
     h3: [f64; H3],
@@ -151,12 +151,12 @@ impl Sae {
     }
 
     /// The three hidden layers for a sparse input row of (movie index, rating).
-    fn hidden(&self, row: &[(u32, u8)]) -> Hidden {
+    pub(crate) fn hidden(&self, row: &[(u32, u8)]) -> Hidden {
         encode(self.layout, &self.theta[..self.layout.w4()], row)
     }
 
     /// The prediction for movie index `m` given the hidden code: b₄ₘ + W₄ₘ·h₃.
-    fn output(&self, hidden: &Hidden, m: usize) -> f64 {
+    pub(crate) fn output(&self, hidden: &Hidden, m: usize) -> f64 {
         output(self.layout, &self.theta[self.layout.w4()..], &hidden.h3, m)
     }
 }
