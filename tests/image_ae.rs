@@ -1,13 +1,14 @@
 //! §1's image autoencoder: the plain model (`image_ae`, an `nn::Autoencoder` trained by
 //! `nn::train` with `nn::optim::Adam`) and its fast twin (`image_ae_fast`) held equal: the same
-//! σ, Adam, step, score and whole training runs, each to a stated bound.
+//! σ, Adam, step, score and whole training runs, each to a stated bound; and the twin's two
+//! product kernels (`gemm_abt`, `gemm_atb`) held to the naive triple loop.
 //!
-//! Every product in both goes through `kernels::gemm`, whose entries have the same bits
-//! whichever operand is transposed, so the twins differ only where their arithmetic does: the
-//! twin's σ uses its own exp (a few units in the last place from the library's), its Adam
-//! hoists the bias corrections out of the loop (rounding), and it sums the loss in eight lanes.
+//! The plain model's products go through `kernels::gemm`, the twin's through its own two
+//! kernels, which sum in another order; so the twins differ by rounding in the products too,
+//! besides the twin's σ (its own exp, a few units in the last place from the library's), its
+//! Adam (the bias corrections hoisted out of the loop) and its loss (summed in eight lanes).
 
-use autoencoders::core::matrix::Matrix;
+use autoencoders::core::matrix::{Matrix, matmul_naive};
 use autoencoders::core::rng::Rng;
 use autoencoders::data::digits;
 use autoencoders::image_ae::{self, Config};
@@ -16,6 +17,7 @@ use autoencoders::nn::activation::sigmoid;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::optim::{Adam, Optimizer};
 use autoencoders::nn::train::{self, Plain};
+use proptest::prelude::*;
 
 /// The fast sigmoid's exp differs from libm's by a few units in the last place; after a few
 /// steps of Adam that is still far below this.
@@ -155,4 +157,51 @@ fn an_empty_held_out_set_is_an_error_not_a_panic() {
     ] {
         assert!(e.to_string().contains("held-out"), "{e}");
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// The twin's kernels against the oracle, on shapes that cross every tile edge (4 × 4
+    /// dot-product blocks, 5- and 4-row × 24/8/1-column outer-product blocks, k not a multiple
+    /// of the 8 lanes).
+    #[test]
+    fn the_twin_kernels_match_the_oracle(n in 1usize..40, k in 1usize..300, m in 1usize..60, seed in any::<u64>()) {
+        let mut rng = Rng::new(seed);
+        let a = Matrix::uniform(n, k, -1.0, 1.0, &mut rng);
+        let b = Matrix::uniform(k, m, -1.0, 1.0, &mut rng);
+        let expect = matmul_naive(&a, &b);
+        let (at, bt) = (a.transpose(), b.transpose());
+        let mut c = vec![f64::NAN; n * m];
+        image_ae_fast::gemm_abt(a.data(), bt.data(), n, m, k, &mut c);
+        prop_assert_eq!(close(&Matrix::from_vec(n, m, c), &expect), Ok(()));
+        let mut c = vec![f64::NAN; n * m];
+        image_ae_fast::gemm_atb(at.data(), b.data(), k, n, m, &mut c);
+        prop_assert_eq!(close(&Matrix::from_vec(n, m, c), &expect), Ok(()));
+    }
+}
+
+/// The shapes of one training step, (64 × 784)·(25 × 784)ᵀ and back, where the kernels run.
+#[test]
+fn the_twin_kernels_match_the_oracle_at_the_step_shapes() {
+    let mut rng = Rng::new(11);
+    let (b, h, p) = (64, 25, 784);
+    let x = Matrix::uniform(b, p, 0.0, 1.0, &mut rng);
+    let w1 = Matrix::uniform(h, p, -0.04, 0.04, &mut rng);
+    let mut z = vec![f64::NAN; b * h];
+    image_ae_fast::gemm_abt(x.data(), w1.data(), b, h, p, &mut z);
+    assert_eq!(close(&Matrix::from_vec(b, h, z.clone()), &matmul_naive(&x, &w1.transpose())), Ok(()));
+    let d = Matrix::from_vec(b, h, z);
+    let mut g = vec![f64::NAN; h * p];
+    image_ae_fast::gemm_atb(d.data(), x.data(), b, h, p, &mut g);
+    assert_eq!(close(&Matrix::from_vec(h, p, g), &matmul_naive(&d.transpose(), &x)), Ok(()));
+}
+
+fn close(a: &Matrix, b: &Matrix) -> Result<(), String> {
+    if a.shape() != b.shape() {
+        return Err(format!("shapes {:?} and {:?}", a.shape(), b.shape()));
+    }
+    let worst = a.sub(b).max_abs();
+    let scale = 1.0 + b.max_abs();
+    if worst > 1e-12 * scale { Err(format!("largest difference {worst:e}")) } else { Ok(()) }
 }
