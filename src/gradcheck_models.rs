@@ -36,7 +36,6 @@ use crate::nn::dense::{Dense, DenseGrads};
 use crate::nn::gradcheck::{Adjoint, Checkable, TensorSpec};
 use crate::nn::loss::LossKind;
 use crate::nn::network::{Autoencoder, Network, StepGrads};
-use crate::nn::optim::Optimizer;
 use crate::recommender::autorec::AutoRec;
 use crate::recommender::faithful::{H1, H2, H3};
 use crate::recommender::faithful_fast::{self, Sae};
@@ -412,32 +411,12 @@ pub fn contractive(ae: Autoencoder, x: Matrix, loss: LossKind, lambda: f64) -> A
     )
 }
 
-/// Records the gradients an optimizer is handed and leaves the parameters alone, so a
-/// trainer's own step can be asked for its gradients.
-#[derive(Default)]
-struct Recorder {
-    grads: Vec<Vec<f64>>,
-}
-
-impl Optimizer for Recorder {
-    fn update(&mut self, slot: usize, _param: &mut [f64], grad: &[f64]) {
-        if self.grads.len() <= slot {
-            self.grads.resize(slot + 1, Vec::new());
-        }
-        self.grads[slot] = grad.to_vec();
-    }
-}
-
 /// §1's 784-k-784 picture autoencoder through the step its trainer runs ([`image_ae_fast::step`],
 /// the fast path), checked against the plain forward pass's MSE. x: (batch, 784).
 pub fn image_autoencoder(ae: Autoencoder, x: Matrix) -> AeObjective {
     let mut o = reconstruction(ae, x.clone(), x.clone(), LossKind::Mse, 0.0);
     o.grads = Box::new(move |ae| {
-        let mut rec = Recorder::default();
-        let mut ws = image_ae_fast::Workspace::default();
-        // The recorder leaves every parameter where it is, so the step may run on the model.
-        let loss = image_ae_fast::step(ae, &x, &mut rec, &mut ws);
-        let [d_w1, d_b1, d_w2, d_b2]: [Vec<f64>; 4] = rec.grads.try_into().expect("four parameter slots");
+        let (loss, [d_w1, d_b1, d_w2, d_b2]) = image_ae_fast::step_gradients(ae, &x);
         let grads = |w: Vec<f64>, b: Vec<f64>, like: &Dense| DenseGrads {
             d_w: Matrix::from_vec(like.w.rows(), like.w.cols(), w),
             d_b: b,

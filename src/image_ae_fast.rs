@@ -573,3 +573,25 @@ fn atb_tile<const MR: usize, const NV: usize>(
         }
     }
 }
+
+/// The gradients [`step`] computes for x: (batch, 784), without applying them: (loss,
+/// [∂L/∂W₁, ∂L/∂b₁, ∂L/∂W₂, ∂L/∂b₂]), each flat and row-major. The gradient check asks the
+/// fast step for them through this, so it checks the very code the chapter trains with.
+pub fn step_gradients(ae: &mut Autoencoder, x: &Matrix) -> (f64, [Vec<f64>; 4]) {
+    /// Records the gradients an optimizer is handed and leaves the parameters alone.
+    #[derive(Default)]
+    struct Recorder {
+        grads: Vec<Vec<f64>>,
+    }
+    impl Optimizer for Recorder {
+        fn update(&mut self, slot: usize, _param: &mut [f64], grad: &[f64]) {
+            if self.grads.len() <= slot {
+                self.grads.resize(slot + 1, Vec::new());
+            }
+            self.grads[slot] = grad.to_vec();
+        }
+    }
+    let mut rec = Recorder::default();
+    let loss = step(ae, x, &mut rec, &mut Workspace::default());
+    (loss, rec.grads.try_into().expect("four parameter slots"))
+}

@@ -141,9 +141,9 @@ const PROBE_QUICK: Duration = Duration::from_micros(5);
 const PROBE_LIMIT: Duration = Duration::from_millis(1);
 
 /// Whether a second thread would find a core of its own right now: a fresh thread echoes
-/// up to [`PROBE_ROUNDS`] values back through two [`Handoff`]s, and the answer is yes if the
-/// median round trip is under [`PROBE_QUICK`]. Costs one thread start and a few microseconds
-/// when the answer is yes, at most [`PROBE_LIMIT`] when it is no.
+/// up to `PROBE_ROUNDS` values back through two [`Handoff`]s, and the answer is yes if the
+/// median round trip is under `PROBE_QUICK`. Costs one thread start and a few microseconds
+/// when the answer is yes, at most `PROBE_LIMIT` when it is no.
 pub fn second_core_free() -> bool {
     let begin = Instant::now();
     let pair: std::sync::Arc<(Handoff<usize>, Handoff<usize>)> = std::sync::Arc::default();
