@@ -49,13 +49,15 @@ impl<T> Default for Handoff<T> {
     }
 }
 
-/// How long `take` spins before it sleeps. Timed on ml-100k's two-thread epoch (the
-/// recommender's hand-offs): while both threads had a core, 99.7 % of the waits ended within
-/// 8 µs (most within 0.5–2 µs); the rest waited hundreds of microseconds for a partner that was
-/// not running, which no spin should wait out. A wake-up from sleep costs tens of
-/// microseconds here, so the spin must not be much shorter either: at 2 µs the quiet epoch
-/// was several times slower.
-pub const SPIN: Duration = Duration::from_micros(10);
+/// How long `take` spins before it sleeps. While both threads of ml-100k's two-thread epoch
+/// had a core, nearly all waits ended within 8 µs (most within 0.5–2 µs); the others waited
+/// hundreds of microseconds for a partner that was not running, which no spin should wait out.
+/// A wake-up costs tens of microseconds here, so a spin shorter than the rare longer wait
+/// loses: timed in turns on a quiet machine, the epoch took 0.0191 s with 20 µs and
+/// 0.0200–0.0208 s with 10 µs (and 0.07 s with 2 µs, on a busier machine). A longer spin costs
+/// more when the other core is busy (1.53–1.63× the one-thread epoch, against 1.37–1.39× at
+/// 10 µs), but then a caller that asks [`second_core_free`] first runs one thread anyway.
+pub const SPIN: Duration = Duration::from_micros(20);
 
 impl<T> Handoff<T> {
     pub fn new() -> Self {
@@ -161,24 +163,33 @@ pub fn second_core_free() -> bool {
     }
     let (ping, pong) = (&pair.0, &pair.1);
     let _guard = AbandonOnDrop(ping);
-    let (mut quick, mut slow) = (0, 0);
+    let mut trips = Vec::with_capacity(PROBE_ROUNDS);
     for i in 0..PROBE_ROUNDS {
         let t = Instant::now();
         ping.put(i, i);
         if pong.take_unless_abandoned(i).is_none() {
             return false;
         }
-        if t.elapsed() < PROBE_QUICK {
-            quick += 1;
-        } else {
-            slow += 1;
-        }
-        // The median is decided once either side has more than half.
-        if quick > PROBE_ROUNDS / 2 || slow > PROBE_ROUNDS / 2 || begin.elapsed() > PROBE_LIMIT {
-            break;
+        trips.push(t.elapsed());
+        if let Some(answer) = probe_verdict(&trips, begin.elapsed()) {
+            return answer;
         }
     }
-    quick > PROBE_ROUNDS / 2
+    false
+}
+
+/// The probe's answer from the round trips so far and the time since it began, or `None`
+/// while it is still open: yes once more than half of [`PROBE_ROUNDS`] trips were quick, no
+/// once more than half were slow or [`PROBE_LIMIT`] has passed.
+fn probe_verdict(trips: &[Duration], elapsed: Duration) -> Option<bool> {
+    let quick = trips.iter().filter(|&&t| t < PROBE_QUICK).count();
+    if quick > PROBE_ROUNDS / 2 {
+        Some(true)
+    } else if trips.len() - quick > PROBE_ROUNDS / 2 || elapsed > PROBE_LIMIT {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// Runs `work` on every part, the first on the calling thread and each other on a thread of
@@ -254,6 +265,22 @@ mod tests {
         let h = Handoff::new();
         h.put(0, 1.0);
         h.put(1, 2.0);
+    }
+
+    #[test]
+    fn the_probe_answers_with_the_median_trip_or_no_when_time_runs_out() {
+        let us = Duration::from_micros;
+        // A slow first trip (the partner starting) is outvoted by nine quick ones.
+        let mut trips = vec![us(80)];
+        trips.extend([us(1); 8]);
+        assert_eq!(probe_verdict(&trips, us(100)), None);
+        trips.push(us(1));
+        assert_eq!(probe_verdict(&trips, us(101)), Some(true));
+        // Nine slow trips decide no without waiting for the rest.
+        assert_eq!(probe_verdict(&[us(30); 8], us(240)), None);
+        assert_eq!(probe_verdict(&[us(30); 9], us(270)), Some(false));
+        // Undecided at the time limit: no.
+        assert_eq!(probe_verdict(&[us(1), us(400), us(700)], PROBE_LIMIT + us(1)), Some(false));
     }
 
     #[test]
