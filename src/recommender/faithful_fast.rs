@@ -233,7 +233,10 @@ impl Trainer {
     /// train loss, the mean over those users of [`corrected_rmse`].
     ///
     /// With `threads ≥ 2` the encoder part and the output part run on two threads that hand
-    /// h₃ and ∂L/∂h₃ to each other; the results are bit-identical to one thread.
+    /// h₃ and ∂L/∂h₃ to each other; the results are bit-identical to one thread. Threads in
+    /// lock step lose to one thread when the other core is busy (every hand-off waits for the
+    /// partner to be scheduled; README, Speed), so each epoch first asks
+    /// [`crate::kernels::parallel::second_core_free`] and runs on one thread when it is not.
     pub fn epoch(&mut self, train: &RatingTable) -> f64 {
         let users: Vec<usize> = train.rated_users().collect();
         let n = self.sae.n_movies();
@@ -243,7 +246,7 @@ impl Trainer {
         let (enc_g, out_g) = self.grad.split_at_mut(l.w4());
         let (enc_v, out_v) = self.square_avg.split_at_mut(l.w4());
         let mut total = 0.0;
-        if self.threads < 2 {
+        if self.threads < 2 || !crate::kernels::parallel::second_core_free() {
             for &u in &users {
                 let row = train.row(u);
                 if cfg.zero_grad {
