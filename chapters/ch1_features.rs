@@ -7,13 +7,13 @@ use autoencoders::compare::pca::Pca;
 use autoencoders::core::rng::Rng;
 use autoencoders::data;
 use autoencoders::data::images::{DigitSet, PIXELS};
-use autoencoders::gradcheck_models;
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::image_ae::{self, Config};
 use autoencoders::image_ae_fast;
 use autoencoders::nn::gradcheck;
 use autoencoders::render::text::Table;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
-use autoencoders::workbook::gradient_step;
 
 const SPEC: Spec = Spec {
     name: "ch1_features",

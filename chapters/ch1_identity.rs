@@ -2,7 +2,8 @@
 
 use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
-use autoencoders::gradcheck_models;
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::identity::{self, Config, TARGET_MAX_ERROR};
 use autoencoders::nn::activation::Activation::Sigmoid;
 use autoencoders::nn::gradcheck;
@@ -12,7 +13,6 @@ use autoencoders::render::figures;
 use autoencoders::render::text::{Table, fmt_num, vector};
 use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Results, Spec};
-use autoencoders::workbook::gradient_step;
 
 const SPEC: Spec = Spec {
     name: "ch1_identity",

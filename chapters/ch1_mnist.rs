@@ -3,7 +3,8 @@
 use autoencoders::core::files::ensure_dir;
 use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images};
-use autoencoders::gradcheck_models;
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::image_ae::{self, Config};
 use autoencoders::image_ae_fast;
 use autoencoders::nn::gradcheck;
@@ -11,7 +12,6 @@ use autoencoders::render::png::write_png;
 use autoencoders::render::svg::write_svg;
 use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
-use autoencoders::workbook::gradient_step;
 
 const SPEC: Spec = Spec {
     name: "ch1_mnist",

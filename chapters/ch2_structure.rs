@@ -5,7 +5,8 @@ use autoencoders::compare::pca::Pca;
 use autoencoders::core::rng::Rng;
 use autoencoders::data;
 use autoencoders::data::images::DigitSet;
-use autoencoders::gradcheck_models;
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::nn::gradcheck;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::train::{self, Plain, TrainConfig};
@@ -15,7 +16,6 @@ use autoencoders::render::text::{Table, fmt_num, grid, vector};
 use autoencoders::structure;
 use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
-use autoencoders::workbook::gradient_step;
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {

@@ -8,13 +8,13 @@ use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::data;
 use autoencoders::data::images::SIDE;
-use autoencoders::gradcheck_models;
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::image_ae;
 use autoencoders::nn::gradcheck;
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Progress, Results, Spec};
-use autoencoders::workbook::gradient_step;
 
 const SPEC: Spec = Spec {
     name: "ch3_conv_autoencoder",

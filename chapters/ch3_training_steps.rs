@@ -4,7 +4,8 @@ use autoencoders::core::files::ensure_dir;
 use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::data::baskets;
-use autoencoders::gradcheck_models;
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::gradcheck;
 use autoencoders::nn::loss::LossKind;
@@ -15,7 +16,6 @@ use autoencoders::render::svg::{LineChart, write_svg};
 use autoencoders::render::text::{Table, fmt_num, grid, side_by_side, vector};
 use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Results, Spec};
-use autoencoders::workbook::gradient_step;
 
 const SPEC: Spec = Spec {
     name: "ch3_training_steps",

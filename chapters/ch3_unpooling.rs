@@ -3,9 +3,9 @@
 //! without switches. All arithmetic lives in `autoencoders::conv::pool` and `autoencoders::conv::convolution`.
 
 use autoencoders::conv::convolution::Kernel;
-use autoencoders::gradcheck_models;
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::workbook::cli::{self, Results, Spec};
-use autoencoders::workbook::gradient_step;
 
 use autoencoders::conv::pool::{Switches, decode, max_pool2d, placed_products, stamp, unpool2d, unpool2d_copy, worked};
 use autoencoders::core::matrix::Matrix;

@@ -4,12 +4,12 @@
 
 use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images};
-use autoencoders::gradcheck_models;
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::structure;
 use autoencoders::variants::contractive::{self, CompareConfig, Measured, Model};
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
-use autoencoders::workbook::gradient_step;
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {

@@ -6,7 +6,8 @@ use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::data;
 use autoencoders::data::images::{DigitSet, SIDE};
-use autoencoders::gradcheck_models;
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::train::{self, Plain, TrainConfig};
 use autoencoders::render::png::{image_grid, write_png};
@@ -15,7 +16,6 @@ use autoencoders::structure::{self, squared_error_per_image};
 use autoencoders::variants::rbm::{self, RbmConfig, RbmStack};
 use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
-use autoencoders::workbook::gradient_step;
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {

@@ -4,7 +4,8 @@
 use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images};
-use autoencoders::gradcheck_models;
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
 use autoencoders::nn::gradcheck::{self, Checkable};
@@ -17,7 +18,6 @@ use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::variants::denoise::{self, Corruption};
 use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
-use autoencoders::workbook::gradient_step;
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {

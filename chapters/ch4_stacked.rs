@@ -6,7 +6,8 @@ use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::data;
 use autoencoders::data::images::DigitSet;
-use autoencoders::gradcheck_models;
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::nn::gradcheck::{self, Checkable};
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::Network;
@@ -16,7 +17,6 @@ use autoencoders::structure;
 use autoencoders::variants::denoise;
 use autoencoders::variants::stacked::{self, FineTuneConfig, Scores};
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
-use autoencoders::workbook::gradient_step;
 use autoencoders::{Error, Result};
 
 const SPEC: Spec = Spec {

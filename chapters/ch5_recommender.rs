@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use autoencoders::core::error::{Error, Result};
 use autoencoders::data::movielens::{Fold, Split};
-use autoencoders::gradcheck_models;
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::recommender::autorec::{self, Trained};
 use autoencoders::recommender::baselines::{Baselines, BiasConfig};
 use autoencoders::recommender::experiment::{self as ex, MIN_RATINGS_TO_RECOMMEND};
@@ -16,7 +17,6 @@ use autoencoders::render::svg::write_svg;
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
-use autoencoders::workbook::gradient_step;
 
 const SPEC: Spec = Spec {
     name: "ch5_recommender",

@@ -27,7 +27,7 @@
 //! core/         matrix, tensor3, rng, error, files: the types every formula is written in
 //! kernels/      gemm, simd, parallel: speed only, no model knowledge
 //! nn/           activation, loss, dense, network, optim, train, gradcheck (§2–§3)
-//! gradcheck_models  every objective the chapters train, wrapped for nn::gradcheck
+//! gradcheck/   models (every objective a chapter trains, wrapped for nn::gradcheck), step (its printing)
 //! identity, image_ae (+ image_ae_fast, its twin), structure           §1–§2
 //! conv/         convolution, pool, autoencoder                        §3.1
 //! variants/     sparse, denoise, contractive, stacked, rbm            §4.1–§4.5
@@ -45,7 +45,7 @@ pub mod compare;
 pub mod conv;
 pub mod core;
 pub mod data;
-pub mod gradcheck_models;
+pub mod gradcheck;
 pub mod identity;
 pub mod image_ae;
 pub mod image_ae_fast;

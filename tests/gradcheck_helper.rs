@@ -6,7 +6,7 @@
 
 use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
-use autoencoders::gradcheck_models as models;
+use autoencoders::gradcheck::models;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
 use autoencoders::nn::gradcheck::{self, Checkable, STEP, TensorSpec};

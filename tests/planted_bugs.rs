@@ -18,7 +18,7 @@ use autoencoders::conv::pool::{Switches, Window, max_pool2d, unpool2d};
 use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::core::tensor3::Tensor3;
-use autoencoders::gradcheck_models as models;
+use autoencoders::gradcheck::models;
 use autoencoders::nn::activation::{Activation, PLANT_SIGMOID_DERIVATIVE, PLANT_VAR};
 use autoencoders::nn::dense::Dense;
 use autoencoders::nn::gradcheck::{self, Adjoint, Checkable, Report, TensorSpec};
