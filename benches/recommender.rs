@@ -24,7 +24,8 @@ use std::time::Instant;
 use autoencoders::core::rng::Rng;
 use autoencoders::data::movielens::{Fold, RatingTable, Split, load};
 use autoencoders::data::synthetic_ratings::{self, SyntheticConfig};
-use autoencoders::recommender::faithful::{Config, DenseReference, Sae, Trainer};
+use autoencoders::recommender::faithful::{self, Config};
+use autoencoders::recommender::faithful_fast::{Sae, Trainer};
 
 const REFERENCE_SECONDS_PER_EPOCH: f64 = 0.69;
 /// Timed runs of each configuration, and epochs in each.
@@ -33,7 +34,7 @@ const EPOCHS: usize = 10;
 
 /// The time of `epochs` epochs of a fresh trainer on `threads` threads, in seconds per epoch.
 fn per_epoch(n: usize, train: &RatingTable, threads: usize, epochs: usize) -> f64 {
-    let mut t = Trainer::new(Sae::new(n, &mut Rng::new(1)), Config { threads, ..Config::default() });
+    let mut t = Trainer::new(Sae::new(n, &mut Rng::new(1)), Config::default(), threads);
     let start = Instant::now();
     for _ in 0..epochs {
         t.epoch(train);
@@ -65,7 +66,7 @@ fn main() {
     let train = &split.train;
     let (t1, t2) = best_t1_t2(n, train);
     let dense = {
-        let mut d = DenseReference::new(&Sae::new(n, &mut Rng::new(1)), &Config::default());
+        let mut d = faithful::Trainer::new(faithful::sae(n, &mut Rng::new(1)), &Config::default());
         let start = Instant::now();
         for _ in 0..2 {
             d.epoch(train);

@@ -1,12 +1,17 @@
 //! §1: an autoencoder's codes are features: a classifier on 25 code numbers, on the 784 pixels
 //! and on 25 PCA components.
 
-use autoencoders::compare::classify::SoftmaxConfig;
+use autoencoders::compare::classify::{SoftmaxConfig, SoftmaxRegression, Standardizer};
 use autoencoders::compare::features::{Scored, softmax_accuracy};
 use autoencoders::compare::pca::Pca;
 use autoencoders::core::rng::Rng;
-use autoencoders::data::{self, images::PIXELS};
+use autoencoders::data;
+use autoencoders::data::images::{DigitSet, PIXELS};
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::image_ae::{self, Config};
+use autoencoders::image_ae_fast;
+use autoencoders::nn::gradcheck;
 use autoencoders::render::text::Table;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 
@@ -39,6 +44,13 @@ const QUICK_EPOCHS: usize = 10;
 /// Code width by default, as §1's 784-25-784 network.
 const CODE: usize = 25;
 
+/// The gradient check: training images it runs on, entries it draws per tensor (fewer in a
+/// quick run, so that the check stays a small part of it).
+const CHECK_IMAGES: usize = 2;
+const SCALER_IMAGES: usize = 16;
+const SAMPLE: usize = 20;
+const QUICK_SAMPLE: usize = 5;
+
 fn main() {
     cli::run(&SPEC, body);
 }
@@ -63,13 +75,15 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     let set = data::digit_set(args.data.as_deref(), n_train, n_test, args.seed)?;
     image_ae::check_set(&set)?;
     println!("Step 1. The data: {}\n", set.source);
+    let check = check_gradients(&set, &config, &softmax, args)?;
 
     println!(
         "Step 2. Train the 784-{code}-784 autoencoder (as ch1_mnist: Adam 0.01, batch 64), {} epochs",
         config.epochs
     );
+    println!("  (with the model's fast twin, src/image_ae_fast.rs, as ch1_mnist: same network and batches)");
     let mut progress = Progress::new("ch1_features: epoch", config.epochs);
-    let run = image_ae::train(&set, &config, args.seed, |s| progress.tick(s.epoch))?;
+    let run = image_ae_fast::train(&set, &config, args.seed, |s| progress.tick(s.epoch))?;
     drop(progress);
     println!("  held-out reconstruction MSE per pixel: {:.5}\n", run.last().test_mse);
 
@@ -128,5 +142,33 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     r.num("accuracy_codes", codes.test_accuracy, 4);
     r.num("accuracy_pixels", pixels.test_accuracy, 4);
     r.num("accuracy_pca", pcs.test_accuracy, 4);
+    gradient_step::add_results(&mut r, &check);
     r.finish(&SPEC, args)
+}
+
+/// Both objectives the chapter trains, before it trains them: the autoencoder at the weights
+/// image_ae::train starts from, and the softmax at its zero start on standardised pixels.
+fn check_gradients(
+    set: &DigitSet,
+    config: &Config,
+    softmax: &SoftmaxConfig,
+    args: &Args,
+) -> autoencoders::Result<gradcheck::Summary> {
+    let (seed, sample) = (args.seed, if args.quick { QUICK_SAMPLE } else { SAMPLE });
+    let x = set.train.slice_rows(0, CHECK_IMAGES);
+    let init = image_ae::new_autoencoder(config.code, &mut Rng::new(seed).fork(1));
+    let mut ae = gradcheck_models::image_autoencoder(init, x.clone());
+    // Standardised with statistics of more images than the check runs on, as the chapter
+    // standardises with the whole training set's.
+    let z = Standardizer::fit(&set.train.slice_rows(0, SCALER_IMAGES.min(set.train.rows()))).transform(&x);
+    let labels = set.train_labels[..CHECK_IMAGES].iter().map(|&l| usize::from(l)).collect();
+    let mut soft = gradcheck_models::softmax(SoftmaxRegression::zeros(PIXELS, 10), z, labels, softmax.l2);
+    let reports = gradcheck::check_all(
+        &mut [("autoencoder MSE, the trainer's fast step", &mut ae), ("softmax cross-entropy + L2", &mut soft)],
+        sample,
+        seed,
+    );
+    let at =
+        format!("at the initial weights, on the first {CHECK_IMAGES} training images (standardised for the softmax)");
+    gradient_step::print(SPEC.name, &at, &reports)
 }

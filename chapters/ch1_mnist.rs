@@ -1,10 +1,16 @@
 //! §1: the 784-25-784 autoencoder on digit images, originals beside reconstructions.
 
 use autoencoders::core::files::ensure_dir;
+use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images};
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::image_ae::{self, Config};
+use autoencoders::image_ae_fast;
+use autoencoders::nn::gradcheck;
 use autoencoders::render::png::write_png;
 use autoencoders::render::svg::write_svg;
+use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 
 const SPEC: Spec = Spec {
@@ -40,6 +46,11 @@ const SPEC: Spec = Spec {
 const EPOCHS: usize = 80;
 const EPOCHS_MNIST: usize = 120;
 const QUICK_EPOCHS: usize = 10;
+/// The gradient check: training images it runs on, entries it draws per tensor (fewer in a
+/// quick run, so that the check stays a small part of it).
+const CHECK_IMAGES: usize = 2;
+const SAMPLE: usize = 20;
+const QUICK_SAMPLE: usize = 5;
 /// Each pixel of the comparison picture becomes a SCALE × SCALE block.
 const SCALE: usize = 3;
 
@@ -84,12 +95,24 @@ fn body(args: &Args) -> autoencoders::Result<()> {
             config.batch, config.lr, config.lr_final
         );
     }
-    println!("  {} epochs, seed {}. (The PyTorch reference uses a rate of 0.001.)\n", config.epochs, args.seed);
+    println!("  {} epochs, seed {}. (The PyTorch reference uses a rate of 0.001.)", config.epochs, args.seed);
+    println!(
+        "  Training runs the fast twin of this model (src/image_ae_fast.rs): same network and batches, a fused step.\n"
+    );
+
+    // The network image_ae::train starts from, and the step it trains with.
+    let sample = if args.quick { QUICK_SAMPLE } else { SAMPLE };
+    let init = image_ae::new_autoencoder(config.code, &mut Rng::new(args.seed).fork(1));
+    let mut objective = gradcheck_models::image_autoencoder(init, set.train.slice_rows(0, CHECK_IMAGES));
+    let reports =
+        gradcheck::check_all(&mut [("MSE per pixel, the trainer's fast step", &mut objective)], sample, args.seed);
+    let at = format!("at the initial weights, on the first {CHECK_IMAGES} training images");
+    let check = gradient_step::print(SPEC.name, &at, &reports)?;
 
     println!("Step 3. Training: reconstruction MSE per pixel after each epoch");
     println!("  {:>5}  {:>9}  {:>10}  {:>12}", "epoch", "lr", "train MSE", "held-out MSE");
     let mut progress = Progress::new("ch1_mnist: epoch", config.epochs);
-    let run = image_ae::train(&set, &config, args.seed, |s| {
+    let run = image_ae_fast::train(&set, &config, args.seed, |s| {
         progress.clear();
         println!("  {:>5}  {:>9.6}  {:>10.5}  {:>12.5}", s.epoch, s.lr, s.train_mse, s.test_mse);
         progress.tick(s.epoch);
@@ -116,18 +139,37 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     let reconstructions = run.ae.reconstruct(&originals);
     let png = args.out.join("reconstructions.png");
     write_png(&png, &image_ae::comparison_image(&originals, &reconstructions, SCALE))?;
+    let caption = format!(
+        "Top row: one held-out image of each digit 0 to 9; bottom row: what the network draws back from its \
+         {} numbers. Look for which strokes come back and which are blurred away.",
+        config.code
+    );
+    captions::caption(&args.out, "reconstructions.png", &caption)?;
     println!("  {}", png.display());
     println!("    top row: one held-out image of each digit; bottom row: what the network draws");
     println!("    back from its {} numbers.", config.code);
     let svg = args.out.join("loss.svg");
     let chart = image_ae::loss_chart(&format!("784-{}-784 autoencoder: MSE per pixel", config.code), &run.log);
     write_svg(&svg, &chart.to_svg())?;
+    captions::caption(
+        &args.out,
+        "loss.svg",
+        "Mean squared error per pixel on the training and held-out images \
+        after each epoch (log scale). A held-out curve rising above the training one would mean overfitting.",
+    )?;
     println!("  {}", svg.display());
     println!("    train and held-out MSE against the epoch (log scale).");
     let (from, to) = interpolation_ends(&set.test_labels);
     let strip = image_ae::interpolate(&run.ae, set.test.row(from), set.test.row(to), INTERPOLATION_STEPS);
     let interpolation_png = args.out.join("interpolation.png");
     write_png(&interpolation_png, &image_ae::image_row(&strip, SCALE))?;
+    let caption = format!(
+        "A held-out {} (left) turning into a held-out {} (right): the decoder's drawings of {} codes evenly spaced \
+         on the straight line between their two codes. The middle frames show what lies between two digits in \
+         code space.",
+        set.test_labels[from], set.test_labels[to], INTERPOLATION_STEPS
+    );
+    captions::caption(&args.out, "interpolation.png", &caption)?;
     println!("  {}", interpolation_png.display());
     println!(
         "    a held-out {} (left) turning into a held-out {} (right): the decoder's drawings of {} codes",
@@ -151,6 +193,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     r.num("test_mse", last.test_mse, 5);
     r.num("samples_per_second", run.samples_per_second(), 0);
     r.add("interpolation_png", interpolation_png.display());
+    gradient_step::add_results(&mut r, &check);
     r.finish(&SPEC, args)
 }
 

@@ -6,11 +6,15 @@ use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::data;
 use autoencoders::data::images::{DigitSet, SIDE};
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::nn::loss::LossKind;
+use autoencoders::nn::train::{self, Plain, TrainConfig};
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num, vector};
-use autoencoders::structure::{self, TrainConfig, squared_error_per_image};
+use autoencoders::structure::{self, squared_error_per_image};
 use autoencoders::variants::rbm::{self, RbmConfig, RbmStack};
+use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
@@ -73,6 +77,13 @@ fn body(args: &Args) -> Result<()> {
     println!("Network {arch}, sigmoid units, {code_units}; code size {code} for every method.");
     println!("Error: squared error per held-out image, Σ over 784 pixels in [0, 1], averaged over images.\n");
 
+    let loss = if args.flag("mse") { LossKind::Mse } else { LossKind::BinaryCrossEntropy };
+    println!("Contrastive divergence, which pretrains the RBMs below, follows no gradient: its update is");
+    println!("not the derivative of any objective, so there is none to check. What is checked is the");
+    println!("fine-tuning objective, and the exact gradient CD-1 approximates, on an RBM of 4 pixels.\n");
+    let (at, reports) = gradcheck_models::deep_checks(train_x, &widths, linear_code, loss, args.seed, args.quick);
+    let check = gradient_step::print(SPEC.name, &at, &reports)?;
+
     // Step 1.
     let rbm_cfg = RbmConfig { epochs: rbm_epochs, ..RbmConfig::default() };
     println!(
@@ -108,7 +119,6 @@ fn body(args: &Args) -> Result<()> {
     println!("  before any fine-tuning: {} per image\n", fmt_num(unrolled_error, 2));
 
     // Step 3.
-    let loss = if args.flag("mse") { LossKind::Mse } else { LossKind::BinaryCrossEntropy };
     let tune = TrainConfig { epochs, batch_size: 32, lr, lr_decay: DECAY, loss };
     println!(
         "Step 3: fine-tune every layer by backprop: {}, Adam lr {} (× {} each epoch), batches of {},\n{} epochs.",
@@ -118,7 +128,7 @@ fn body(args: &Args) -> Result<()> {
         tune.batch_size,
         tune.epochs
     );
-    let losses = structure::train_observed(&mut pretrained, train_x, &tune, &mut rng.fork(2), None, &mut |e| {
+    let losses = train::train_observed(&mut pretrained, train_x, &Plain, &tune, &mut rng.fork(2), &mut |e| {
         progress.tick(rbm_total + e)
     })?;
     progress.clear();
@@ -132,7 +142,7 @@ fn body(args: &Args) -> Result<()> {
     let mut random_rng = rng.fork(3);
     let mut random = rbm::random_deep_autoencoder(&widths, linear_code, &mut random_rng);
     structure::start_output_at_mean(&mut random, train_x);
-    let losses = structure::train_observed(&mut random, train_x, &tune, &mut random_rng, None, &mut |e| {
+    let losses = train::train_observed(&mut random, train_x, &Plain, &tune, &mut random_rng, &mut |e| {
         progress.tick(rbm_total + epochs + e)
     })?;
     drop(progress);
@@ -170,6 +180,15 @@ fn body(args: &Args) -> Result<()> {
     ] {
         let path = args.out.join(format!("reconstructions_{name}.png"));
         write_png(&path, &grid_of(&originals, &recon))?;
+        let caption = format!(
+            "Top row: held-out digits; bottom row: their reconstructions by {} from a {code}-number code.",
+            match name {
+                "pretrained" => "the deep autoencoder pretrained as a stack of RBMs and fine-tuned",
+                "random_init" => "the same deep network trained from a random start",
+                _ => "PCA",
+            }
+        );
+        captions::caption(&args.out, &format!("reconstructions_{name}.png"), &caption)?;
         paths.push(path);
     }
     println!("Originals (top row) above each method's reconstructions:");
@@ -187,6 +206,7 @@ fn body(args: &Args) -> Result<()> {
     res.num("sq_error_per_image_unrolled", unrolled_error, 2);
     res.add("pretrained_beats_pca", pretrained_error < pca_error);
     res.add("reconstructions_png", paths[0].display());
+    gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
 }
 

@@ -4,14 +4,18 @@
 use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images};
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Autoencoder, Network};
 use autoencoders::nn::optim::Adam;
+use autoencoders::nn::train;
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::variants::sparse::{self, Sparsity};
+use autoencoders::workbook::captions;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
@@ -109,6 +113,8 @@ fn body(args: &Args) -> Result<()> {
         Network::new(vec![encoder]),
         Network::new(vec![Dense::xavier(hidden, INPUTS, Activation::Sigmoid, &mut rng)]),
     );
+    let (at, reports) = gradcheck_models::sparse_checks(&init, &train, &methods, args.seed, args.quick);
+    let check = gradient_step::print(SPEC.name, &at, &reports)?;
     let printed: Vec<String> = (1..=epochs).filter(|&e| is_printed(e, epochs)).map(|e| format!("{e:>8}")).collect();
     println!("  training objective (loss + penalty) after epoch {}", printed.join(""));
     // Every method sees the same mini-batch order.
@@ -121,7 +127,7 @@ fn body(args: &Args) -> Result<()> {
         let mut order_rng = order_stream.clone();
         let mut line = format!("  {:<6} {:<24}", label, method.name());
         for epoch in 1..=epochs {
-            let l = sparse::train_epoch(&mut ae, &train, BATCH, LossKind::Mse, method, &mut opt, &mut order_rng);
+            let l = train::epoch(&mut ae, &train, &method, LossKind::Mse, BATCH, &mut opt, &mut order_rng);
             ae.check_finite(SPEC.name, epoch, train.rows().div_ceil(BATCH), l)?;
             progress.tick(m * epochs + epoch);
             if is_printed(epoch, epochs) {
@@ -139,31 +145,25 @@ fn body(args: &Args) -> Result<()> {
     println!("(mean activation: of every unit over every patch; near zero: activations below {NEAR_ZERO};");
     println!("units used: units whose average activation is at least {NEAR_ZERO})");
     let mut table = Table::new(&["method", "mean activation", "near zero", "units used", "test MSE"]);
-    let mut stats = Vec::new();
-    for (label, method, ae) in &trained {
-        let h = sparse::encode(ae, &test, *method);
-        let mean = h.sum() / h.len() as f64;
-        let near_zero = sparse::near_zero_fraction(&h, NEAR_ZERO);
-        let used = sparse::mean_activation(&h).iter().filter(|&&m| m >= NEAR_ZERO).count();
-        let mse = LossKind::Mse.eval(&sparse::reconstruct(ae, &test, *method), &test).value;
+    let stats: Vec<_> =
+        trained.iter().map(|(_, method, ae)| sparse::code_stats(ae, &test, *method, NEAR_ZERO)).collect();
+    for ((label, _, _), st) in trained.iter().zip(&stats) {
         table.row(vec![
             label.to_string(),
-            fmt_num(mean, 4),
-            format!("{:.1} %", 100.0 * near_zero),
-            format!("{used}/{hidden}"),
-            fmt_num(mse, 5),
+            fmt_num(st.mean_activation, 4),
+            format!("{:.1} %", 100.0 * st.near_zero),
+            format!("{}/{hidden}", st.units_used),
+            fmt_num(st.test_mse, 5),
         ]);
-        stats.push((mean, near_zero, mse));
     }
     print!("{}", table.render());
-    let (kl_mean, kl_zero, kl_mse) = stats[1];
-    let (_, plain_zero, plain_mse) = stats[0];
+    let [plain, kl, l1, topk] = &stats[..] else { unreachable!("one entry per method") };
     println!(
         "  KL asked for an average activation of {rho} and got {}; {:.0} % of its activations are near 0",
-        fmt_num(kl_mean, 4),
-        100.0 * kl_zero
+        fmt_num(kl.mean_activation, 4),
+        100.0 * kl.near_zero
     );
-    println!("  against {:.0} % for the plain autoencoder.", 100.0 * plain_zero);
+    println!("  against {:.0} % for the plain autoencoder.", 100.0 * plain.near_zero);
     println!(
         "  Top-k keeps {k} of {hidden} units per patch by construction, so at least {:.0} % are exactly 0.\n",
         100.0 * (hidden - k) as f64 / hidden as f64
@@ -182,6 +182,12 @@ fn body(args: &Args) -> Result<()> {
             .collect();
         let path = args.out.join(format!("features_{}.png", label.replace('-', "").to_lowercase()));
         write_png(&path, &image_grid(&rows, SIDE, SIDE, 3, 1))?;
+        let caption = format!(
+            "The {label} autoencoder's {hidden} hidden units, 16 to a row: each tile is one unit's incoming weights \
+             as an {SIDE}×{SIDE} picture, rescaled to its own range. A tile like a stroke or an edge is a unit \
+             that found a feature; a noisy tile is one that did not."
+        );
+        captions::caption(&args.out, &path.file_name().unwrap_or_default().to_string_lossy(), &caption)?;
         println!("  wrote {}", path.display());
     }
     let sample: Vec<&[f64]> = (0..test.rows().min(16)).map(|r| test.row(r)).collect();
@@ -193,19 +199,26 @@ fn body(args: &Args) -> Result<()> {
     }
     let path = args.out.join("reconstructions.png");
     write_png(&path, &image_grid(&rows, SIDE, SIDE, 3, 1))?;
+    captions::caption(
+        &args.out,
+        "reconstructions.png",
+        "Top row: held-out patches; then their reconstructions \
+        by the plain, KL, L1 and top-k autoencoders, one row each. The sparse ones pay for sparsity with some detail.",
+    )?;
     println!("  wrote {} (rows: test patches, then plain, KL, L1, top-k reconstructions)\n", path.display());
 
     let mut res = Results::new();
-    res.num("mean_activation_kl", kl_mean, 4);
+    res.num("mean_activation_kl", kl.mean_activation, 4);
     res.num("target_rho", rho, 4);
-    res.num("near_zero_fraction_kl", kl_zero, 4);
-    res.num("near_zero_fraction_plain", plain_zero, 4);
-    res.num("near_zero_fraction_l1", stats[2].1, 4);
-    res.num("near_zero_fraction_topk", stats[3].1, 4);
-    res.num("test_mse_plain", plain_mse, 6);
-    res.num("test_mse_kl", kl_mse, 6);
-    res.num("test_mse_l1", stats[2].2, 6);
-    res.num("test_mse_topk", stats[3].2, 6);
+    res.num("near_zero_fraction_kl", kl.near_zero, 4);
+    res.num("near_zero_fraction_plain", plain.near_zero, 4);
+    res.num("near_zero_fraction_l1", l1.near_zero, 4);
+    res.num("near_zero_fraction_topk", topk.near_zero, 4);
+    res.num("test_mse_plain", plain.test_mse, 6);
+    res.num("test_mse_kl", kl.test_mse, 6);
+    res.num("test_mse_l1", l1.test_mse, 6);
+    res.num("test_mse_topk", topk.test_mse, 6);
+    gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
 }
 

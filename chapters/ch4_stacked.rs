@@ -1,14 +1,20 @@
 //! §4.4: stacked autoencoders trained greedily, stacked denoising autoencoders, and their
 //! codes fed to softmax regression and a linear SVM, with and without fine-tuning.
 
-use autoencoders::compare::classify::{SoftmaxConfig, SvmConfig};
+use autoencoders::compare::classify::{SoftmaxConfig, SoftmaxRegression, Standardizer, SvmConfig};
+use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::data;
 use autoencoders::data::images::DigitSet;
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
+use autoencoders::nn::gradcheck::{self, Checkable};
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::Network;
+use autoencoders::nn::train::TrainConfig;
 use autoencoders::render::text::{Table, vector};
-use autoencoders::structure::TrainConfig;
+use autoencoders::structure;
+use autoencoders::variants::denoise;
 use autoencoders::variants::stacked::{self, FineTuneConfig, Scores};
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
@@ -54,13 +60,9 @@ fn body(args: &Args) -> Result<()> {
     println!("Data: {}.\n", data.source);
 
     // Step 1.
-    let pre = TrainConfig {
-        epochs: args.epochs_or(5, 1),
-        batch_size: 32,
-        lr: 5e-3,
-        lr_decay: 1.0,
-        loss: LossKind::BinaryCrossEntropy,
-    };
+    let pre_loss = LossKind::BinaryCrossEntropy;
+    let check = check_gradients(&data, &widths, pre_loss, noise, args)?;
+    let pre = TrainConfig { epochs: args.epochs_or(5, 1), batch_size: 32, lr: 5e-3, lr_decay: 1.0, loss: pre_loss };
     println!("Step 1: greedy layer-wise pretraining of {arch}: one sigmoid autoencoder per layer,");
     println!(
         "cross-entropy, Adam lr {}, batches of {}, {} epochs each. Training loss per epoch:",
@@ -135,7 +137,76 @@ fn body(args: &Args) -> Result<()> {
     res.num("accuracy_one_ae_finetuned", scores[1].finetuned.unwrap_or(f64::NAN), 4);
     res.num("accuracy_stacked_finetuned", scores[2].finetuned.unwrap_or(f64::NAN), 4);
     res.num("accuracy_finetuned", scores[3].finetuned.unwrap_or(f64::NAN), 4);
+    gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
+}
+
+/// The gradient check: training digits it runs on and entries it draws per tensor (fewer of
+/// both in a quick run, so that the check stays a small part of it), and the spread of the
+/// fine-tuning check's softmax head (at zero the stack below would get no gradient at all,
+/// and the check would compare zeros).
+const CHECK_DIGITS: usize = 4;
+const QUICK_CHECK_DIGITS: usize = 1;
+const SCALER_DIGITS: usize = 16;
+const SAMPLE: usize = 10;
+const QUICK_SAMPLE: usize = 2;
+const HEAD_SPREAD: f64 = 0.1;
+
+/// Every objective the chapter trains, on networks fresh from the initialisers its trainers
+/// use (drawn by the check's own generator): each layer's autoencoder, plain and denoising
+/// (masking drawn once and held fixed) on the codes of the fresh layers below; the softmax on
+/// standardised top codes; and the fine-tuning of the whole stack under a softmax head.
+fn check_gradients(
+    data: &DigitSet,
+    widths: &[usize],
+    loss: LossKind,
+    noise: f64,
+    args: &Args,
+) -> Result<autoencoders::nn::gradcheck::Summary> {
+    let (seed, sample) = (args.seed, if args.quick { QUICK_SAMPLE } else { SAMPLE });
+    let mut rng = gradcheck::sampler(seed).fork(1);
+    let digits = if args.quick { QUICK_CHECK_DIGITS } else { CHECK_DIGITS };
+    let x = data.train.slice_rows(0, digits.min(data.train.rows()));
+    let labels: Vec<usize> = data.train_labels[..x.rows()].iter().map(|&l| usize::from(l)).collect();
+    let on = if x.rows() == 1 {
+        "the first training digit".to_string()
+    } else {
+        format!("the first {} training digits", x.rows())
+    };
+    let mut objectives: Vec<Box<dyn Checkable>> = Vec::new();
+    let mut names = Vec::new();
+    let mut input = x.clone();
+    let mut layers = Vec::new();
+    for (l, pair) in widths.windows(2).enumerate() {
+        let mut ae = structure::sigmoid_autoencoder(pair[0], pair[1], &mut rng);
+        structure::start_output_at_mean(&mut ae, &input);
+        let masked = denoise::mask_noise(&input, noise, &mut rng).x;
+        let arch = format!("{}-{}-{}", pair[0], pair[1], pair[0]);
+        names.push(format!("layer {} ({arch}), cross-entropy", l + 1));
+        objectives.push(Box::new(gradcheck_models::autoencoder(ae.clone(), input.clone(), input.clone(), loss)));
+        names.push(format!("layer {} ({arch}), denoising from a fixed masking ν = {noise}", l + 1));
+        objectives.push(Box::new(gradcheck_models::autoencoder(ae.clone(), masked, input.clone(), loss)));
+        input = ae.encode(&input);
+        layers.push(ae.encoder.layers.remove(0));
+    }
+    let stack = Network::new(layers);
+    // Standardised with statistics of more digits than the check runs on, as the chapter
+    // standardises with the whole training set's (one digit alone would standardise to 0).
+    let scaler = Standardizer::fit(&stack.infer(&data.train.slice_rows(0, SCALER_DIGITS.min(data.train.rows()))));
+    let z = scaler.transform(&input);
+    let soft_l2 = SoftmaxConfig::default().l2;
+    names.push("softmax on the standardised top codes, cross-entropy + L2".into());
+    let top = SoftmaxRegression::zeros(input.cols(), 10);
+    objectives.push(Box::new(gradcheck_models::softmax(top, z, labels.clone(), soft_l2)));
+    let mut head = SoftmaxRegression::zeros(input.cols(), 10);
+    head.w = Matrix::uniform(10, input.cols(), -HEAD_SPREAD, HEAD_SPREAD, &mut rng);
+    names.push("fine-tuning: softmax head on the stack, cross-entropy + L2".into());
+    objectives.push(Box::new(gradcheck_models::finetune(stack, head, x, labels, FineTuneConfig::default().l2)));
+    let mut named: Vec<(&str, &mut dyn Checkable)> =
+        names.iter().zip(objectives.iter_mut()).map(|(n, o)| (n.as_str(), &mut **o as &mut dyn Checkable)).collect();
+    let reports = gradcheck::check_all(&mut named, sample, seed);
+    let at = format!("at freshly initialised weights (the trainers' initialisers), on {on}");
+    gradient_step::print(SPEC.name, &at, &reports)
 }
 
 fn pct(a: f64) -> String {

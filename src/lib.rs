@@ -6,7 +6,7 @@
 //! | article | module | chapter |
 //! |---|---|---|
 //! | §1 what an autoencoder is | [`identity`], [`nn::network`] | `ch1_identity` |
-//! | §1 784-25-784 on digit images | [`image_ae`] | `ch1_mnist` |
+//! | §1 784-25-784 on digit images | [`image_ae`] (its fast twin: [`image_ae_fast`]) | `ch1_mnist` |
 //! | §1 codes as features for a classifier | [`compare::features`], [`compare::classify`], [`compare::pca`] | `ch1_features` |
 //! | §2 encoder, decoder, bottleneck: error against code size, a linear AE spans PCA's subspace | [`nn::network`], [`structure`] | `ch2_structure` |
 //! | §3 the seven training steps | [`nn::dense`], [`nn::loss`], [`nn::optim`], [`nn::gradcheck`], [`data::baskets`] | `ch3_training_steps` |
@@ -27,7 +27,8 @@
 //! core/         matrix, tensor3, rng, error, files: the types every formula is written in
 //! kernels/      gemm, simd, parallel: speed only, no model knowledge
 //! nn/           activation, loss, dense, network, optim, train, gradcheck (§2–§3)
-//! identity, image_ae, structure                                       §1–§2
+//! gradcheck/   models (every objective a chapter trains, wrapped for nn::gradcheck), step (its printing)
+//! identity, image_ae (+ image_ae_fast, its twin), structure           §1–§2
 //! conv/         convolution, pool, autoencoder                        §3.1
 //! variants/     sparse, denoise, contractive, stacked, rbm            §4.1–§4.5
 //! compare/      pca, classify, features: the yardsticks
@@ -44,8 +45,10 @@ pub mod compare;
 pub mod conv;
 pub mod core;
 pub mod data;
+pub mod gradcheck;
 pub mod identity;
 pub mod image_ae;
+pub mod image_ae_fast;
 pub mod kernels;
 pub mod nn;
 pub mod recommender;

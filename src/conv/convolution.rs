@@ -129,16 +129,6 @@ impl Kernel {
         (self.out_c, self.in_c, self.kh, self.kw)
     }
 
-    /// O: conv2d's output channels, conv_transpose2d's input channels.
-    pub fn out_channels(&self) -> usize {
-        self.out_c
-    }
-
-    /// C: conv2d's input channels, conv_transpose2d's output channels.
-    pub fn in_channels(&self) -> usize {
-        self.in_c
-    }
-
     pub fn data(&self) -> &[f64] {
         &self.data
     }

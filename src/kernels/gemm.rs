@@ -32,6 +32,7 @@ use std::cell::RefCell;
 use std::ops::Range;
 
 use crate::kernels::parallel;
+use crate::kernels::simd::Isa;
 
 /// A matrix that is only read, stored with any strides: entry (i, j) is `data[i·rs + j·cs]`.
 /// A row-major (rows, cols) matrix has rs = cols and cs = 1; its transpose is the same data
@@ -80,50 +81,12 @@ impl<'a> View<'a> {
 
 /// C ← C + A·B as in the module documentation. a: (n, k), b: (k, m), c: (n, m) row-major.
 pub fn gemm(a: View, b: View, c: &mut [f64]) {
-    let best = [Kernel::Avx512, Kernel::Avx2].into_iter().find(|k| k.runs_here()).unwrap_or(Kernel::Portable);
-    gemm_with(best, a, b, c);
+    gemm_with(Isa::best(), a, b, c);
 }
 
-/// The compiled versions of the product, slowest first. Each is meant to give the same bits;
-/// [`Kernel::available`] lists those this CPU can run, so tests can compare them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kernel {
-    /// Plain Rust for any x86-64 (SSE2) or other CPU: 2 rows × 8 columns.
-    Portable,
-    /// AVX2 with FMA: 6 rows × 8 columns.
-    Avx2,
-    /// AVX-512F with FMA: 6 rows × 32 columns.
-    Avx512,
-}
-
-impl Kernel {
-    /// Whether this CPU has the instructions the kernel was compiled for (the standard
-    /// library caches the answer, so asking costs a load and a test).
-    pub fn runs_here(self) -> bool {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let fma = std::arch::is_x86_feature_detected!("fma");
-            match self {
-                Kernel::Portable => true,
-                Kernel::Avx2 => fma && std::arch::is_x86_feature_detected!("avx2"),
-                Kernel::Avx512 => fma && std::arch::is_x86_feature_detected!("avx512f"),
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            self == Kernel::Portable
-        }
-    }
-
-    /// The kernels this CPU can run, slowest first; [`gemm`] takes the last.
-    pub fn available() -> Vec<Kernel> {
-        [Kernel::Portable, Kernel::Avx2, Kernel::Avx512].into_iter().filter(|k| k.runs_here()).collect()
-    }
-}
-
-/// [`gemm`] with a chosen kernel, which must be one of [`Kernel::available`] (else this
+/// [`gemm`] with a chosen kernel, which must be one of [`Isa::available`] (else this
 /// panics rather than run instructions the CPU lacks).
-pub fn gemm_with(kernel: Kernel, a: View, b: View, c: &mut [f64]) {
+pub fn gemm_with(kernel: Isa, a: View, b: View, c: &mut [f64]) {
     assert_eq!(a.cols, b.rows, "gemm: ({}, {}) · ({}, {})", a.rows, a.cols, b.rows, b.cols);
     assert_eq!(c.len(), a.rows * b.cols, "gemm: C has {} values for ({}, {})", c.len(), a.rows, b.cols);
     assert!(kernel.runs_here(), "gemm_with: this CPU cannot run {kernel:?}");
@@ -131,12 +94,12 @@ pub fn gemm_with(kernel: Kernel, a: View, b: View, c: &mut [f64]) {
         return;
     }
     match kernel {
-        Kernel::Portable => blocked::<2, 1>(a, b, c),
-        // SAFETY (both): `available` has just confirmed the CPU has these features.
+        Isa::Portable => blocked::<2, 1>(a, b, c),
+        // SAFETY (both): the assert above has just confirmed the CPU has these features.
         #[cfg(target_arch = "x86_64")]
-        Kernel::Avx2 => unsafe { gemm_avx2(a, b, c) },
+        Isa::Avx2 => unsafe { gemm_avx2(a, b, c) },
         #[cfg(target_arch = "x86_64")]
-        Kernel::Avx512 => unsafe { gemm_avx512(a, b, c) },
+        Isa::Avx512 => unsafe { gemm_avx512(a, b, c) },
         #[cfg(not(target_arch = "x86_64"))]
         _ => unreachable!("only x86-64 lists these kernels"),
     }

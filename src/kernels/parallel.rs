@@ -143,9 +143,9 @@ const PROBE_QUICK: Duration = Duration::from_micros(5);
 const PROBE_LIMIT: Duration = Duration::from_millis(1);
 
 /// Whether a second thread would find a core of its own right now: a fresh thread echoes
-/// up to [`PROBE_ROUNDS`] values back through two [`Handoff`]s, and the answer is yes if the
-/// median round trip is under [`PROBE_QUICK`]. Costs one thread start and a few microseconds
-/// when the answer is yes, at most [`PROBE_LIMIT`] when it is no; an answer younger than
+/// up to `PROBE_ROUNDS` values back through two [`Handoff`]s, and the answer is yes if the
+/// median round trip is under `PROBE_QUICK`. Costs one thread start and a few microseconds
+/// when the answer is yes, at most `PROBE_LIMIT` when it is no; an answer younger than
 /// [`PROBE_REUSE`] is given again without probing, so a loop of small products pays for one
 /// probe in many.
 pub fn second_core_free() -> bool {
@@ -160,7 +160,7 @@ pub fn second_core_free() -> bool {
 }
 
 /// How long an answer of [`second_core_free`] stands: short beside the seconds a program on
-/// the other core usually runs for, long beside the probe (up to [`PROBE_LIMIT`] when the
+/// the other core usually runs for, long beside the probe (up to `PROBE_LIMIT` when the
 /// answer is no; reused for only 10 ms, probing took 2 % off a loaded n = 1024 product).
 pub const PROBE_REUSE: Duration = Duration::from_millis(100);
 
@@ -215,8 +215,9 @@ fn probe_verdict(trips: &[Duration], elapsed: Duration) -> Option<bool> {
 ///
 /// No part waits for another, but the end waits for the slowest part. With one core held by
 /// another program the scheduler tends to leave one part sharing that core for the whole run:
-/// two halves of the n = 1024 product then ran at 0.94–0.99× the speed of one thread in most
-/// runs on an otherwise idle machine. So callers ask [`second_core_free`] first.
+/// two halves of the n = 1024 product then ran at 0.94–1.29× the speed of one thread on an
+/// otherwise idle machine, below 1.00× in ten of sixteen runs. So callers ask
+/// [`second_core_free`] first.
 pub fn split<P: Send>(parts: impl IntoIterator<Item = P>, work: impl Fn(P) + Sync) {
     let mut parts = parts.into_iter();
     let Some(first) = parts.next() else { return };

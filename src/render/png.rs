@@ -1,4 +1,4 @@
-//! PNG pictures from nothing but `std`: 8-bit grayscale (and RGB) images, image grids for
+//! PNG pictures from nothing but `std`: 8-bit grayscale images, image grids for
 //! "originals over reconstructions", and heat-maps of small matrices (§3.1's 4×4 grids).
 //!
 //! The encoder writes the simplest valid PNG (the PNG specification, 2nd edition; zlib is
@@ -219,56 +219,8 @@ impl GrayImage {
     }
 }
 
-/// An 8-bit RGB picture, for coloured plots. pixels: (height, width · 3) row-major, R G B.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RgbImage {
-    width: usize,
-    height: usize,
-    pixels: Vec<u8>,
-}
-
-impl RgbImage {
-    /// A `width × height` image filled with `rgb`; both sides at least 1.
-    pub fn filled(width: usize, height: usize, rgb: [u8; 3]) -> Self {
-        assert!(width > 0 && height > 0, "RgbImage needs at least 1×1, got {width}×{height}");
-        RgbImage { width, height, pixels: rgb.repeat(width * height) }
-    }
-
-    pub fn width(&self) -> usize {
-        self.width
-    }
-
-    pub fn height(&self) -> usize {
-        self.height
-    }
-
-    pub fn pixels(&self) -> &[u8] {
-        &self.pixels
-    }
-
-    pub fn get(&self, x: usize, y: usize) -> [u8; 3] {
-        let i = 3 * (y * self.width + x);
-        [self.pixels[i], self.pixels[i + 1], self.pixels[i + 2]]
-    }
-
-    pub fn set(&mut self, x: usize, y: usize, rgb: [u8; 3]) {
-        let i = 3 * (y * self.width + x);
-        self.pixels[i..i + 3].copy_from_slice(&rgb);
-    }
-
-    /// The image as the bytes of a PNG file.
-    pub fn to_png(&self) -> Vec<u8> {
-        encode(self.width, self.height, 3, &self.pixels)
-    }
-}
-
 /// Writes a grayscale PNG atomically (see [`crate::core::files::write_atomic`]).
 pub fn write_png(path: &Path, image: &GrayImage) -> Result<()> {
-    write_atomic(path, &image.to_png())
-}
-
-/// Writes an RGB PNG atomically.
-pub fn write_png_rgb(path: &Path, image: &RgbImage) -> Result<()> {
     write_atomic(path, &image.to_png())
 }
 
@@ -382,7 +334,7 @@ pub struct DecodedPng {
     pub pixels: Vec<u8>,
 }
 
-/// Reads back a PNG of the kind [`GrayImage::to_png`] and [`RgbImage::to_png`] write: 8-bit
+/// Reads back a PNG of the kind [`GrayImage::to_png`] writes: 8-bit
 /// gray or RGB, no interlace, IDAT made of stored deflate blocks, filter 0 on every row.
 /// Checks the signature, every chunk's CRC-32, the zlib header, each block's LEN/NLEN, the
 /// Adler-32 and the sizes; `name` is the file named in every error. It is not a general PNG

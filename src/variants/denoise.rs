@@ -25,8 +25,8 @@
 use crate::core::matrix::Matrix;
 use crate::core::rng::Rng;
 use crate::nn::loss::LossKind;
-use crate::nn::network::Autoencoder;
-use crate::nn::optim::Optimizer;
+use crate::nn::network::{Autoencoder, StepGrads};
+use crate::nn::train::Objective;
 
 /// A corrupted batch and which entries the masking dropped.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,32 +88,23 @@ pub fn gaussian_noise(x: &Matrix, sigma: f64, rng: &mut Rng) -> Matrix {
     x.add(&Matrix::normal(x.rows(), x.cols(), sigma, rng))
 }
 
-/// One denoising step: corrupt `clean`, reconstruct it from x̃, score against `clean`.
-/// Returns the loss before the update.
-pub fn train_step(
-    ae: &mut Autoencoder,
-    clean: &Matrix,
-    corruption: Corruption,
-    loss: LossKind,
-    opt: &mut dyn Optimizer,
-    rng: &mut Rng,
-) -> f64 {
+/// Forward and backward of the denoising loss on a clean batch: a fresh corruption x̃ drawn
+/// from `rng`, the reconstruction of x̃, scored against the clean batch (not against x̃).
+/// `Corruption::None` draws nothing: the plain loss. clean: (batch, n).
+///
+/// ```text
+/// x̃ = corrupt(x);   L = loss(decoder(encoder(x̃)), x)
+/// ```
+pub fn gradients(ae: &Autoencoder, clean: &Matrix, corruption: Corruption, loss: LossKind, rng: &mut Rng) -> StepGrads {
     let noisy = corruption.apply(clean, rng);
-    ae.train_step(&noisy.x, clean, loss, opt)
+    ae.gradients(&noisy.x, clean, loss)
 }
 
-/// One pass over x: (n, features) in a random order, one denoising step per mini-batch with
-/// a fresh corruption; returns the mean loss over the mini-batches.
-pub fn train_epoch(
-    ae: &mut Autoencoder,
-    x: &Matrix,
-    batch_size: usize,
-    corruption: Corruption,
-    loss: LossKind,
-    opt: &mut dyn Optimizer,
-    rng: &mut Rng,
-) -> f64 {
-    crate::nn::minibatch_epoch(x, batch_size, rng, |_, xb, rng| train_step(ae, xb, corruption, loss, opt, rng))
+/// §4.2's objective for [`crate::nn::train`]: [`gradients`].
+impl Objective for Corruption {
+    fn gradients(&self, ae: &Autoencoder, clean: &Matrix, loss: LossKind, rng: &mut Rng) -> StepGrads {
+        gradients(ae, clean, *self, loss, rng)
+    }
 }
 
 /// How well `ae` restores corrupted inputs: the loss of reconstructing the clean x from x̃.

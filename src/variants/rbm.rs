@@ -36,6 +36,7 @@ use crate::core::rng::Rng;
 use crate::nn::activation::{Activation, sigmoid};
 use crate::nn::dense::Dense;
 use crate::nn::network::{Autoencoder, Network};
+use crate::nn::train::minibatch_epoch;
 
 /// A Bernoulli–Bernoulli RBM, or with [`Units::Gaussian`] hidden units the code layer of
 /// Hinton & Salakhutdinov's deep autoencoder.
@@ -243,10 +244,11 @@ impl Rbm {
         for epoch in 1..=cfg.epochs {
             // The velocity builds up from noise at first; a lower momentum settles it.
             let momentum = if epoch == 1 { cfg.momentum.min(0.5) } else { cfg.momentum };
+            // CD-k is not the gradient of an objective, so this walks the batches with the
+            // shared loop but steps on its own; the progress measure is summed over pixels.
             let mut sq = 0.0;
-            for idx in rng.permutation(x.rows()).chunks(cfg.batch_size) {
-                let v0 = x.select_rows(idx);
-                let g = self.cd_k(&v0, cfg.k, cfg.gibbs, rng);
+            minibatch_epoch(x, cfg.batch_size, rng, |_, v0, rng| {
+                let g = self.cd_k(v0, cfg.k, cfg.gibbs, rng);
                 for ((vw, &d), &w) in vel_w.data_mut().iter_mut().zip(g.d_w.data()).zip(self.w.data()) {
                     *vw = momentum * *vw + cfg.lr * (d - cfg.weight_decay * w);
                 }
@@ -259,9 +261,11 @@ impl Rbm {
                 self.w.add_scaled(&vel_w, 1.0);
                 self.b_v.iter_mut().zip(&vel_v).for_each(|(b, v)| *b += v);
                 self.b_h.iter_mut().zip(&vel_h).for_each(|(b, v)| *b += v);
-                let recon = self.visible_probs(&self.sample_hidden(&self.hidden_probs(&v0), rng));
-                sq += recon.sub(&v0).data().iter().map(|d| d * d).sum::<f64>();
-            }
+                let recon = self.visible_probs(&self.sample_hidden(&self.hidden_probs(v0), rng));
+                let batch_sq = recon.sub(v0).data().iter().map(|d| d * d).sum::<f64>();
+                sq += batch_sq;
+                batch_sq
+            });
             let err = sq / x.len() as f64;
             if !err.is_finite() || !self.w.all_finite() {
                 return Err(Error::Diverged {
