@@ -2,7 +2,7 @@
 //! faithfully, measured honestly, its erratum demonstrated, set beside baselines, done better,
 //! and asked for recommendations — even for you. The work is in `recommender::experiment`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use autoencoders::core::error::{Error, Result};
@@ -67,29 +67,24 @@ fn main() {
     cli::run(&SPEC, body);
 }
 
-fn usage(msg: impl Into<String>) -> Error {
-    Error::Usage(msg.into())
-}
-
 fn body(args: &Args) -> Result<()> {
     let threads = args.parsed::<usize>("threads")?.unwrap_or(2);
     if !(1..=2).contains(&threads) {
-        return Err(usage("--threads must be 1 or 2"));
+        return Err(Error::Usage("--threads must be 1 or 2".into()));
     }
     let weight_decay = args.parsed::<f64>("weight-decay")?.unwrap_or(0.5);
     if !(weight_decay >= 0.0 && weight_decay.is_finite()) {
-        return Err(usage("--weight-decay must be a number ≥ 0"));
+        return Err(Error::Usage("--weight-decay must be a number ≥ 0".into()));
     }
     let (load_path, my_path) = (args.value("load").map(PathBuf::from), args.value("my-ratings").map(PathBuf::from));
-    if load_path.is_some() && my_path.is_some() {
-        return Err(usage("--my-ratings trains with your ratings included, so it cannot be combined with --load"));
-    }
+    let training = ["zero-grad", "epochs", "weight-decay", "threads"];
+    args.refuse_with(load_path.is_some(), "--load", &training, "it loads trained models and trains nothing")?;
     let split_arg = args.value("split").unwrap_or("u1");
     if split_arg == "all" {
         return all_splits(args);
     }
-    let fold =
-        Fold::parse(split_arg).map_err(|_| usage(format!("--split: expected u1 … u5 or all, not {split_arg:?}")))?;
+    let why = |_| Error::Usage(format!("--split: expected u1 … u5 or all, not {split_arg:?}"));
+    let fold = Fold::parse(split_arg).map_err(why)?;
     let mut split = ex::load_split(args.data.as_deref(), fold, args.seed, args.quick)?;
     let mine = my_path.as_ref().map(|p| my_ratings::read(p, &split.titles, split.n_movies())).transpose()?;
     if let Some(m) = &mine {
@@ -99,6 +94,9 @@ fn body(args: &Args) -> Result<()> {
     if let Some(u) = user.filter(|&u| u == 0 || u > split.n_users()) {
         return Err(Error::Invalid(format!("--user {u}: this data has users 1 to {}", split.n_users())));
     }
+    let on = model_file::TrainedOn::of(&split, fold, mine.as_ref().map_or(0, Vec::len));
+    let (save, inputs) = (args.value("save").map(PathBuf::from), [load_path.as_deref(), my_path.as_deref()]);
+    save.as_deref().map(|p| model_file::check_save_target(p, &inputs)).transpose()?;
 
     let (n, nm) = (split.n_users(), split.n_movies());
     println!("§5: a recommender from a stacked autoencoder.\n\nData: {}", split.source);
@@ -115,7 +113,7 @@ fn body(args: &Args) -> Result<()> {
     let mut curves = None;
     let (sae, autorec) = if let Some(path) = &load_path {
         println!("\nLoading trained models from {} (no training).\n", path.display());
-        let models = model_file::load_models(path, &split.train, &base)?;
+        let models = model_file::load_models_for(path, &on, &split.train, &base)?;
         (models.faithful, models.autorec)
     } else {
         let (at, reports) = gradcheck_models::recommender_checks(&split, &base, args.seed, args.quick);
@@ -197,9 +195,9 @@ fn body(args: &Args) -> Result<()> {
     let [(arch_file, arch), (boxes_file, boxes)] = ex::figures(&split, &sae, &autorec);
     captions::save_figure(&args.out, arch_file, &arch)?;
     println!("Figures: {}\n", captions::save_figure(&args.out, boxes_file, &boxes)?.display());
-    if let Some(path) = args.value("save") {
-        model_file::save_models(Path::new(path), &sae, &autorec)?;
-        println!("Saved both trained models to {path}\n");
+    if let Some(path) = &save {
+        model_file::save_models_for(path, &sae, &autorec, &on)?;
+        println!("Saved both trained models to {}\n", path.display());
     }
     res.finish(&SPEC, args)
 }
@@ -235,6 +233,8 @@ fn print_autorec_log(trained: &Trained) {
 
 /// `--split all`: the bias baseline and the better model on all five splits.
 fn all_splits(args: &Args) -> Result<()> {
+    let why = "it trains only the bias baseline and AutoRec, on each split in turn";
+    args.refuse_with(true, "--split all", &["save", "load", "user", "my-ratings"], why)?;
     println!("§5 on all five splits: the bias baseline and item-based AutoRec, global test RMSE.\n");
     let scores = ex::all_folds(args.data.as_deref(), args.seed, args.quick, |s, trained| {
         println!("  {}:", s.fold);

@@ -18,7 +18,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::core::error::{Error, Result};
-use crate::core::files::{read, write_atomic};
+use crate::core::files::{Kind, read_input, write_atomic};
 use crate::data::images::{DigitSet, Images, PIXELS, SIDE};
 
 /// The IDX type byte for unsigned 8-bit values, the only type MNIST uses.
@@ -100,12 +100,12 @@ pub fn parse_labels(file: &Path, bytes: &[u8]) -> Result<Vec<u8>> {
 
 /// Reads an images file.
 pub fn read_images(path: &Path) -> Result<Images> {
-    parse_images(path, &read(path)?)
+    parse_images(path, &read_input(path, Kind::IDX_IMAGES)?)
 }
 
 /// Reads a labels file.
 pub fn read_labels(path: &Path) -> Result<Vec<u8>> {
-    parse_labels(path, &read(path)?)
+    parse_labels(path, &read_input(path, Kind::IDX_LABELS)?)
 }
 
 /// The bytes of an images file. `images.pixels` must hold `count · rows · cols` bytes.

@@ -332,6 +332,11 @@ fn timestamp(field: &[u8], file: &Path, line: usize) -> Result<u64> {
 /// Parses the bytes of a ratings file (`u.data`, `uN.base`, `uN.test` or `ratings.dat`).
 /// `file` is only the name errors carry. The ratings come back in file order.
 pub fn parse_ratings(bytes: &[u8], format: Format, file: &Path) -> Result<Vec<Rating>> {
+    parse_ratings_lines(bytes, format, file).map(|(ratings, _)| ratings)
+}
+
+/// [`parse_ratings`], with the line each rating came from.
+pub fn parse_ratings_lines(bytes: &[u8], format: Format, file: &Path) -> Result<(Vec<Rating>, Vec<usize>)> {
     // Sized by a first pass over the lines: grown by doubling, ml-1m's million ratings would
     // briefly hold both the old 16 MB and the new 32 MB buffer.
     let n_lines = lines(bytes).count();
@@ -357,7 +362,7 @@ pub fn parse_ratings(bytes: &[u8], format: Format, file: &Path) -> Result<Vec<Ra
         return Err(Error::format(file, "no ratings: the file is empty"));
     }
     check_no_repeats(&ratings, &line_of, file)?;
-    Ok(ratings)
+    Ok((ratings, line_of))
 }
 
 fn plural(n: usize) -> &'static str {
@@ -394,7 +399,50 @@ fn check_no_repeats(ratings: &[Rating], line_of: &[usize], file: &Path) -> Resul
 
 /// Reads and parses a ratings file.
 pub fn read_ratings(path: &Path, format: Format) -> Result<Vec<Rating>> {
-    parse_ratings(&files::read(path)?, format, path)
+    read_ratings_located(path, format).map(|(ratings, _)| ratings)
+}
+
+/// Where an id was read: the file and line of the first rating that carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdAt {
+    pub file: PathBuf,
+    pub line: usize,
+    pub id: u32,
+}
+
+/// The largest user id and the largest movie id of a data set, where each was read. They set
+/// the table's shape, so a size check can name the line that made it large.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Largest {
+    pub user: IdAt,
+    pub movie: IdAt,
+}
+
+impl Largest {
+    /// The largest ids of `ratings` read from `file` at lines `line_of` (`None` if empty).
+    fn of(ratings: &[Rating], line_of: &[usize], file: &Path) -> Option<Largest> {
+        let at = |key: fn(&Rating) -> u32| {
+            let i = (0..ratings.len()).rev().max_by_key(|&i| key(&ratings[i]))?;
+            Some(IdAt { file: file.to_path_buf(), line: line_of[i], id: key(&ratings[i]) })
+        };
+        Some(Largest { user: at(|r| r.user)?, movie: at(|r| r.movie)? })
+    }
+
+    /// Of two data sets' largest ids, the larger, the first one's on a tie.
+    fn max(a: Option<Largest>, b: Option<Largest>) -> Option<Largest> {
+        let pick = |x: IdAt, y: IdAt| if y.id > x.id { y } else { x };
+        match (a, b) {
+            (Some(a), Some(b)) => Some(Largest { user: pick(a.user, b.user), movie: pick(a.movie, b.movie) }),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// [`read_ratings`], with the largest ids and where they were read.
+pub fn read_ratings_located(path: &Path, format: Format) -> Result<(Vec<Rating>, Option<Largest>)> {
+    let (ratings, line_of) = parse_ratings_lines(&files::read_input(path, files::Kind::RATINGS)?, format, path)?;
+    let largest = Largest::of(&ratings, &line_of, path);
+    Ok((ratings, largest))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -514,7 +562,7 @@ pub fn parse_titles(bytes: &[u8], format: Format, file: &Path) -> Result<Titles>
 
 /// Reads and parses a title file.
 pub fn read_titles(path: &Path, format: Format) -> Result<Titles> {
-    parse_titles(&files::read(path)?, format, path)
+    parse_titles(&files::read_input(path, files::Kind::TITLES)?, format, path)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -723,6 +771,8 @@ pub struct Split {
     /// One line for a reader: the data set, the fold and the files, e.g.
     /// `ml-100k split u1 from data/u1.base and data/u1.test`.
     pub source: String,
+    /// The largest ids and the lines they came from, for data read from files.
+    pub largest: Option<Largest>,
 }
 
 impl Split {
@@ -734,7 +784,7 @@ impl Split {
                 train.n_users, train.n_movies, test.n_users, test.n_movies
             )));
         }
-        Ok(Split { train, test, titles, source })
+        Ok(Split { train, test, titles, source, largest: None })
     }
 
     /// Builds both tables, counting users and movies as §5 does: the largest user id and the
@@ -832,13 +882,15 @@ fn load_ml100k(dir: &Path, fold: Fold) -> Result<Split> {
     let base = dir.join(format!("{fold}.base"));
     let test = dir.join(format!("{fold}.test"));
     let u_data = dir.join("u.data");
-    let (train, test, source) = if base.is_file() && test.is_file() {
+    let (train, test, source, largest) = if base.is_file() && test.is_file() {
         let source = format!("ml-100k split {fold} from {} and {}", base.display(), test.display());
-        (read_ratings(&base, Format::Ml100k)?, read_ratings(&test, Format::Ml100k)?, source)
+        let (train, a) = read_ratings_located(&base, Format::Ml100k)?;
+        let (test, b) = read_ratings_located(&test, Format::Ml100k)?;
+        (train, test, source, Largest::max(a, b))
     } else if u_data.is_file() {
-        let all = read_ratings(&u_data, Format::Ml100k)?;
+        let (all, largest) = read_ratings_located(&u_data, Format::Ml100k)?;
         let (train, test) = mku_split(&all, fold);
-        (train, test, format!("ml-100k split {fold} rebuilt from {} as mku.sh builds it", u_data.display()))
+        (train, test, format!("ml-100k split {fold} rebuilt from {} as mku.sh builds it", u_data.display()), largest)
     } else {
         let missing = if base.is_file() { &test } else { &base };
         return Err(Error::format(
@@ -850,12 +902,12 @@ fn load_ml100k(dir: &Path, fold: Fold) -> Result<Split> {
         ));
     };
     let titles = optional_titles(dir.join("u.item"), Format::Ml100k)?;
-    Split::from_ratings(&train, &test, titles, source)
+    Ok(Split { largest, ..Split::from_ratings(&train, &test, titles, source)? })
 }
 
 fn load_ml1m(dir: &Path, fold: Fold, seed: u64) -> Result<Split> {
     let path = dir.join("ratings.dat");
-    let all = read_ratings(&path, Format::Ml1m)?;
+    let (all, largest) = read_ratings_located(&path, Format::Ml1m)?;
     // The split of [`seeded_split`], made as a test flag per rating: the tables take their
     // ratings straight from `all`, so the two sorted copies (19 MB on ml-1m) are never made.
     // A table sorts each row itself, so the order the ratings come in makes no difference.
@@ -875,5 +927,5 @@ fn load_ml1m(dir: &Path, fold: Fold, seed: u64) -> Result<Split> {
     let test = RatingTable::from_ratings_where(n_users, n_movies, &all, |i| is_test[i])?;
     drop((all, is_test));
     let titles = optional_titles(dir.join("movies.dat"), Format::Ml1m)?;
-    Split::new(train, test, titles, source)
+    Ok(Split { largest, ..Split::new(train, test, titles, source)? })
 }

@@ -22,7 +22,7 @@ use crate::recommender::autorec::{self, EpochLog, Recommender, Trained};
 use crate::recommender::baselines::{Baseline, Baselines, BiasConfig};
 use crate::recommender::faithful_fast::Sae;
 use crate::recommender::my_ratings::MyRating;
-use crate::recommender::{Metrics, Pick, autorec_fast, evaluate, faithful, faithful_fast, top_n};
+use crate::recommender::{Metrics, Pick, autorec_fast, evaluate, faithful, faithful_fast, sizing, top_n};
 use crate::render::figures::{self, Figure};
 use crate::render::svg::LineChart;
 use crate::render::text::{Table, fmt_num};
@@ -32,8 +32,15 @@ use crate::render::text::{Table, fmt_num};
 pub const MIN_RATINGS_TO_RECOMMEND: usize = 20;
 
 /// `data`'s MovieLens split `fold`, or without `data` the built-in synthetic table (ml-100k's
-/// shape; 200 users × 300 movies with `quick`).
+/// shape; 200 users × 300 movies with `quick`). Too few ratings, or ids that would make the
+/// models' dense rows too large, are an error ([`sizing::check`]).
 pub fn load_split(data: Option<&Path>, fold: Fold, seed: u64, quick: bool) -> Result<Split> {
+    let split = load_unchecked(data, fold, seed, quick)?;
+    sizing::check(&split, autorec_config(quick).hidden)?;
+    Ok(split)
+}
+
+fn load_unchecked(data: Option<&Path>, fold: Fold, seed: u64, quick: bool) -> Result<Split> {
     match data {
         Some(dir) => movielens::load(dir, fold, seed),
         None => {

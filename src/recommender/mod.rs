@@ -2,7 +2,8 @@
 //! reproduced faithfully ([`faithful`], trained by its fast twin [`faithful_fast`]), measured
 //! honestly ([`Metrics`]), set beside [`baselines`], and then done better ([`autorec`], trained
 //! by its twin [`autorec_fast`]). [`experiment`] runs the chapter's parts as library calls;
-//! [`model_file`] saves and loads the trained models.
+//! [`model_file`] saves and loads the trained models; [`sizing`] checks what a data set
+//! asks of them before anything is allocated.
 //!
 //! Two ways to score a model on the test ratings:
 //!
@@ -25,6 +26,7 @@ pub mod faithful;
 pub mod faithful_fast;
 pub mod model_file;
 pub mod my_ratings;
+pub mod sizing;
 
 use crate::data::movielens::RatingTable;
 

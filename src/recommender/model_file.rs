@@ -31,6 +31,9 @@
 //! autorec.input_offset   (1)            the offset its encoder inputs were shifted by
 //! ```
 //!
+//! [`save_models_for`] adds a record of the data the models were trained on ([`TrainedOn`]),
+//! and [`load_models_for`] refuses data other than that.
+//!
 //! AutoRec's item codes and its baseline are not stored: loading rebuilds them from the
 //! training ratings, which must be the ones the models were trained on (a different number of
 //! movies or users is an error naming the tensor).
@@ -40,7 +43,7 @@ use std::path::Path;
 use crate::core::error::{Error, Result};
 use crate::core::files;
 use crate::core::files::crc32;
-use crate::data::movielens::RatingTable;
+use crate::data::movielens::{Fold, RatingTable, Split};
 use crate::recommender::autorec::{self, AutoRec, Recommender};
 use crate::recommender::baselines::Baselines;
 use crate::recommender::faithful_fast::Sae;
@@ -179,7 +182,7 @@ pub fn save(path: &Path, tensors: &[Tensor]) -> Result<()> {
 }
 
 pub fn load(path: &Path) -> Result<Vec<Tensor>> {
-    decode(path, &files::read(path)?)
+    decode(path, &files::read_input(path, files::Kind::MODEL)?)
 }
 
 /// The tensor called `name` with exactly the shape `dims`, or an error naming the file.
@@ -223,6 +226,155 @@ pub fn models_to_tensors(sae: &Sae, rec: &Recommender) -> Vec<Tensor> {
         Tensor::new("autorec.residual", &[1], vec![if rec.residual { 1.0 } else { 0.0 }]),
         Tensor::new("autorec.input_offset", &[1], vec![rec.input_offset]),
     ]
+}
+
+/// What the models were trained on, saved beside them so that `--load` can refuse data that
+/// would make their scores dishonest: a model trained on split u1 and scored on u2 would be
+/// tested partly on its own training ratings.
+///
+/// ```text
+/// tensor                 holds
+/// data.fold              the split, 1 to 5
+/// data.n_users           the table's shape
+/// data.n_movies
+/// data.train_ratings     how many training ratings
+/// data.extra_user        how many ratings the reader added with --my-ratings (0: none)
+/// data.fingerprint       CRC-32 of the shape and every training (user, movie, rating)
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrainedOn {
+    pub fold: usize,
+    pub n_users: usize,
+    pub n_movies: usize,
+    pub train_ratings: usize,
+    pub extra_user: usize,
+    pub fingerprint: u32,
+}
+
+const TRAINED_ON: [&str; 6] =
+    ["data.fold", "data.n_users", "data.n_movies", "data.train_ratings", "data.extra_user", "data.fingerprint"];
+
+impl TrainedOn {
+    /// The record of `split`'s training ratings, split `fold`, with `extra_user` ratings of
+    /// the reader's own (0 without `--my-ratings`).
+    pub fn of(split: &Split, fold: Fold, extra_user: usize) -> TrainedOn {
+        let mut crc = 0xFFFF_FFFF;
+        for n in [split.n_users(), split.n_movies()] {
+            crc = files::crc32_update(crc, &(n as u64).to_le_bytes());
+        }
+        for e in split.train.iter() {
+            crc = files::crc32_update(crc, &(e.user as u32).to_le_bytes());
+            crc = files::crc32_update(crc, &(e.movie as u32).to_le_bytes());
+            crc = files::crc32_update(crc, &[e.rating]);
+        }
+        TrainedOn {
+            fold: fold.number(),
+            n_users: split.n_users(),
+            n_movies: split.n_movies(),
+            train_ratings: split.train.len(),
+            extra_user,
+            fingerprint: crc ^ 0xFFFF_FFFF,
+        }
+    }
+
+    fn values(&self) -> [f64; 6] {
+        [self.fold, self.n_users, self.n_movies, self.train_ratings, self.extra_user, self.fingerprint as usize]
+            .map(|v| v as f64)
+    }
+
+    pub fn to_tensors(&self) -> Vec<Tensor> {
+        TRAINED_ON.iter().zip(self.values()).map(|(n, v)| Tensor::new(n, &[1], vec![v])).collect()
+    }
+
+    /// The record in a model file's tensors; `file` names it in errors.
+    pub fn from_tensors(file: &Path, tensors: &[Tensor]) -> Result<TrainedOn> {
+        let mut v = [0usize; 6];
+        for (slot, name) in v.iter_mut().zip(TRAINED_ON) {
+            let Some(t) = tensors.iter().find(|t| t.name == name) else {
+                return Err(Error::format(
+                    file,
+                    "does not record the data it was trained on (saved by an older workbook); train and --save again",
+                ));
+            };
+            let x = find(file, tensors, name, &[1])?.values[0];
+            if !(x >= 0.0 && x.fract() == 0.0 && x <= u32::MAX as f64) {
+                return Err(Error::format(file, format!("tensor {:?} holds {x}, not a count", t.name)));
+            }
+            *slot = x as usize;
+        }
+        let [fold, n_users, n_movies, train_ratings, extra_user, fingerprint] = v;
+        Ok(TrainedOn { fold, n_users, n_movies, train_ratings, extra_user, fingerprint: fingerprint as u32 })
+    }
+
+    /// An error unless a model trained on `self` may be scored on `now`'s data: the same
+    /// training ratings, split, and reader.
+    pub fn check(&self, file: &Path, now: &TrainedOn) -> Result<()> {
+        let refuse = |msg: String| Err(Error::format(file, msg));
+        if self == now {
+            return Ok(());
+        }
+        match (self.extra_user, now.extra_user) {
+            (0, 0) => {}
+            (n, 0) => {
+                return refuse(format!(
+                    "the model was trained with you as one more user ({n} ratings from --my-ratings); \
+                     load it with the same --my-ratings FILE"
+                ));
+            }
+            (0, _) => {
+                return refuse(
+                    "the model was trained without --my-ratings; train with --my-ratings to be recommended movies"
+                        .into(),
+                );
+            }
+            _ => return refuse("your ratings differ from those the model was trained with; train again".into()),
+        }
+        if self.fold != now.fold {
+            return refuse(format!(
+                "the model was trained on split u{}, and this run scores split u{}: its test ratings would include \
+                 ratings the model trained on; use --split u{} or train again",
+                self.fold, now.fold, self.fold
+            ));
+        }
+        refuse(format!(
+            "the model was trained on other ratings ({} users × {} movies, {} training ratings; this data: {} × {}, \
+             {}), so its scores here would not be honest; train again",
+            self.n_users, self.n_movies, self.train_ratings, now.n_users, now.n_movies, now.train_ratings
+        ))
+    }
+}
+
+/// An error if `--save path` could destroy something: `path` is not a regular file (a device,
+/// pipe, folder or link), is a file this run reads or one of `inputs`, or exists and is not a
+/// model file of this workbook (its first bytes are not [`MAGIC`]). Checked before training,
+/// and again when saving.
+pub fn check_save_target(path: &Path, inputs: &[Option<&Path>]) -> Result<()> {
+    files::check_target(path)?;
+    if inputs.iter().flatten().any(|i| files::same_file(i, path)) {
+        return Err(Error::format(path, "is a file this run reads; save the models to another file"));
+    }
+    if path.exists() && !files::starts_with(path, MAGIC)? {
+        return Err(Error::format(
+            path,
+            "exists and is not a model file of this workbook; --save replaces only model files, so give a new name",
+        ));
+    }
+    Ok(())
+}
+
+/// Saves both models with the record of the data they were trained on, after
+/// [`check_save_target`].
+pub fn save_models_for(path: &Path, sae: &Sae, rec: &Recommender, on: &TrainedOn) -> Result<()> {
+    check_save_target(path, &[])?;
+    save(path, &[models_to_tensors(sae, rec), on.to_tensors()].concat())
+}
+
+/// Loads both models after checking that they were trained on what `now` describes
+/// ([`TrainedOn::check`]).
+pub fn load_models_for(path: &Path, now: &TrainedOn, train: &RatingTable, baselines: &Baselines) -> Result<Models> {
+    let tensors = load(path)?;
+    TrainedOn::from_tensors(path, &tensors)?.check(path, now)?;
+    models_from_tensors(path, &tensors, train, baselines)
 }
 
 /// Writes both trained models to `path` (atomically).

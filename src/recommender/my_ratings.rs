@@ -16,6 +16,7 @@
 use std::path::Path;
 
 use crate::core::error::{Error, Result};
+use crate::core::files;
 use crate::data::movielens::{Titles, latin1};
 
 /// One rating from the reader: a movie id (from 1) and a rating 1–5.
@@ -95,5 +96,5 @@ pub fn parse(file: &Path, bytes: &[u8], titles: &Titles, n_movies: usize) -> Res
 }
 
 pub fn read(file: &Path, titles: &Titles, n_movies: usize) -> Result<Vec<MyRating>> {
-    parse(file, &crate::core::files::read(file)?, titles, n_movies)
+    parse(file, &files::read_input(file, files::Kind::MY_RATINGS)?, titles, n_movies)
 }

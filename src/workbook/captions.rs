@@ -35,7 +35,7 @@ pub fn parse(text: &str) -> Vec<(String, String)> {
 
 /// The captions recorded in `folder`, in drawing order (none if it has no manifest).
 pub fn read(folder: &Path) -> Vec<(String, String)> {
-    std::fs::read_to_string(folder.join(MANIFEST)).map(|t| parse(&t)).unwrap_or_default()
+    crate::core::files::read_own_text(&folder.join(MANIFEST)).map(|t| parse(&t)).unwrap_or_default()
 }
 
 /// Records `text` as the caption of the picture `file` in `out`: replaces an earlier caption

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use crate::core::error::{Error, Result};
+use crate::workbook::{gallery, stdout};
 
 /// A chapter-specific option. `value` is the placeholder shown in help (`None` for a switch).
 #[derive(Clone, Copy, Debug)]
@@ -62,6 +63,26 @@ impl Args {
     /// Whether a chapter switch was given.
     pub fn flag(&self, name: &str) -> bool {
         self.extra.iter().any(|(n, _)| *n == name)
+    }
+
+    /// Whether the reader gave `name` on the command line: a chapter option or switch, or
+    /// `epochs`, `seed` or `data`.
+    pub fn given(&self, name: &str) -> bool {
+        match name {
+            "epochs" => self.epochs.is_some(),
+            "data" => self.data.is_some(),
+            "seed" => self.seed != DEFAULT_SEED,
+            _ => self.flag(name),
+        }
+    }
+
+    /// A usage error if `mode` is `active` and any of `flags` was given with it, saying `why`
+    /// it cannot be honoured there (a flag silently ignored leaves the reader believing it worked).
+    pub fn refuse_with(&self, active: bool, mode: &str, flags: &[&str], why: &str) -> Result<()> {
+        match flags.iter().find(|f| active && self.given(f)) {
+            Some(f) => Err(Error::Usage(format!("--{f} cannot be used with {mode}: {why}"))),
+            None => Ok(()),
+        }
     }
 
     /// The raw value of a chapter option (the last one wins if repeated).
@@ -210,10 +231,17 @@ pub fn parse(spec: &Spec, argv: impl IntoIterator<Item = String>) -> Result<Pars
             },
         };
         let value = if takes_value {
-            match inline {
-                Some(v) => Some(v),
-                None => Some(it.next().ok_or_else(|| Error::Usage(format!("--{name} needs a value")))?),
+            let v = match inline {
+                Some(v) => v,
+                None => it.next().ok_or_else(|| Error::Usage(format!("--{name} needs a value")))?,
+            };
+            // `--out --quick` forgot the folder: a flag is never taken as a name or a number.
+            if v.starts_with("--") {
+                return Err(Error::Usage(format!(
+                    "--{name} needs a value, not the flag {v:?} (a file so named can be given as ./{v})"
+                )));
             }
+            Some(v)
         } else {
             if inline.is_some() {
                 return Err(Error::Usage(format!("--{name} takes no value")));
@@ -247,15 +275,29 @@ pub fn parse(spec: &Spec, argv: impl IntoIterator<Item = String>) -> Result<Pars
 
 /// The `main` of every chapter: parse, run, and turn an error into one `error:` line and an
 /// exit status (1, or 2 with the usage line for a usage error).
+///
+/// Stdout goes through [`stdout::install`]'s pipe, so a reader who closes it early (`| head`)
+/// still gets every file the run writes, and a failed write to it (a full disk) is an error.
+/// `--out` is checked by [`gallery::check_out`] before the chapter writes anything.
 pub fn run(spec: &Spec, body: impl FnOnce(&Args) -> Result<()>) {
     stop_quietly_on_broken_pipe();
-    let outcome = match parse(spec, std::env::args().skip(1)) {
-        Ok(Parsed::Help) => {
-            print!("{}", help_text(spec));
-            return;
-        }
-        Ok(Parsed::Run(args)) => body(&args).map_err(|e| name_the_chapter(e, spec.name)),
-        Err(e) => Err(e),
+    let guard = stdout::install();
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match parse(spec, std::env::args().skip(1)) {
+            Ok(Parsed::Help) => {
+                print!("{}", help_text(spec));
+                Ok(())
+            }
+            Ok(Parsed::Run(args)) => gallery::check_out(spec.name, &args.out)
+                .and_then(|()| body(&args))
+                .map_err(|e| name_the_chapter(e, spec.name)),
+            Err(e) => Err(e),
+        }));
+    let copied = guard.map(stdout::Guard::finish);
+    let outcome = match (outcome, copied) {
+        (Err(panic), _) => std::panic::resume_unwind(panic),
+        (Ok(Ok(())), Some(stdout::Copied::Failed(e))) => Err(Error::io("stdout", e)),
+        (Ok(o), _) => o,
     };
     if let Err(e) = outcome {
         eprintln!("error: {e}");
@@ -292,6 +334,11 @@ fn stop_quietly_on_broken_pipe() {
             .unwrap_or("");
         if msg.contains("failed printing to stdout") && msg.contains("Broken pipe") {
             std::process::exit(0);
+        }
+        // Where stdout is not behind the guard: a full disk is an error line, not a backtrace.
+        if let Some(why) = msg.strip_prefix("failed printing to stdout: ") {
+            eprintln!("error: stdout: {why}");
+            std::process::exit(1);
         }
         default(info);
     }));

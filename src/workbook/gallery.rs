@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::core::error::{Error, Result};
-use crate::core::files::{ensure_dir, write_atomic};
+use crate::core::files::{Kind, ensure_dir, process_is_gone, read_own, read_own_text, write_atomic};
 use crate::render::html::{Html, url_path};
 use crate::render::math::to_mathml;
 use crate::workbook::captions;
@@ -114,7 +114,7 @@ pub fn scan(root: &Path) -> Vec<Entry> {
     for item in dir.flatten() {
         let path = item.path();
         let Some(folder) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
-        let Ok(text) = fs::read_to_string(path.join(RESULTS_FILE)) else { continue };
+        let Some(text) = read_own_text(&path.join(RESULTS_FILE)) else { continue };
         let Some((name, results)) = parse_results(&text) else { continue };
         let Some(chapter) = CHAPTERS.iter().find(|c| c.name == name) else { continue };
         let mut pictures: Vec<String> = fs::read_dir(&path)
@@ -127,7 +127,7 @@ pub fn scan(root: &Path) -> Vec<Entry> {
         let captions = captions::read(&path);
         let drawn = |p: &String| captions.iter().position(|(f, _)| f == p).unwrap_or(usize::MAX);
         pictures.sort_by(|a, b| drawn(a).cmp(&drawn(b)).then_with(|| a.cmp(b)));
-        let claims = fs::read_to_string(path.join(CLAIMS_FILE))
+        let claims = read_own_text(&path.join(CLAIMS_FILE))
             .map(|t| t.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect())
             .unwrap_or_default();
         entries.push(Entry { chapter, folder, results, pictures, captions, claims });
@@ -311,7 +311,7 @@ fn section(h: &mut Html, root: &Path, e: &Entry, id: &str, checkout: &str) {
     }
     for pic in &e.pictures {
         let src = url_path(&format!("{}/{}", e.folder, pic));
-        let size = fs::read(root.join(&e.folder).join(pic)).ok().and_then(|b| png_size(&b));
+        let size = read_own(&root.join(&e.folder).join(pic), Kind::PAGE).ok().and_then(|b| png_size(&b));
         let caption = e.caption(pic);
         h.open("figure", &[]).open("a", &[("href", &src)]);
         let alt = caption.unwrap_or(pic);
@@ -357,6 +357,70 @@ fn section(h: &mut Html, root: &Path, e: &Entry, id: &str, checkout: &str) {
     h.close();
 }
 
+/// Whether a folder holds only what a chapter writes: its pictures, caption manifest, claims,
+/// Results, and temporary files of interrupted writes. A run that stopped before its Results
+/// leaves such a folder, and may fill it again.
+fn only_chapter_files(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else { return false };
+    entries.flatten().all(|e| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let kept = [".png", ".svg"].iter().any(|x| name.ends_with(x))
+            || [RESULTS_FILE, CLAIMS_FILE, captions::MANIFEST].contains(&name.as_str())
+            || name.contains(".tmp-");
+        kept && e.file_type().is_ok_and(|t| t.is_file())
+    })
+}
+
+/// The chapter whose `results.txt` is in `dir`, if a saved Results block is there.
+fn results_chapter(dir: &Path) -> Option<String> {
+    read_own_text(&dir.join(RESULTS_FILE)).and_then(|t| parse_results(&t)).map(|(c, _)| c)
+}
+
+/// `--out` must be a folder `chapter` may fill: new, empty, one holding this chapter's
+/// `results.txt` (an earlier run), or one holding nothing but a chapter's files (a run that
+/// stopped early). Anything else, such as `/`, `..` or a project folder, is refused before
+/// the chapter writes anything, so its pictures never land among someone's files.
+pub fn check_out(chapter: &str, out: &Path) -> Result<()> {
+    let meta = match fs::metadata(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(out, e)),
+        Ok(m) => m,
+    };
+    if !meta.is_dir() {
+        return Err(Error::format(out, "--out must name a folder, and this is not one"));
+    }
+    let empty = fs::read_dir(out).map_err(|e| Error::io(out, e))?.next().is_none();
+    match results_chapter(out) {
+        Some(c) if c == chapter => Ok(()),
+        Some(other) => Err(Error::format(
+            out,
+            format!("holds the results of {other}; give {chapter} a folder of its own with --out"),
+        )),
+        None if empty || only_chapter_files(out) => Ok(()),
+        None => Err(Error::format(
+            out,
+            format!(
+                "already holds files that {chapter} did not write; --out must be a new or empty folder, \
+                 or one an earlier run of {chapter} wrote"
+            ),
+        )),
+    }
+}
+
+/// Whether the page may go into `root`: it holds nothing but chapter folders of this
+/// workbook, the run-all logs, and the page's own files. A folder the reader keeps other
+/// things in (their home, a project, `/`) gets no page.
+fn root_is_ours(root: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(root) else { return true };
+    entries.flatten().all(|e| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        name.starts_with(PAGE)
+            || (is_dir && name == "logs")
+            || (is_dir && (results_chapter(&e.path()).is_some() || only_chapter_files(&e.path())))
+    })
+}
+
 /// Saves a chapter's Results block (without its timing lines) as `results.txt` in `out`.
 pub fn save_results(chapter: &str, out: &Path, results: &[(String, String)]) -> Result<()> {
     write_atomic(&out.join(RESULTS_FILE), results_text(chapter, results).as_bytes())
@@ -369,6 +433,9 @@ pub enum PageUpdate {
     Written(PathBuf),
     /// A file of that name exists that the gallery did not write; it was left alone.
     NotOurs(PathBuf),
+    /// There is no page yet, and the folder holds things other than chapter runs; no page
+    /// was written there.
+    ForeignFolder(PathBuf),
 }
 
 /// Rebuilds the page in the root above `out` from every chapter folder there, unless a page
@@ -386,6 +453,9 @@ pub fn update_page(out: &Path) -> Result<PageUpdate> {
     let page = root.join(PAGE);
     if !is_ours(&page) {
         return Ok(PageUpdate::NotOurs(page));
+    }
+    if !page.exists() && !root_is_ours(&root) {
+        return Ok(PageUpdate::ForeignFolder(root));
     }
     let _lock = PageLock::acquire(&root)?;
     // Checked again under the lock: a file may have been put there meanwhile.
@@ -408,14 +478,15 @@ pub fn update_page(out: &Path) -> Result<PageUpdate> {
 /// rebuilds the page after that anyway.
 const MAX_REWRITES: usize = 4;
 
-/// Whether `page` is absent or carries the gallery's generator mark.
+/// Whether `page` is absent, or a regular file of a page's size that carries the gallery's
+/// generator mark (a pipe or a device of that name is never read, so it cannot hang the run).
 fn is_ours(page: &Path) -> bool {
-    match fs::read(page) {
-        Ok(old) => {
+    match fs::symlink_metadata(page) {
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+        Ok(_) => read_own(page, Kind::PAGE).is_ok_and(|old| {
             let marker = format!("<meta name=\"generator\" content=\"{GENERATOR}\">");
             String::from_utf8_lossy(&old).contains(&marker)
-        }
-        Err(_) => true,
+        }),
     }
 }
 
@@ -478,7 +549,7 @@ impl PageLock {
 impl Drop for PageLock {
     fn drop(&mut self) {
         // Only if still ours: had it been broken as stale, the file may now be another hold's.
-        if fs::read_to_string(&self.path).is_ok_and(|t| t == self.token) {
+        if read_own_text(&self.path).is_some_and(|t| t == self.token) {
             let _ = fs::remove_file(&self.path);
         }
     }
@@ -492,7 +563,7 @@ fn millis_since_epoch(t: SystemTime) -> u128 {
 /// [`STALE_LOCK`] (by the time written in it, or by the file's own time while the holder has
 /// not written it yet). `None` if it is live or already gone.
 fn stale_lock(path: &Path) -> Option<String> {
-    let text = fs::read_to_string(path).ok()?;
+    let text = read_own_text(path)?;
     let now = millis_since_epoch(SystemTime::now());
     let mut fields = text.split_whitespace().map(str::parse::<u128>);
     let taken = match (fields.next(), fields.next()) {
@@ -507,12 +578,6 @@ fn stale_lock(path: &Path) -> Option<String> {
     (now.saturating_sub(taken) > STALE_LOCK.as_millis()).then_some(text)
 }
 
-/// Whether no process has this id. Known only where `/proc` lists the processes (Linux);
-/// elsewhere a stale lock waits out [`STALE_LOCK`].
-fn process_is_gone(pid: u32) -> bool {
-    Path::new("/proc/self").exists() && !Path::new("/proc").join(pid.to_string()).exists()
-}
-
 /// Removes a stale lock whose text was `seen`. It is first renamed to a name of this hold's
 /// own, so that of several waiters that judged it stale only one removes it; if what was
 /// renamed is not the stale lock (a new holder had just replaced it), it is put back unless
@@ -524,7 +589,7 @@ fn break_lock(path: &Path, seen: &str) {
     if fs::rename(path, &aside).is_err() {
         return;
     }
-    if fs::read_to_string(&aside).is_ok_and(|t| t != seen) {
+    if read_own_text(&aside).is_some_and(|t| t != seen) {
         let _ = fs::hard_link(&aside, path);
     }
     let _ = fs::remove_file(&aside);
@@ -548,6 +613,10 @@ impl Results {
                     page.display()
                 )
             }
+            Ok(PageUpdate::ForeignFolder(root)) => eprintln!(
+                "warning: {} holds files that are not chapter runs of this workbook; no gallery page written there",
+                root.display()
+            ),
             Err(e) => eprintln!("warning: gallery not updated: {e}"),
         }
         Ok(())
