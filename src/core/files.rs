@@ -97,7 +97,9 @@ fn identity(_: &fs::Metadata) -> Option<(u64, u64)> {
 }
 
 /// Every file this process has read through [`read_input`], by identity and by canonical path:
-/// a write to any of them is refused, so no run overwrites its own data.
+/// a write to any of them is refused, so no run overwrites its own data. (An input deleted
+/// during the run may have its inode reused by a new file, which is then refused too: the
+/// safe side to err on.)
 static READ: Mutex<Vec<ReadFile>> = Mutex::new(Vec::new());
 
 /// A file read: its (device, inode) and its canonical path, where known.
