@@ -496,9 +496,12 @@ fn the_page_goes_only_into_a_folder_of_chapter_runs() {
     assert_ok(&o);
     assert!(stderr(&o).contains("no gallery page written"), "{}", stderr(&o));
     assert!(!root.join(gallery::PAGE).exists());
-    std::fs::remove_file(root.join("notes.txt")).unwrap();
-    assert_ok(&Command::new(UNPOOL).args(["--out"]).arg(root.join("run")).output().unwrap());
-    assert!(root.join(gallery::PAGE).is_file(), "a folder of chapter runs gets its page");
+    // A second chapter run there shows the reader chose this folder for the book.
+    assert_ok(&Command::new(CH1).args(["--quick", "--out"]).arg(root.join("run2")).output().unwrap());
+    assert!(root.join(gallery::PAGE).is_file(), "a folder holding chapter runs gets its page");
+    let page = std::fs::read_to_string(root.join(gallery::PAGE)).unwrap();
+    assert!(page.contains("ch3_unpooling") && page.contains("ch1_identity"));
+    assert_eq!(std::fs::read_to_string(root.join("notes.txt")).unwrap(), "the reader's");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -230,7 +230,7 @@ fn temp_name(path: &Path, pid: u32, n: usize) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// The process id in a temporary name made by [`temp_name`] for a file called `target`.
+/// The process id in a temporary name `<target>.tmp-<pid>-<n>` of a file called `target`.
 pub fn temp_owner(file_name: &str, target: &str) -> Option<u32> {
     let rest = file_name.strip_prefix(target)?.strip_prefix(".tmp-")?;
     let (pid, n) = rest.split_once('-')?;
@@ -245,7 +245,7 @@ pub fn process_is_gone(pid: u32) -> bool {
 }
 
 /// Removes the temporary files of earlier writes to `path` whose process is gone (a run
-/// killed mid-write), so they never pile up. Only regular files named as [`temp_name`] names
+/// killed mid-write), so they never pile up. Only regular files named as `write_atomic` names
 /// them are touched.
 pub fn remove_stale_temps(path: &Path) {
     let (Some(dir), Some(target)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else { return };

@@ -407,18 +407,22 @@ pub fn check_out(chapter: &str, out: &Path) -> Result<()> {
     }
 }
 
-/// Whether the page may go into `root`: it holds nothing but chapter folders of this
-/// workbook, the run-all logs, and the page's own files. A folder the reader keeps other
-/// things in (their home, a project, `/`) gets no page.
-fn root_is_ours(root: &Path) -> bool {
+/// Whether a page may be started in `root`, where the chapter writing to `out` just saved its
+/// results: `root` holds nothing but chapter folders of this workbook, the run-all logs and
+/// the page's own files, or it holds a chapter folder besides `out` (an earlier run put it
+/// there, so the reader chose this root for the book). A folder the reader keeps other things
+/// in (their home, a project, `/`) gets no page.
+fn root_is_ours(root: &Path, out: &Path) -> bool {
     let Ok(entries) = fs::read_dir(root) else { return true };
-    entries.flatten().all(|e| {
+    let entries: Vec<fs::DirEntry> = entries.flatten().collect();
+    let is_dir = |e: &fs::DirEntry| e.file_type().is_ok_and(|t| t.is_dir());
+    let chapter_run = |e: &fs::DirEntry| is_dir(e) && results_chapter(&e.path()).is_some();
+    let only_ours = entries.iter().all(|e| {
         let name = e.file_name().to_string_lossy().into_owned();
-        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-        name.starts_with(PAGE)
-            || (is_dir && name == "logs")
-            || (is_dir && (results_chapter(&e.path()).is_some() || only_chapter_files(&e.path())))
-    })
+        name.starts_with(PAGE) || (is_dir(e) && (name == "logs" || chapter_run(e) || only_chapter_files(&e.path())))
+    });
+    let out = fs::canonicalize(out).ok();
+    only_ours || entries.iter().any(|e| chapter_run(e) && fs::canonicalize(e.path()).ok() != out)
 }
 
 /// Saves a chapter's Results block (without its timing lines) as `results.txt` in `out`.
@@ -454,7 +458,7 @@ pub fn update_page(out: &Path) -> Result<PageUpdate> {
     if !is_ours(&page) {
         return Ok(PageUpdate::NotOurs(page));
     }
-    if !page.exists() && !root_is_ours(&root) {
+    if !page.exists() && !root_is_ours(&root, out) {
         return Ok(PageUpdate::ForeignFolder(root));
     }
     let _lock = PageLock::acquire(&root)?;
