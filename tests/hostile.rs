@@ -394,6 +394,8 @@ fn a_flag_is_never_taken_as_a_folder_name() {
         let o = Command::new(CH1).args(args).current_dir(&cwd).output().unwrap();
         fails_with(&o, 2, &["not the flag"]);
     }
+    let o = Command::new(CH5).args(["--save", ""]).current_dir(&cwd).output().unwrap();
+    fails_with(&o, 2, &["--save needs a non-empty value"]);
     assert_eq!(std::fs::read_dir(&cwd).unwrap().count(), 0, "no folder was created");
 }
 
@@ -480,6 +482,14 @@ fn out_must_be_new_empty_or_this_chapters() {
     let o = Command::new(UNPOOL).args(["--out"]).arg(&foreign).output().unwrap();
     fails_with(&o, 1, &["foreign", "did not write"]);
     assert_eq!(std::fs::read_dir(&foreign).unwrap().count(), 1, "nothing written beside the reader's file");
+
+    // A folder of the reader's own pictures is not a chapter's: it has no caption manifest.
+    let photos = root.join("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    std::fs::write(photos.join("network.svg"), "<svg/>").unwrap();
+    let o = Command::new(CH1).args(["--quick", "--out"]).arg(&photos).output().unwrap();
+    fails_with(&o, 1, &["photos", "did not write"]);
+    assert_eq!(std::fs::read_to_string(photos.join("network.svg")).unwrap(), "<svg/>");
 
     let o = Command::new(UNPOOL).args(["--out"]).arg(root.join("mine")).output().unwrap();
     assert_ok(&o);

@@ -235,6 +235,9 @@ pub fn parse(spec: &Spec, argv: impl IntoIterator<Item = String>) -> Result<Pars
                 Some(v) => v,
                 None => it.next().ok_or_else(|| Error::Usage(format!("--{name} needs a value")))?,
             };
+            if v.is_empty() && !matches!(name.as_str(), "out" | "data") {
+                return Err(Error::Usage(format!("--{name} needs a non-empty value")));
+            }
             // `--out --quick` forgot the folder: a flag is never taken as a name or a number.
             if v.starts_with("--") {
                 return Err(Error::Usage(format!(

@@ -357,9 +357,8 @@ fn section(h: &mut Html, root: &Path, e: &Entry, id: &str, checkout: &str) {
     h.close();
 }
 
-/// Whether a folder holds only what a chapter writes: its pictures, caption manifest, claims,
-/// Results, and temporary files of interrupted writes. A run that stopped before its Results
-/// leaves such a folder, and may fill it again.
+/// Whether a folder holds only the kinds of file a chapter writes: pictures, the caption
+/// manifest, claims, Results, and temporary files of writes (an empty folder does too).
 fn only_chapter_files(dir: &Path) -> bool {
     let Ok(entries) = fs::read_dir(dir) else { return false };
     entries.flatten().all(|e| {
@@ -396,7 +395,9 @@ pub fn check_out(chapter: &str, out: &Path) -> Result<()> {
             out,
             format!("holds the results of {other}; give {chapter} a folder of its own with --out"),
         )),
-        None if empty || only_chapter_files(out) => Ok(()),
+        // A run that stopped before its Results left pictures and their caption manifest; a
+        // folder of the reader's own pictures has no manifest.
+        None if empty || (only_chapter_files(out) && out.join(captions::MANIFEST).is_file()) => Ok(()),
         None => Err(Error::format(
             out,
             format!(
@@ -419,6 +420,7 @@ fn root_is_ours(root: &Path, out: &Path) -> bool {
     let chapter_run = |e: &fs::DirEntry| is_dir(e) && results_chapter(&e.path()).is_some();
     let only_ours = entries.iter().all(|e| {
         let name = e.file_name().to_string_lossy().into_owned();
+        // A chapter folder being written (by a run finishing now) holds no Results yet.
         name.starts_with(PAGE) || (is_dir(e) && (name == "logs" || chapter_run(e) || only_chapter_files(&e.path())))
     });
     let out = fs::canonicalize(out).ok();
