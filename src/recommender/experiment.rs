@@ -305,24 +305,35 @@ pub fn blend_size(real_data: bool, quick: bool) -> BlendSize {
 /// retrained inside the blend, it is the same model as Part 1b's). The seeds of the others are
 /// offsets of `seed`, those the search used at seed 1 (`ensemble` module doc).
 pub fn blend_members(size: BlendSize, seed: u64) -> Vec<Member> {
-    let i_autorec = autorec_config(size == BlendSize::Quick);
-    let u_autorec = autorec::Config { batch: 32, epochs: 40, input_offset: 1.0, ..autorec::Config::default() };
-    let dropout = autorec::Config { hidden: 500, dropout: 0.3, ..autorec::Config::default() };
-    let mut members = vec![Member::Bias, Member::ItemAutoRec(i_autorec.clone(), seed)];
+    let quick = size == BlendSize::Quick;
+    let mut members = vec![Member::Bias, Member::ItemAutoRec(autorec_config(quick), seed)];
     match size {
         BlendSize::Quick => {
-            let u = autorec::Config { hidden: 16, epochs: 6, batch: 16, ..u_autorec };
-            members.push(Member::UserAutoRec(u, seed.wrapping_add(2)));
-            members.push(Member::Mf(mf::Config { factors: 10, epochs: 10, ..mf::Config::default() }, seed));
+            members.push(Member::UserAutoRec(u_autorec_config(true), seed.wrapping_add(2)));
+            members.push(Member::Mf(mf_config(true), seed));
         }
-        BlendSize::Small => members.push(Member::Mf(mf::Config::default(), seed)),
+        BlendSize::Small => members.push(Member::Mf(mf_config(false), seed)),
         BlendSize::Full => {
+            let dropout = autorec::Config { hidden: 500, dropout: 0.3, ..autorec::Config::default() };
             members.push(Member::ItemAutoRec(dropout, seed.wrapping_add(6)));
-            members.push(Member::UserAutoRec(u_autorec, seed.wrapping_add(2)));
-            members.push(Member::Mf(mf::Config::default(), seed));
+            members.push(Member::UserAutoRec(u_autorec_config(false), seed.wrapping_add(2)));
+            members.push(Member::Mf(mf_config(false), seed));
         }
     }
     members
+}
+
+/// User-based AutoRec's settings in the blend (chosen on ml-100k u1's held-out tenth, see the
+/// `ensemble` module doc), or a narrow model for 6 epochs with `quick`.
+pub fn u_autorec_config(quick: bool) -> autorec::Config {
+    let c = autorec::Config { batch: 32, epochs: 40, input_offset: 1.0, ..autorec::Config::default() };
+    if quick { autorec::Config { hidden: 16, epochs: 6, batch: 16, ..c } } else { c }
+}
+
+/// MF's settings in the blend: the default, or k = 10 for 10 epochs with `quick`.
+pub fn mf_config(quick: bool) -> mf::Config {
+    let c = mf::Config::default();
+    if quick { mf::Config { factors: 10, epochs: 10, ..c } } else { c }
 }
 
 /// [`ensemble::train`] with the members of `size`, blended by support on a tenth of `train`,
@@ -347,6 +358,8 @@ pub fn train_blend(train: &RatingTable, size: BlendSize, seed: u64) -> Result<En
 #[derive(Clone, Debug)]
 pub struct Sota {
     pub size: BlendSize,
+    /// The final blend's weights, fitted on the held-out tenth of the training ratings.
+    pub blend: ensemble::Blend,
     pub rows: Vec<AblationRow>,
     /// Seconds of the whole procedure, wall clock.
     pub seconds: f64,
@@ -370,7 +383,7 @@ pub fn state_of_the_art(split: &Split, run: bool, size: BlendSize, seed: u64) ->
     let start = std::time::Instant::now();
     let e = train_blend(&split.train, size, seed)?;
     let rows = e.ablation(&split.test);
-    Ok(Some(Sota { size, rows, seconds: start.elapsed().as_secs_f64() }))
+    Ok(Some(Sota { size, blend: e.blend, rows, seconds: start.elapsed().as_secs_f64() }))
 }
 
 impl Sota {

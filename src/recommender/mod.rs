@@ -1,8 +1,9 @@
 //! §5: the practical recommender. The article's stacked autoencoder on a user × movie table,
 //! reproduced faithfully ([`faithful`], trained by its fast twin [`faithful_fast`]), measured
 //! honestly ([`Metrics`]), set beside [`baselines`], and then done better ([`autorec`], trained
-//! by its twin [`autorec_fast`]). [`experiment`] runs the chapter's parts as library calls;
-//! [`model_file`] saves and loads the trained models.
+//! by its twin [`autorec_fast`]), then blended with a user-based AutoRec and a biased matrix
+//! factorisation ([`mf`]) by weights fitted on held-out ratings ([`ensemble`]). [`experiment`]
+//! runs the chapter's parts as library calls; [`model_file`] saves and loads the trained models.
 //!
 //! Two ways to score a model on the test ratings:
 //!
