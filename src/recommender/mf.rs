@@ -18,8 +18,9 @@
 //! μ is fixed to the training mean. The penalty is counted once per rating, so a user with
 //! many ratings is regularised in proportion to the evidence: the usual form of SGD for this
 //! model, and the same weighting as the per-rating λ·n_u that ALS-WR uses (Zhou et al. 2008).
-//! The decomposition is the one [`crate::compare::pca`] finds for a full matrix, restricted to
-//! the observed entries; a linear autoencoder with tied weights learns the same subspace (§2).
+//! For a full matrix, with no biases and no penalty, the best such factorisation is the
+//! truncated SVD, the subspace [`crate::compare::pca`] finds and a linear autoencoder learns
+//! (§2); here only the observed entries are fitted, so it is learned by SGD instead.
 //!
 //! [`Mf::rating_gradient`] is the one derivative: SGD applies it rating by rating, and the
 //! chapter's gradient check ([`crate::gradcheck::models::mf`]) sums it over a few ratings and
