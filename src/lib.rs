@@ -19,7 +19,7 @@
 //! | §4.4 greedy layer-wise stacked and stacked denoising autoencoders, fine-tuned with a classifier | [`variants::stacked`] | `ch4_stacked` |
 //! | §4.5 RBMs by contrastive divergence, stacked, unrolled into a deep autoencoder | [`variants::rbm`] | `ch4_deep` |
 //! | §1, §4.4 codes fed to softmax regression or an SVM | [`compare::classify`] | `ch1_features`, `ch4_stacked` |
-//! | §5 the recommender: the article's model, honest metrics, baselines, AutoRec | [`recommender`], [`data::movielens`], [`data::synthetic_ratings`] | `ch5_recommender` |
+//! | §5 the recommender: the article's model, honest metrics, baselines, AutoRec, a blend at the state of the art | [`recommender`], [`data::movielens`], [`data::synthetic_ratings`] | `ch5_recommender` |
 //!
 //! ## How the code is laid out
 //!

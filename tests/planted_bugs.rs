@@ -425,3 +425,46 @@ fn exe(name: &str) -> std::path::PathBuf {
     let me = std::env::current_exe().unwrap();
     me.parent().unwrap().parent().unwrap().join(name)
 }
+
+#[test]
+fn user_based_autorec_with_its_decoder_gradient_scaled_by_1_001() {
+    // U-AutoRec is AutoRec on the transposed table: 30 movies in, one user's row per input.
+    let movies = 30;
+    let mut rng = Rng::new(41);
+    let model = AutoRec::new(movies, 5, &mut rng);
+    let rows: Vec<Vec<(u32, f64)>> = (0..3)
+        .map(|_| {
+            let mut which = rng.choose_k(movies, 10);
+            which.sort_unstable();
+            which.into_iter().map(|m| (m as u32, rng.range(-1.0, 1.0))).collect()
+        })
+        .collect();
+    let make = || models::autorec(model.clone(), 1.0, rows.clone(), rows.clone());
+    assert_caught("U-AutoRec", make, |c, g| scale(c, "W", g, 1.001), &["W"]);
+}
+
+#[test]
+fn mf_with_the_penalty_on_p_counted_once_instead_of_twice() {
+    // ∂/∂p_u of λ‖p_u‖² is 2λp_u; the plant takes λp_u of it away for every rating of u.
+    use autoencoders::recommender::mf::{Config, Mf};
+    let config = Config { lambda: 0.3, ..Config::default() };
+    let mut rng = Rng::new(42);
+    let model = Mf::new(6, 8, 4, 3.5, 0.3, &mut rng);
+    let ratings: Vec<(usize, usize, f64)> =
+        (0..14).map(|j| (j % 6, (j * 5) % 8, f64::from(1 + (j * 7 % 5) as u8))).collect();
+    let make = || models::mf(model.clone(), config.clone(), ratings.clone());
+    let plant_ratings = ratings.clone();
+    assert_caught(
+        "MF",
+        make,
+        move |c, g| {
+            let p = tensor(c, "P");
+            for &(u, _, _) in &plant_ratings {
+                for j in 0..4 {
+                    g[p][u * 4 + j] -= 0.3 * c.model.p[u * 4 + j];
+                }
+            }
+        },
+        &["P"],
+    );
+}

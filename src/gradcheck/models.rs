@@ -14,7 +14,8 @@
 //! | conv autoencoder | `ConvAe::gradients`, averaged as its trainer does | `ConvAe::forward` |
 //! | RBM log-likelihood (tiny, exact) | `Rbm::exact_gradient` | `Rbm::log_likelihood` |
 //! | the article's recommender (masked MSE) | `faithful::accumulate_gradient` | `Sae::hidden`, `Sae::output` |
-//! | AutoRec | `AutoRec::accumulate_item_masked` | `AutoRec::encode`, `decode_one` |
+//! | AutoRec (item- and user-based) | `AutoRec::accumulate_item` | `AutoRec::encode_shifted`, `decode_one` |
+//! | biased matrix factorisation | `Mf::rating_gradient` | `Mf::rating_loss` |
 //!
 //! Names follow each model's own: a dense stack numbers its layers from the input, `W1`, `b1`,
 //! `W2`, …; the bias of the code layer (the encoder's last) is checked in every entry when it
@@ -39,6 +40,7 @@ use crate::nn::network::{Autoencoder, Network, StepGrads};
 use crate::recommender::autorec::AutoRec;
 use crate::recommender::faithful::{H1, H2, H3};
 use crate::recommender::faithful_fast::{self, Sae};
+use crate::recommender::mf::{self, Mf};
 use crate::variants::rbm::Rbm;
 use crate::variants::{contractive, sparse, stacked};
 
@@ -781,6 +783,68 @@ impl Checkable for AutoRecObjective {
     }
 }
 
+/// Biased matrix factorisation (§5's blend): Σ over a few ratings of ℓ_ui, the squared error
+/// plus the per-rating penalties that SGD follows one rating at a time (`recommender::mf`).
+pub struct MfObjective {
+    pub model: Mf,
+    config: mf::Config,
+    ratings: Vec<(usize, usize, f64)>,
+}
+
+/// See [`MfObjective`]. ratings: (user index, movie index, rating).
+pub fn mf(model: Mf, config: mf::Config, ratings: Vec<(usize, usize, f64)>) -> MfObjective {
+    MfObjective { model, config, ratings }
+}
+
+impl Checkable for MfObjective {
+    fn tensors(&self) -> Vec<TensorSpec> {
+        let (k, m) = (self.model.k, &self.model);
+        let distinct = |f: fn(&(usize, usize, f64)) -> usize| {
+            let mut v: Vec<usize> = self.ratings.iter().map(f).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let (users, items) = (distinct(|r| r.0), distinct(|r| r.1));
+        let rows_of = |v: &[usize]| v.iter().flat_map(|&x| x * k..(x + 1) * k).collect::<Vec<_>>();
+        vec![
+            TensorSpec::new("b_user", &[m.n_users()]).reached(users.clone()),
+            TensorSpec::new("b_item", &[m.n_items()]).reached(items.clone()),
+            TensorSpec::new("P", &[m.n_users(), k]).reached(rows_of(&users)),
+            TensorSpec::new("Q", &[m.n_items(), k]).reached(rows_of(&items)),
+        ]
+    }
+    fn param(&mut self, tensor: usize, index: usize) -> &mut f64 {
+        let m = &mut self.model;
+        match tensor {
+            0 => &mut m.b_user[index],
+            1 => &mut m.b_item[index],
+            2 => &mut m.p[index],
+            _ => &mut m.q[index],
+        }
+    }
+    fn gradients(&mut self) -> Vec<Vec<f64>> {
+        let m = &self.model;
+        let k = m.k;
+        let mut g = vec![vec![0.0; m.n_users()], vec![0.0; m.n_items()], vec![0.0; m.p.len()], vec![0.0; m.q.len()]];
+        for &(u, i, r) in &self.ratings {
+            let d = m.rating_gradient(u, i, r, &self.config);
+            g[0][u] += d.d_b_user;
+            g[1][i] += d.d_b_item;
+            for (t, &x) in g[2][u * k..][..k].iter_mut().zip(&d.d_p) {
+                *t += x;
+            }
+            for (t, &x) in g[3][i * k..][..k].iter_mut().zip(&d.d_q) {
+                *t += x;
+            }
+        }
+        g
+    }
+    fn loss(&mut self) -> f64 {
+        self.ratings.iter().map(|&(u, i, r)| self.model.rating_loss(u, i, r, &self.config)).sum()
+    }
+}
+
 /// Unpooling with the switches s of a max pooling of `a` is the adjoint of reading a map at
 /// those switches: ⟨unpool(y, s), x⟩ = ⟨y, gather(x, s)⟩, for y: (C, H/k, W/k), x: (C, H, W).
 pub fn unpool_adjoint(a: &Tensor3, win: Window, y_rng: &mut Rng) -> Adjoint {
@@ -839,31 +903,50 @@ pub fn recommender_checks(
     seed: u64,
     quick: bool,
 ) -> (String, Vec<crate::nn::gradcheck::Report>) {
-    use crate::recommender::{autorec, experiment};
+    use crate::recommender::baselines::{Baselines, BiasConfig};
+    use crate::recommender::{autorec, ensemble, experiment};
     const USERS: usize = 3;
     const MOVIES: usize = 3;
+    const MF_RATINGS: usize = 30;
     let rows: Vec<Vec<(u32, u8)>> =
         split.train.rated_users().take(USERS).map(|u| split.train.row(u).to_vec()).collect();
     let sae = Sae::new(split.n_movies(), &mut Rng::new(seed));
     let mut article = recommender(&sae, rows);
+    let first_columns = |table: &crate::data::movielens::RatingTable, base: &Baselines, residual: bool| {
+        let columns = autorec::columns_for(table, base, residual);
+        columns.into_iter().filter(|c| !c.is_empty()).take(MOVIES).collect::<Vec<_>>()
+    };
     let config = experiment::autorec_config(quick);
-    let columns: Vec<_> = autorec::columns_for(&split.train, base, config.residual)
-        .into_iter()
-        .filter(|c| !c.is_empty())
-        .take(MOVIES)
-        .collect();
-    let model = AutoRec::new(split.n_users(), config.hidden, &mut crate::nn::gradcheck::sampler(seed).fork(1));
+    let columns = first_columns(&split.train, base, config.residual);
+    let mut sampler = crate::nn::gradcheck::sampler(seed).fork(1);
+    let model = AutoRec::new(split.n_users(), config.hidden, &mut sampler);
     let mut better = autorec(model, config.input_offset, columns.clone(), columns);
+    // U-AutoRec: the same network and loss on the transposed table, one user's row per input.
+    let u_config = experiment::u_autorec_config(quick);
+    let by_user = ensemble::transpose(&split.train);
+    let rows = first_columns(&by_user, &Baselines::fit(&by_user, &BiasConfig::default()), u_config.residual);
+    let model = AutoRec::new(split.n_movies(), u_config.hidden, &mut sampler);
+    let mut user_based = autorec(model, u_config.input_offset, rows.clone(), rows);
+    // MF at its initial factors, on the first users' ratings.
+    let mf_config = experiment::mf_config(quick);
+    let mu = split.train.mean().unwrap_or(3.0);
+    let (nu, nm, k) = (split.n_users(), split.n_movies(), mf_config.factors);
+    let factors = Mf::new(nu, nm, k, mu, mf_config.init_std, &mut sampler);
+    let ratings: Vec<(usize, usize, f64)> =
+        split.train.iter().take(MF_RATINGS).map(|e| (e.user, e.movie, f64::from(e.rating))).collect();
+    let mut factorised = mf(factors, mf_config, ratings);
     let reports = crate::nn::gradcheck::check_all(
         &mut [
             ("the article's model: masked MSE, summed over users", &mut article),
             ("AutoRec: squared error of observed ratings", &mut better),
+            ("U-AutoRec: the same, on users' rows", &mut user_based),
+            ("biased MF: squared error + λ penalties, per rating", &mut factorised),
         ],
         if quick { 5 } else { 20 },
         seed,
     );
     let at = format!(
-        "at the initial weights, on the first {USERS} users (the article's model) and {MOVIES} movies (AutoRec) with ratings"
+        "at the initial weights, on the first {USERS} users (the article's model, U-AutoRec), the first {MOVIES} movies (AutoRec) and the first {MF_RATINGS} ratings (MF)"
     );
     (at, reports)
 }

@@ -8,6 +8,7 @@
 //! train_autorec     Part 1b: item-based AutoRec by its own procedure (fast twin)
 //! zero_grad_study   Part 2: the erratum, the same model with its gradients reset each step
 //! compare           Part 3: baselines, the article's model and AutoRec on the same metrics
+//! state_of_the_art  Part 3b: a blend of autoencoders and MF, chosen on the held-out tenth
 //! recommend         Part 4: one user's top movies among those enough people rated
 //! all_folds         `--split all`: the bias baseline and AutoRec on the five splits
 //! ```
@@ -20,9 +21,10 @@ use crate::data::movielens::{self, Fold, Rating, RatingTable, Split};
 use crate::data::synthetic_ratings::{self, SyntheticConfig};
 use crate::recommender::autorec::{self, EpochLog, Recommender, Trained};
 use crate::recommender::baselines::{Baseline, Baselines, BiasConfig};
+use crate::recommender::ensemble::{self, AblationRow, BlendKind, Ensemble, Member};
 use crate::recommender::faithful_fast::Sae;
 use crate::recommender::my_ratings::MyRating;
-use crate::recommender::{Metrics, Pick, autorec_fast, evaluate, faithful, faithful_fast, sizing, top_n};
+use crate::recommender::{Metrics, Pick, autorec_fast, evaluate, faithful, faithful_fast, mf, sizing, top_n};
 use crate::render::figures::{self, Figure};
 use crate::render::svg::LineChart;
 use crate::render::text::{Table, fmt_num};
@@ -284,6 +286,168 @@ pub fn compare(test: &RatingTable, base: &Baselines, article: Metrics, autorec: 
     }
 }
 
+/// How many members the blend of [`state_of_the_art`] trains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlendSize {
+    /// `--quick`: narrow members, a few epochs each.
+    Quick,
+    /// The built-in ratings: the bias baseline, the chapter's AutoRec and MF, so the first run
+    /// of the chapter stays short.
+    Small,
+    /// MovieLens (`--data`): the members chosen on ml-100k u1's held-out tenth.
+    Full,
+}
+
+/// [`BlendSize::Full`] on real data, [`BlendSize::Quick`] with `quick`.
+pub fn blend_size(real_data: bool, quick: bool) -> BlendSize {
+    match (quick, real_data) {
+        (true, _) => BlendSize::Quick,
+        (false, false) => BlendSize::Small,
+        (false, true) => BlendSize::Full,
+    }
+}
+
+/// The blend's members at `size` for a chapter run with `seed`. The first two are always the
+/// bias baseline and the chapter's own item-based AutoRec ([`autorec_config`], seed `seed`:
+/// retrained inside the blend, it is the same model as Part 1b's). The seeds of the others are
+/// offsets of `seed`, those the search used at seed 1 (`ensemble` module doc).
+pub fn blend_members(size: BlendSize, seed: u64) -> Vec<Member> {
+    let quick = size == BlendSize::Quick;
+    let mut members = vec![Member::Bias, Member::ItemAutoRec(autorec_config(quick), seed)];
+    match size {
+        BlendSize::Quick => {
+            members.push(Member::UserAutoRec(u_autorec_config(true), seed.wrapping_add(2)));
+            members.push(Member::Mf(mf_config(true), seed));
+        }
+        BlendSize::Small => members.push(Member::Mf(mf_config(false), seed)),
+        BlendSize::Full => {
+            let dropout = autorec::Config { hidden: 500, dropout: 0.3, ..autorec::Config::default() };
+            members.push(Member::ItemAutoRec(dropout, seed.wrapping_add(6)));
+            members.push(Member::UserAutoRec(u_autorec_config(false), seed.wrapping_add(2)));
+            members.push(Member::Mf(mf_config(false), seed));
+        }
+    }
+    members
+}
+
+/// User-based AutoRec's settings in the blend (chosen on ml-100k u1's held-out tenth, see the
+/// `ensemble` module doc), or a narrow model for 6 epochs with `quick`.
+pub fn u_autorec_config(quick: bool) -> autorec::Config {
+    let c = autorec::Config { batch: 32, epochs: 40, input_offset: 1.0, ..autorec::Config::default() };
+    if quick { autorec::Config { hidden: 16, epochs: 6, batch: 16, ..c } } else { c }
+}
+
+/// MF's settings in the blend: the default, or k = 10 for 10 epochs with `quick`.
+pub fn mf_config(quick: bool) -> mf::Config {
+    let c = mf::Config::default();
+    if quick { mf::Config { factors: 10, epochs: 10, ..c } } else { c }
+}
+
+/// [`ensemble::train`] with the members of `size`, blended by support on a tenth of `train`,
+/// with an error if a member's final model is not finite on the training ratings.
+pub fn train_blend(train: &RatingTable, size: BlendSize, seed: u64) -> Result<Ensemble> {
+    let members = blend_members(size, seed);
+    let e = ensemble::train(train, &members, BlendKind::BySupport, 0.1, seed);
+    for (m, v) in e.validations.iter().enumerate() {
+        if !v.best_rmse.is_finite() || train.iter().take(1000).any(|r| !(e.finals[m])(r.user, r.movie).is_finite()) {
+            return Err(diverged(
+                &v.member.name(),
+                v.best_epoch,
+                0,
+                "the held-out or training predictions are not finite",
+            ));
+        }
+    }
+    Ok(e)
+}
+
+/// What [`state_of_the_art`] returns: the ablation, its best row and the published figures.
+#[derive(Clone, Debug)]
+pub struct Sota {
+    pub size: BlendSize,
+    /// The final blend's weights, fitted on the held-out tenth of the training ratings.
+    pub blend: ensemble::Blend,
+    pub rows: Vec<AblationRow>,
+    /// Seconds of the whole procedure, wall clock.
+    pub seconds: f64,
+}
+
+/// Published global test RMSE on ml-100k's u1 split, for the chapter's table.
+pub const PUBLISHED_U1: [(&str, f64); 4] = [
+    ("GLocal-K (Han et al., CIKM 2021)", 0.8889),
+    ("Sparse FC (Muller et al., 2018)", 0.895),
+    ("IGMC (Zhang & Chen, ICLR 2020)", 0.905),
+    ("GC-MC (van den Berg et al., 2017)", 0.905),
+];
+
+/// Part 3b: the blend of [`blend_members`] at `size`, trained by [`ensemble::train`] and
+/// scored on `split.test` row by row (the ablation), or nothing when `run` is false (a loaded
+/// model: the blend is not saved).
+pub fn state_of_the_art(split: &Split, run: bool, size: BlendSize, seed: u64) -> Result<Option<Sota>> {
+    if !run {
+        return Ok(None);
+    }
+    let start = std::time::Instant::now();
+    let e = train_blend(&split.train, size, seed)?;
+    let rows = e.ablation(&split.test);
+    Ok(Some(Sota { size, blend: e.blend, rows, seconds: start.elapsed().as_secs_f64() }))
+}
+
+impl Sota {
+    /// The final blend (the last ablation row).
+    pub fn best(&self) -> &AblationRow {
+        self.rows.last().expect("the ablation has rows")
+    }
+
+    /// The chapter's Part 3b: how the blend is made, the ablation table and, on MovieLens, the
+    /// published figures.
+    pub fn report(&self) -> String {
+        let mut t = Table::new(&["ingredient", "held-out RMSE", "test RMSE", "test MAE", "seconds"]);
+        for r in &self.rows {
+            let n = [r.held_rmse, r.test.rmse, r.test.mae].map(|x| fmt_num(x, 4));
+            t.row(vec![r.name.clone(), n[0].clone(), n[1].clone(), n[2].clone(), format!("{:.1}", r.seconds)]);
+        }
+        let mut out = String::from(
+            "Part 3b. Closer to the state of the art: several recommenders, blended\n  \
+             Each member is trained on 90 % of the training ratings and stopped at its best epoch on the\n  \
+             other tenth; blend weights are fitted by ridge regression on that tenth (members' predictions,\n  \
+             and \"by support\" adds them times ln(1 + ratings) of the user and of the movie); then every\n  \
+             member is retrained on all training ratings for its chosen epochs and blended. The test\n  \
+             ratings are read only to fill the last three columns (src/recommender/ensemble.rs).\n",
+        );
+        out += &t.render();
+        out += &format!(
+            "  (held-out RMSE: a member's best epoch, or a blend's 5-fold cross-validated RMSE on the tenth;\n  \
+             seconds: both training runs of the members a row uses, on up to two threads; all: {:.1} s wall)\n",
+            self.seconds
+        );
+        if self.size == BlendSize::Full {
+            out += "  Published global test RMSE on ml-100k u1, for comparison (only meaningful on that split):\n";
+            for (name, rmse) in PUBLISHED_U1 {
+                out += &format!("    {name:<36} {rmse}\n");
+            }
+        }
+        out + "\n"
+    }
+}
+
+/// The Results lines of the better models: `improved_test_rmse` and `improved_test_mae` of the
+/// best model (the blend, or AutoRec when no blend was trained), then `ablation_<key>_rmse`
+/// for each ablation row.
+pub fn improved_keys(cmp: &Comparison, sota: Option<&Sota>) -> Vec<(String, f64)> {
+    let Some(s) = sota else {
+        return vec![
+            ("improved_test_rmse".into(), cmp.autorec.rmse),
+            ("improved_test_mae".into(), cmp.autorec.mae),
+            ("ablation_i_autorec_rmse".into(), cmp.autorec.rmse),
+        ];
+    };
+    let best = s.best();
+    let mut keys = vec![("improved_test_rmse".into(), best.test.rmse), ("improved_test_mae".into(), best.test.mae)];
+    keys.extend(s.rows.iter().map(|r| (format!("ablation_{}_rmse", r.key), r.test.rmse)));
+    keys
+}
+
 /// User index `user`'s 10 best movies by AutoRec, among the movies they have rated in neither
 /// split and that at least [`MIN_RATINGS_TO_RECOMMEND`] users rated in training.
 pub fn recommend(split: &Split, autorec: &Recommender, user: usize) -> Vec<Pick> {
@@ -302,33 +466,47 @@ pub struct FoldScore {
     pub fold: Fold,
     pub bias: Metrics,
     pub autorec: Metrics,
+    /// The blend of [`state_of_the_art`].
+    pub blend: Metrics,
 }
 
 /// What [`all_folds`] returns.
 #[derive(Clone, Debug)]
 pub struct FoldScores {
     pub folds: Vec<FoldScore>,
-    /// The mean over the folds of the bias baseline's and of AutoRec's RMSE.
+    /// The mean over the folds of the bias baseline's, AutoRec's and the blend's RMSE.
     pub bias_rmse_mean: f64,
     pub autorec_rmse_mean: f64,
+    pub blend_rmse_mean: f64,
 }
 
 impl FoldScores {
     /// One row per split, and the means.
     pub fn table(&self) -> String {
-        let mut table = Table::new(&["split", "bias RMSE", "AutoRec RMSE", "AutoRec MAE"]);
+        let mut table = Table::new(&["split", "bias RMSE", "AutoRec RMSE", "AutoRec MAE", "blend RMSE", "blend MAE"]);
         for s in &self.folds {
-            let numbers = [s.bias.rmse, s.autorec.rmse, s.autorec.mae].map(|x| fmt_num(x, 4));
+            let numbers =
+                [s.bias.rmse, s.autorec.rmse, s.autorec.mae, s.blend.rmse, s.blend.mae].map(|x| fmt_num(x, 4));
             table.row([vec![s.fold.to_string()], numbers.to_vec()].concat());
         }
-        let means = [self.bias_rmse_mean, self.autorec_rmse_mean].map(|x| fmt_num(x, 4));
-        table.row([vec!["mean".into()], means.to_vec(), vec![String::new()]].concat());
+        let [b, a, e] = [self.bias_rmse_mean, self.autorec_rmse_mean, self.blend_rmse_mean].map(|x| fmt_num(x, 4));
+        table.row(vec!["mean".into(), b, a, String::new(), e, String::new()]);
         table.render()
+    }
+
+    /// The Results lines of `--split all`.
+    pub fn keys(&self) -> [(&'static str, f64); 3] {
+        [
+            ("bias_baseline_rmse_mean", self.bias_rmse_mean),
+            ("improved_test_rmse_mean", self.autorec_rmse_mean),
+            ("improved_mean_rmse_5fold", self.blend_rmse_mean),
+        ]
     }
 }
 
-/// The bias baseline and AutoRec on each of the five splits; `each(&score, &trained)` after
-/// each, with AutoRec's training on that split (its curve and the epochs chosen).
+/// The bias baseline, AutoRec and the blend of [`state_of_the_art`] on each of the five
+/// splits; `each(&score, &trained)` after each, with AutoRec's training on that split (its
+/// curve and the epochs chosen).
 pub fn all_folds(
     data: Option<&Path>,
     seed: u64,
@@ -341,13 +519,16 @@ pub fn all_folds(
         let base = Baselines::fit(&split.train, &BiasConfig::default());
         let bias = score(&split.test, &base, Baseline::Bias);
         let trained = train_autorec(&split.train, &autorec_config(quick), seed)?;
-        let s = FoldScore { fold, bias, autorec: trained.recommender.evaluate(&split.test) };
+        let e = train_blend(&split.train, blend_size(data.is_some(), quick), seed)?;
+        let autorec = trained.recommender.evaluate(&split.test);
+        let s = FoldScore { fold, bias, autorec, blend: e.evaluate(&split.test) };
         each(&s, &trained);
         folds.push(s);
     }
     let mean = |f: fn(&FoldScore) -> f64| folds.iter().map(f).sum::<f64>() / folds.len() as f64;
-    let (bias_rmse_mean, autorec_rmse_mean) = (mean(|s| s.bias.rmse), mean(|s| s.autorec.rmse));
-    Ok(FoldScores { folds, bias_rmse_mean, autorec_rmse_mean })
+    let [bias_rmse_mean, autorec_rmse_mean, blend_rmse_mean] =
+        [mean(|s| s.bias.rmse), mean(|s| s.autorec.rmse), mean(|s| s.blend.rmse)];
+    Ok(FoldScores { folds, bias_rmse_mean, autorec_rmse_mean, blend_rmse_mean })
 }
 
 /// What the chapter's training-curve chart shows, kept beside the code that draws it.

@@ -1,9 +1,10 @@
 //! §5: the practical recommender. The article's stacked autoencoder on a user × movie table,
 //! reproduced faithfully ([`faithful`], trained by its fast twin [`faithful_fast`]), measured
 //! honestly ([`Metrics`]), set beside [`baselines`], and then done better ([`autorec`], trained
-//! by its twin [`autorec_fast`]). [`experiment`] runs the chapter's parts as library calls;
-//! [`model_file`] saves and loads the trained models; [`sizing`] checks what a data set
-//! asks of them before anything is allocated.
+//! by its twin [`autorec_fast`]), then blended with a user-based AutoRec and a biased matrix
+//! factorisation ([`mf`]) by weights fitted on held-out ratings ([`ensemble`]). [`experiment`]
+//! runs the chapter's parts as library calls; [`model_file`] saves and loads the trained models;
+//! [`sizing`] checks what a data set asks of them before anything is allocated.
 //!
 //! Two ways to score a model on the test ratings:
 //!
@@ -21,9 +22,11 @@
 pub mod autorec;
 pub mod autorec_fast;
 pub mod baselines;
+pub mod ensemble;
 pub mod experiment;
 pub mod faithful;
 pub mod faithful_fast;
+pub mod mf;
 pub mod model_file;
 pub mod my_ratings;
 pub mod sizing;

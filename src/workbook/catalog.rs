@@ -567,7 +567,9 @@ pub const PAGES: &[Page] = &[
                 "rating points",
             ),
             k("bias_baseline_rmse", "global test RMSE of the user + item bias baseline", "rating points"),
-            k("improved_test_rmse", "global test RMSE of item-based AutoRec", "rating points"),
+            k("improved_test_rmse", "global test RMSE of the best model: the blend of Part 3b", "rating points"),
+            k("improved_test_mae", "mean absolute error of the blend of Part 3b", "rating points"),
+            k("ablation_*", "global test RMSE of one row of Part 3b's ablation", "rating points"),
         ],
     },
 ];
