@@ -166,7 +166,7 @@ fn body(args: &Args) -> Result<()> {
     res.num("bias_baseline_rmse", cmp.bias.rmse, 4);
     let sota =
         ex::state_of_the_art(&split, load_path.is_none(), ex::blend_size(args.data.is_some(), args.quick), args.seed)?;
-    print!("{}", sota.as_ref().map_or(String::new(), ex::Sota::report));
+    print!("{}", ex::Sota::report_or_note(sota.as_ref()));
     ex::improved_keys(&cmp, sota.as_ref()).into_iter().for_each(|(key, value)| res.num(&key, value, 4));
 
     if let Some((losses, curve)) = curves {

@@ -399,6 +399,15 @@ impl Sota {
         self.rows.last().expect("the ablation has rows")
     }
 
+    /// [`Sota::report`], or for a loaded model (no blend) the line that says what
+    /// `improved_test_rmse` is instead.
+    pub fn report_or_note(sota: Option<&Sota>) -> String {
+        sota.map_or_else(
+            || "Part 3b. The blend is not saved in the model file: with --load, improved_test_rmse is the saved AutoRec's.\n\n".into(),
+            Sota::report,
+        )
+    }
+
     /// The chapter's Part 3b: how the blend is made, the ablation table and, on MovieLens, the
     /// published figures.
     pub fn report(&self) -> String {
