@@ -265,6 +265,7 @@ impl Results {
     /// convenience: if it cannot be written, or a file the gallery did not write has its
     /// name, the chapter says so on stderr and still succeeds.
     pub fn finish(mut self, spec: &Spec, args: &Args) -> Result<()> {
+        crate::workbook::claims::conclude(spec.name, &mut self);
         self.add("gallery", page_path(&args.out).display());
         save_results(spec.name, &args.out, self.lines())?;
         self.print();

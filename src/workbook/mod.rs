@@ -2,5 +2,7 @@
 //! chapters ([`catalog`]), and the page of every chapter's results ([`gallery`]).
 
 pub mod catalog;
+pub mod claims;
 pub mod cli;
 pub mod gallery;
+pub mod ledger;
