@@ -5,4 +5,5 @@ pub mod contractive;
 pub mod denoise;
 pub mod rbm;
 pub mod sparse;
+pub mod sparse_checks;
 pub mod stacked;
