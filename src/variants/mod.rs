@@ -3,6 +3,7 @@
 
 pub mod contractive;
 pub mod denoise;
+pub mod denoise_readings;
 pub mod rbm;
 pub mod sparse;
 pub mod sparse_checks;
