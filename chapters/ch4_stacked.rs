@@ -9,7 +9,9 @@ use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::Network;
 use autoencoders::render::text::{Table, vector};
 use autoencoders::structure::TrainConfig;
+use autoencoders::variants::sparse::{self, Sparsity};
 use autoencoders::variants::stacked::{self, FineTuneConfig, Scores};
+use autoencoders::variants::{stacked_levels, stacked_sparse};
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
@@ -28,6 +30,15 @@ const SPEC: Spec = Spec {
         "real handwriting: cargo run --bin ch4_stacked -- --data ../shared/data/mnist",
     ],
 };
+
+/// The KL penalty of the sparse stack (§4.1's target activation, a weight that keeps accuracy).
+const SPARSE_RHO: f64 = 0.05;
+const SPARSE_BETA: f64 = 0.001;
+/// Activations below this count as near zero.
+const NEAR_ZERO: f64 = 0.05;
+/// Held-out digits averaged over when measuring how far each unit reaches.
+const LEVEL_IMAGES: usize = 200;
+const SIDE: usize = 28;
 
 fn main() {
     cli::run(&SPEC, body);
@@ -68,7 +79,7 @@ fn body(args: &Args) -> Result<()> {
     );
     // The chapter's six trainings (two stacks, then four feature sets scored) are its steps of
     // progress; their epoch loops run inside the library.
-    let mut progress = Progress::new("ch4_stacked: training", 6);
+    let mut progress = Progress::new("ch4_stacked: training", 7);
     let (stack, losses) = stacked::pretrain(&data.train, &widths, &pre, 0.0, &mut rng.fork(1))?;
     progress.tick(1);
     progress.clear();
@@ -80,6 +91,14 @@ fn body(args: &Args) -> Result<()> {
     let (dae_stack, losses) = stacked::pretrain(&data.train, &widths, &pre, noise, &mut rng.fork(2))?;
     progress.tick(2);
     progress.clear();
+    print_losses(&widths, &losses);
+
+    println!("\nStep 2b: the same, sparse, as §4.4 words it: each layer's code carries §4.1's KL penalty");
+    println!("(ρ = {SPARSE_RHO}, β = {SPARSE_BETA}; a larger β costs the classifier several points here).");
+    // A copy of the generator, so every run below draws what it drew before this stack existed.
+    let sparsity = Sparsity::Kl { rho: SPARSE_RHO, beta: SPARSE_BETA };
+    let (sparse_stack, losses) =
+        stacked_sparse::pretrain(&data.train, &widths, &pre, sparsity, &mut rng.clone().fork(3))?;
     print_losses(&widths, &losses);
 
     // Step 3.
@@ -96,11 +115,12 @@ fn body(args: &Args) -> Result<()> {
     );
     println!("every weight fine-tuned by backprop of the cross-entropy ({} epochs, Adam lr {}).", tune.epochs, tune.lr);
     let one_layer = Network::new(vec![stack.layers[0].clone()]);
-    let kinds: [(&str, Option<&Network>); 4] = [
+    let kinds: [(&str, Option<&Network>); 5] = [
         ("raw pixels", None),
         ("one autoencoder", Some(&one_layer)),
         ("stacked autoencoder", Some(&stack)),
         ("stacked denoising autoencoder", Some(&dae_stack)),
+        ("stacked sparse autoencoder", Some(&sparse_stack)),
     ];
     let mut scores: Vec<Scores> = Vec::new();
     let mut t = Table::new(&["features", "width", "softmax", "linear SVM", "softmax, fine-tuned"]);
@@ -122,6 +142,28 @@ fn body(args: &Args) -> Result<()> {
     print!("{}", t.render());
     println!("The codes are far narrower than the 784 pixels; fine-tuning turns the unsupervised stack");
     println!("into a supervised network, which is where it usually gains most.\n");
+    let near_zero = |net: &Network| sparse::near_zero_fraction(&net.infer(&data.test), NEAR_ZERO);
+    let (zero_plain, zero_sparse) = (near_zero(&stack), near_zero(&sparse_stack));
+    println!(
+        "Top codes near zero (< {NEAR_ZERO}): {:.1} % for the plain stack, {:.1} % for the sparse one.\n",
+        100.0 * zero_plain,
+        100.0 * zero_sparse
+    );
+
+    println!("Step 4: do the levels build up, small parts first (§1)? Each unit's mean sensitivity to the");
+    println!("pixels, ∂h/∂x over {LEVEL_IMAGES} held-out digits, and how far across the image it reaches (radius in");
+    let radii =
+        stacked_levels::median_radii(&stack, &data.test.slice_rows(0, LEVEL_IMAGES.min(data.test.rows())), SIDE);
+    let uniform = stacked_levels::uniform_radius(SIDE);
+    println!(
+        "pixels; a unit weighing all {SIDE}×{SIDE} pixels alike: {uniform:.2}). Median by layer: {}",
+        vector(&radii, 2)
+    );
+    let grows = radii.windows(2).all(|w| w[1] > w[0]);
+    println!(
+        "Growth from layer to layer would show parts combined into larger ones; here it {}.\n",
+        if grows { "grows" } else { "does not: the first layer already reaches across most of the digit" }
+    );
 
     let mut res = Results::new();
     res.add("network", &arch);
@@ -135,6 +177,15 @@ fn body(args: &Args) -> Result<()> {
     res.num("accuracy_one_ae_finetuned", scores[1].finetuned.unwrap_or(f64::NAN), 4);
     res.num("accuracy_stacked_finetuned", scores[2].finetuned.unwrap_or(f64::NAN), 4);
     res.num("accuracy_finetuned", scores[3].finetuned.unwrap_or(f64::NAN), 4);
+    res.num("accuracy_stacked_sparse", scores[4].softmax, 4);
+    res.num("accuracy_stacked_sparse_svm", scores[4].svm, 4);
+    res.num("accuracy_stacked_sparse_finetuned", scores[4].finetuned.unwrap_or(f64::NAN), 4);
+    res.num("near_zero_fraction_stacked", zero_plain, 4);
+    res.num("near_zero_fraction_stacked_sparse", zero_sparse, 4);
+    for (l, r) in radii.iter().enumerate() {
+        res.num(&format!("receptive_radius_layer{}", l + 1), *r, 2);
+    }
+    res.num("receptive_radius_uniform", uniform, 2);
     res.finish(&SPEC, args)
 }
 

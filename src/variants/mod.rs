@@ -8,3 +8,5 @@ pub mod rbm;
 pub mod sparse;
 pub mod sparse_checks;
 pub mod stacked;
+pub mod stacked_levels;
+pub mod stacked_sparse;
