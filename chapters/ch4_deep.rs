@@ -11,6 +11,7 @@ use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num, vector};
 use autoencoders::structure::{self, TrainConfig, squared_error_per_image};
 use autoencoders::variants::rbm::{self, RbmConfig, RbmStack};
+use autoencoders::variants::rbm_unrolled;
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
 use autoencoders::{Error, Result};
 
@@ -21,7 +22,11 @@ const SPEC: Spec = Spec {
     data: Some("a folder with MNIST IDX files (3/4 train, 1/4 held out) instead of the built-in digits"),
     options: &[
         Opt { name: "code", value: Some("N"), help: "code size of all three methods (default 30)" },
-        Opt { name: "hidden", value: Some("A,B"), help: "hidden widths between pixels and code (default 256,64)" },
+        Opt {
+            name: "hidden",
+            value: Some("A,B,C"),
+            help: "hidden widths between pixels and code (default 256,128,64: 4 RBMs, as §4.5)",
+        },
         Opt { name: "rbm-epochs", value: Some("N"), help: "CD-1 epochs per RBM (default 5, quick 1)" },
         Opt {
             name: "lr",
@@ -50,7 +55,7 @@ fn main() {
 
 fn body(args: &Args) -> Result<()> {
     let code = args.width("code", 30)?;
-    let hidden: Vec<usize> = args.widths("hidden", &[256, 64])?;
+    let hidden: Vec<usize> = args.widths("hidden", &[256, 128, 64])?;
     let rbm_epochs = args.epoch_count("rbm-epochs", if args.quick { 1 } else { 5 })?;
     let epochs = args.epochs_or(8, 2);
     let linear_code = !args.flag("sigmoid-code");
@@ -104,6 +109,7 @@ fn body(args: &Args) -> Result<()> {
     // Step 2.
     let mut pretrained = stack.unroll();
     let unrolled_error = squared_error_per_image(&pretrained.reconstruct(test_x), test_x);
+    let gap_before = rbm_unrolled::tied_gap(&pretrained);
     println!("\nStep 2: unroll into {arch}: encoder layers (W, b_h), decoder layers (Wᵀ, b_v).");
     println!("  before any fine-tuning: {} per image\n", fmt_num(unrolled_error, 2));
 
@@ -124,7 +130,13 @@ fn body(args: &Args) -> Result<()> {
     progress.clear();
     println!("  training loss per epoch: {}", vector(&losses, 4));
     let pretrained_error = squared_error_per_image(&pretrained.reconstruct(test_x), test_x);
-    println!("  held-out: {} per image\n", fmt_num(pretrained_error, 2));
+    println!("  held-out: {} per image", fmt_num(pretrained_error, 2));
+    let gap_after = rbm_unrolled::tied_gap(&pretrained);
+    println!("  §4.5's \"two identical deep belief networks\" are this one stack used twice: each decoder layer");
+    println!(
+        "  started as the transpose of its encoder layer (largest relative gap {gap_before:.2}); fine-tuning moved"
+    );
+    println!("  them apart (largest gap ‖D − Wᵀ‖/‖W‖ now {gap_after:.2}).\n");
 
     // Step 4.
     println!("Step 4: the same network and fine-tuning from random weights (Xavier-uniform, zero biases,");
@@ -186,6 +198,9 @@ fn body(args: &Args) -> Result<()> {
     res.num("sq_error_per_image_pca", pca_error, 2);
     res.num("sq_error_per_image_unrolled", unrolled_error, 2);
     res.add("pretrained_beats_pca", pretrained_error < pca_error);
+    res.add("rbms", widths.len() - 1);
+    res.num("tied_gap_before_finetuning", gap_before, 2);
+    res.num("tied_gap_after_finetuning", gap_after, 2);
     res.add("reconstructions_png", paths[0].display());
     res.finish(&SPEC, args)
 }
