@@ -14,7 +14,7 @@ use autoencoders::recommender::baselines::{Baseline, Baselines, BiasConfig};
 use autoencoders::recommender::faithful::{self, Sae, Trainer};
 use autoencoders::recommender::model_file::{self, Tensor};
 use autoencoders::recommender::my_ratings::{self, MyRating};
-use autoencoders::recommender::{Metrics, evaluate, top_n};
+use autoencoders::recommender::{Metrics, errata, evaluate, ranking, top_n};
 use autoencoders::render::svg::{LineChart, write_svg};
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
@@ -55,7 +55,7 @@ const SPEC: Spec = Spec {
     exercises: &[
         "reset the gradients as any PyTorch tutorial would, and watch the article's model collapse: cargo run --bin ch5_recommender -- --zero-grad --epochs 20",
         "then take away the weight decay too, and watch it learn again: cargo run --bin ch5_recommender -- --zero-grad --weight-decay 0 --epochs 20",
-        "rate five movies you know and ask for ten more: cargo run --bin ch5_recommender -- --data ../shared/data/ml-100k --my-ratings my.txt",
+        "rate five movies you know and ask for ten more from each model: cargo run --bin ch5_recommender -- --data ../shared/data/ml-100k --my-ratings my.txt",
     ],
 };
 
@@ -112,14 +112,14 @@ fn body(args: &Args) -> Result<()> {
     };
 
     println!("§5: a recommender from a stacked autoencoder.\n");
-    println!("Data: {}", split.source);
+    println!("Data (the article's Part 1): {}", split.source);
     println!(
-        "  {} users × {} movies (the largest ids in train and test, as the article counts them)",
+        "  {} users × {} movies (the largest ids in train and test, as 1.4 counts them)",
         split.n_users(),
         split.n_movies()
     );
     println!(
-        "  {} training ratings, {} test ratings; the matrix is {:.1}% filled",
+        "  {} training ratings, {} test ratings; the users × movies matrix of 1.5 is {:.1}% filled, 0 elsewhere",
         split.train.len(),
         split.test.len(),
         100.0 * split.train.density()
@@ -147,7 +147,7 @@ fn body(args: &Args) -> Result<()> {
     } else {
         let zero_grad = args.flag("zero-grad");
         let config = faithful::Config { zero_grad, weight_decay, threads, ..faithful::Config::default() };
-        println!("Part 1. The article's model, trained as the course code trains it");
+        println!("Step 1. The article's model (its 2.1), trained as the course code trains it (its Part 3)");
         println!(
             "  {}-20-10-20-{}, sigmoid on the first three layers, linear output.",
             split.n_movies(),
@@ -179,6 +179,7 @@ fn body(args: &Args) -> Result<()> {
         }
         let seconds_per_epoch = start.elapsed().as_secs_f64() / epochs as f64;
         res.num("train_loss", faithful_curve.last().map_or(f64::NAN, |p| p.1), 4);
+        res.num("train_loss_epoch_1", faithful_curve[0].1, 4);
         println!(
             "  ({:.4} seconds per epoch on {threads} thread(s); the PyTorch reference takes 0.69)\n",
             seconds_per_epoch
@@ -190,14 +191,25 @@ fn body(args: &Args) -> Result<()> {
     };
 
     let article = faithful::test_metrics(&sae, &split.train, &split.test);
-    println!("The article's test: each user's training row goes in; the outputs at their test movies are scored.");
+    let article_predict = |u: usize, r: &[(u32, u8)]| -> Vec<f64> {
+        let h = sae.hidden(split.train.row(u));
+        r.iter().map(|&(m, _)| sae.output(&h, m as usize)).collect()
+    };
+    println!(
+        "The article's test (its Part 4): each user's training row goes in; the outputs at their test movies are scored."
+    );
     println!("  article's test loss (mean over users of each user's RMSE): {}", fmt_num(article.article_loss, 4));
     println!("  global test RMSE over all {} test ratings:               {}", article.n, fmt_num(article.rmse, 4));
     println!("  global test MAE:                                           {}", fmt_num(article.mae, 4));
     println!("  The article's number gives every user one vote, however few test ratings they have; the");
     println!("  global RMSE gives every rating one vote and is what published results report. Only the");
-    println!("  second can be compared with the literature or with the baselines below.\n");
+    println!("  second can be compared with the literature or with the baselines below.");
+    let absolute_mean = errata::mean_user_mae(&split.test, article_predict);
+    println!("  Part 4 calls its figure an absolute mean, but it is a mean of per-user RMSEs; the mean over users");
+    println!("  of each user's mean absolute error is {}, a different number.\n", fmt_num(absolute_mean, 4));
     res.num("test_loss_article", article.article_loss, 4);
+    res.num("test_loss_absolute_mean", absolute_mean, 4);
+    res.num("matrix_filled_percent", 100.0 * split.train.density(), 1);
     res.num("test_rmse", article.rmse, 4);
     res.num("test_mae", article.mae, 4);
 
@@ -206,20 +218,48 @@ fn body(args: &Args) -> Result<()> {
         let e = args.epochs.map_or(if args.quick { 2 } else { ERRATUM_EPOCHS }, |x| x.min(ERRATUM_EPOCHS));
         let zero_rmse = erratum(&split, args.seed, threads, e)?;
         res.num("zero_grad_test_rmse", zero_rmse, 4);
+        if let Some(files) = errata::course_files(args.data.as_deref(), fold, &split)? {
+            let course = errata::course_split(&files, split.titles.clone())?;
+            let config =
+                faithful::Config { zero_grad: args.flag("zero-grad"), weight_decay, threads, ..Default::default() };
+            let m = errata::train_and_test(&course.split, config, epochs, args.seed)?;
+            println!("Step 2b. The course code reads each file with pandas' read_csv and no header=None (its 1.3),");
+            println!("  so the first line of each becomes the column names and its rating is lost:");
+            for (f, r) in files.iter().zip(&course.lost) {
+                println!("    {}: user {} rated movie {} a {}", f.0, r.user, r.movie, r.rating);
+            }
+            println!(
+                "  Trained on the rest ({} ratings) for {epochs} epochs and tested on {} ratings, the article's test",
+                course.split.train.len(),
+                course.split.test.len()
+            );
+            println!(
+                "  loss is {} instead of {}, the global RMSE {} instead of {}: the lost ratings change the training path.\n",
+                fmt_num(m.article_loss, 4),
+                fmt_num(article.article_loss, 4),
+                fmt_num(m.rmse, 4),
+                fmt_num(article.rmse, 4)
+            );
+            res.add("course_lost_ratings", course.lost.len());
+            res.num("course_test_loss_article", m.article_loss, 4);
+        }
     }
 
     // Part 3: baselines and the better model, on the same split and the same metrics.
-    println!("Part 3. Baselines and a better autoencoder, same split, same metrics");
+    println!("Step 3. Baselines and a better autoencoder, same split, same metrics");
     let predictor = ar;
     let mut table = Table::new(&["model", "article's loss", "RMSE", "MAE"]);
     let row = |name: &str, m: &Metrics| {
         vec![name.to_string(), fmt_num(m.article_loss, 4), fmt_num(m.rmse, 4), fmt_num(m.mae, 4)]
     };
-    let mut bias_rmse = f64::NAN;
+    let (mut bias_rmse, mut global_rmse) = (f64::NAN, f64::NAN);
     for b in Baseline::ALL {
         let m = evaluate(&split.test, |u, r| r.iter().map(|&(i, _)| base.predict(b, u, i as usize)).collect());
         if b == Baseline::Bias {
             bias_rmse = m.rmse;
+        }
+        if b == Baseline::GlobalMean {
+            global_rmse = m.rmse;
         }
         table.row(row(b.name(), &m));
     }
@@ -227,9 +267,31 @@ fn body(args: &Args) -> Result<()> {
     let improved = evaluate(&split.test, |u, r| r.iter().map(|&(i, _)| predictor.predict(u, i as usize)).collect());
     table.row(row("item-based AutoRec", &improved));
     print!("{}", table.render());
-    println!("  (bias baseline: λ = 5; baselines and AutoRec clip predictions to 1–5, the article's model does not)\n");
+    println!("  (bias baseline: λ = 5; baselines and AutoRec clip predictions to 1–5, the article's model does not)");
+    println!(
+        "  The article's autoencoder {} the user + item bias baseline, a model of one number per user and one",
+        if article.rmse > bias_rmse { "does WORSE than" } else { "beats" }
+    );
+    println!("  per movie (RMSE {} against {}).", fmt_num(article.rmse, 4), fmt_num(bias_rmse, 4));
+    let pick_article = ranking::top_pick(&split.test, article_predict);
+    let pick_autorec =
+        ranking::top_pick(&split.test, |u, r| r.iter().map(|&(i, _)| predictor.predict(u, i as usize)).collect());
+    println!(
+        "  Ranking (§5: rank the predictions, recommend the top): each of {} users' test movie ranked first was",
+        pick_article.users
+    );
+    println!(
+        "  rated {} on average by the article's model's order, {} by AutoRec's, {} for a random pick.\n",
+        fmt_num(pick_article.top, 3),
+        fmt_num(pick_autorec.top, 3),
+        fmt_num(pick_article.random, 3)
+    );
     res.num("bias_baseline_rmse", bias_rmse, 4);
+    res.num("global_mean_rmse", global_rmse, 4);
     res.num("improved_test_rmse", improved.rmse, 4);
+    res.num("top_pick_rating_article", pick_article.top, 3);
+    res.num("top_pick_rating_autorec", pick_autorec.top, 3);
+    res.num("top_pick_rating_random", pick_article.random, 3);
 
     if !faithful_curve.is_empty() {
         let path = args.out.join("loss_curves.svg");
@@ -247,11 +309,13 @@ fn body(args: &Args) -> Result<()> {
     let popular = popular_movies(&split.train);
     let show = |u: usize, who: &str| {
         let known = |m: usize| split.train.get(u, m).is_some() || split.test.get(u, m).is_some();
-        let picks = top_n(split.n_movies(), 10, |m| predictor.predict(u, m), known, |m| popular[m]);
+        let scores = sae.predict_row(split.train.row(u));
+        let picks = top_n(split.n_movies(), 10, |m| scores[m], known, |m| popular[m]);
+        let better = top_n(split.n_movies(), 10, |m| predictor.predict(u, m), known, |m| popular[m]);
         println!("Top 10 for {who} (movies with at least {MIN_RATINGS_TO_RECOMMEND} ratings, not yet rated):");
-        let mut t = Table::new(&["rank", "predicted", "movie"]);
-        for (i, (m, p)) in picks.iter().enumerate() {
-            t.row(vec![(i + 1).to_string(), fmt_num(*p, 2), split.title(*m)]);
+        let mut t = Table::new(&["rank", "the article's model", "predicted", "item-based AutoRec", "predicted"]);
+        for (i, ((m, p), (b, q))) in picks.iter().zip(&better).enumerate() {
+            t.row(vec![(i + 1).to_string(), split.title(*m), fmt_num(*p, 2), split.title(*b), fmt_num(*q, 2)]);
         }
         print!("{}", t.render());
         println!();
@@ -329,7 +393,7 @@ fn improved_config(quick: bool) -> autorec::Config {
 /// and held-out RMSE per epoch into `curves`.
 fn train_improved(split: &Split, seed: u64, quick: bool, curves: &mut [Vec<(f64, f64)>; 2]) -> Result<Recommender> {
     let config = improved_config(quick);
-    println!("Part 1b. A better autoencoder: item-based AutoRec (src/recommender/autorec.rs)");
+    println!("Step 1b. A better autoencoder: item-based AutoRec (src/recommender/autorec.rs)");
     println!("  Each movie's column of ratings goes in (what the user+item bias baseline leaves over, plus");
     println!(
         "  an offset of {} that marks who rated), {} sigmoid units, linear out; gradients reset every",
@@ -379,7 +443,7 @@ fn diverged(epoch: usize, step: usize, what: &str) -> Error {
 /// The erratum: the same model with gradients reset each step, at the article's weight decay
 /// and at smaller ones. Returns the test RMSE of the reset run at weight decay 0.5.
 fn erratum(split: &Split, seed: u64, threads: usize, epochs: usize) -> Result<f64> {
-    println!("Part 2. The erratum: the course code never resets its gradients");
+    println!("Step 2. The erratum (its Part 3): the course code never resets its gradients");
     println!("  Each step adds the new gradient to the sum of all earlier ones. Reset them, as every");
     println!("  PyTorch tutorial does, and keep everything else: {epochs} epochs each.");
     let global = Baselines::fit(&split.train, &BiasConfig::default());

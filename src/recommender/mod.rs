@@ -17,9 +17,11 @@
 
 pub mod autorec;
 pub mod baselines;
+pub mod errata;
 pub mod faithful;
 pub mod model_file;
 pub mod my_ratings;
+pub mod ranking;
 
 use crate::data::movielens::RatingTable;
 
