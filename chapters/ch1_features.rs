@@ -128,5 +128,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     r.num("accuracy_codes", codes.test_accuracy, 4);
     r.num("accuracy_pixels", pixels.test_accuracy, 4);
     r.num("accuracy_pca", pcs.test_accuracy, 4);
+    r.add("code_width", code);
+    r.add("output_width", PIXELS);
     r.finish(&SPEC, args)
 }

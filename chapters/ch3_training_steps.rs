@@ -77,7 +77,15 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     let loss = loss_kind.eval(&out, &x).value;
     println!("Step 4: the reconstruction error x − x̂ and the loss L = mean((x̂ − x)²).");
     println!("  x − x̂ = {}", vector(error.row(0), 4));
-    println!("  L = {}\n", fmt_num(loss, 6));
+    println!("  L = {}", fmt_num(loss, 6));
+    let error_min = error.data().iter().copied().fold(f64::INFINITY, f64::min);
+    let error_max = error.data().iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let error_sum: f64 = error.data().iter().sum();
+    println!(
+        "  The difference itself cannot be the error to minimise: its entries have both signs (sum {}),",
+        fmt_num(error_sum, 4)
+    );
+    println!("  and too low an output would cancel too high a one. Squaring makes every miss count.\n");
 
     // Step 5: backprop, checked against numbers that owe nothing to it.
     println!("Step 5: backpropagate. Each analytic gradient beside its numeric central-difference");
@@ -181,6 +189,9 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     res.add("gradient_max_relative_error", format!("{max_rel:.2e}"));
     res.num("first_epoch_loss", first_epoch_loss, 6);
     res.num("final_loss", final_loss, 6);
+    res.num("step4_error_min", error_min, 4);
+    res.num("step4_error_max", error_max, 4);
+    res.num("step4_loss", loss, 6);
     res.finish(&SPEC, args)
 }
 

@@ -3,7 +3,7 @@
 //! without switches. All arithmetic lives in `autoencoders::conv::pool` and `autoencoders::conv::convolution`.
 
 use autoencoders::conv::convolution::Kernel;
-use autoencoders::workbook::cli::{self, Results, Spec};
+use autoencoders::workbook::cli::{self, Opt, Results, Spec};
 
 use autoencoders::conv::pool::{Switches, decode, max_pool2d, placed_products, stamp, unpool2d, unpool2d_copy, worked};
 use autoencoders::core::files::ensure_dir;
@@ -19,12 +19,15 @@ const SPEC: Spec = Spec {
     about: "pooling with switches, four unpooling steps and their sum, on a 4×4 example \
             (draws the grids into unpooling.png in --out)",
     data: None,
-    options: &[],
+    options: &[Opt {
+        name: "centre",
+        value: Some("C"),
+        help: "the kernel's centre value (default 1, the value that gives the input back)",
+    }],
     exercises: &[
-        "edit pool::worked::lossy_input so that one window's maximum moves to another cell, then \
-         `cargo run --bin ch3_unpooling`: the switches change and the second output is no longer the first input",
-        "set the kernel's centre in pool::worked::kernel to 2, then `cargo run --bin ch3_unpooling`: every \
-         stamp doubles and exact_reconstruction turns false",
+        "make the kernel's centre 2: each maximum comes back twice as high, and exact_reconstruction turns false: \
+         cargo run --bin ch3_unpooling -- --centre 2",
+        "a centre of 0 draws only the arms; the maxima themselves are gone: cargo run --bin ch3_unpooling -- --centre 0",
         "see the grids drawn, one panel per step: cargo run --bin ch3_unpooling -- --out /tmp/unpooling, \
          then open /tmp/unpooling/unpooling.png",
     ],
@@ -107,11 +110,22 @@ fn main() {
         println!("\nThe 2×2 pooled matrix is the code. The switches travel beside it to the decoder.");
 
         println!("\nStep 3. The kernel");
-        let kernel_m = worked::kernel();
+        let centre = args.parsed::<f64>("centre")?.unwrap_or(1.0);
+        if !centre.is_finite() {
+            return Err(autoencoders::Error::Usage("--centre must be a finite number".into()));
+        }
+        let mut kernel_m = worked::kernel();
+        kernel_m[(1, 1)] = centre;
         let kernel = Kernel::from_matrix(&kernel_m);
         print!("{}", show(&kernel_m));
         println!("Decoding stamps this kernel onto the 4×4 grid with its centre cell on a switch. Its");
-        println!("centre is 1, so a stamp puts the pooled value back where it was taken from; its arms");
+        if centre == 1.0 {
+            println!("centre is 1, so a stamp puts the pooled value back where it was taken from; its arms");
+        } else {
+            println!(
+                "centre is {centre} (--centre; 1 by default), so a stamp draws each pooled value {centre} times; its arms"
+            );
+        }
         println!("give half of it to the four neighbouring cells.");
 
         println!("\nStep 4. Decoding, one pooled value at a time");
@@ -280,6 +294,7 @@ fn main() {
         println!("black is 0, white is {top} (the input's largest value).\n");
         let mut results = Results::new();
         results.add("exact_reconstruction", exact);
+        results.num("reconstruction_error", sum.sum_squared_diff(&x), 4);
         results.num("lossy_example_error", lossy_error, 4);
         results.num("switchless_corner_error", corner_error, 4);
         results.num("switchless_copy_error", copy_error, 4);

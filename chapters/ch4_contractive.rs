@@ -103,7 +103,9 @@ fn body(args: &Args) -> Result<()> {
     println!("  plain         reconstruction loss only");
     println!("  weight decay  Adam's weight_decay = {decay}: every step adds {decay}·θ to each gradient");
     println!("  denoising     masking corruption ν = {nu} (§4.2)");
-    println!("  contractive   + λ·mean ‖J_f(x)‖²_F with λ = {lambda}, in closed form (see src/variants/contractive.rs)");
+    println!(
+        "  contractive   + λ·mean ‖J_f(x)‖²_F with λ = {lambda}, in closed form (see src/variants/contractive.rs)"
+    );
     let mut rng = Rng::new(args.seed);
     let init = Autoencoder::new(
         Network::new(vec![Dense::xavier(images::PIXELS, code, Activation::Sigmoid, &mut rng)]),
@@ -244,6 +246,9 @@ fn body(args: &Args) -> Result<()> {
     }
     for (key, m) in ["plain", "weight_decay", "denoising", "contractive"].iter().zip(&measured) {
         res.num(&format!("accuracy_{key}"), m.accuracy, 4);
+    }
+    for (key, m) in ["plain", "weight_decay", "denoising", "contractive"].iter().zip(&measured) {
+        res.num(&format!("noise_pairs_ratio_{key}"), ratio(m), 3);
     }
     res.finish(&SPEC, args)
 }
