@@ -8,7 +8,7 @@ use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images::PIXELS};
 use autoencoders::image_ae::{self, Config};
 use autoencoders::render::text::Table;
-use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::cli::{self, Args, Expect, Opt, Progress, Results, Spec};
 
 const SPEC: Spec = Spec {
     name: "ch1_features",
@@ -23,11 +23,26 @@ const SPEC: Spec = Spec {
         help: "code width, and the number of PCA components beside it (default 25, as §1)",
     }],
     exercises: &[
-        "train the autoencoder twice as long: the codes climb from 86.3 % to 89.8 %, still below the pixels' \
-         93.0 %: cargo run --bin ch1_features -- --epochs 120",
-        "50-number codes beat the 784 pixels (93.5 % against 93.0 %), PCA-50 still edges ahead (93.9 %): \
-         cargo run --bin ch1_features -- --code 50",
-        "real digits (codes 85.7 %, pixels 87.8 %, PCA 89.2 %): cargo run --bin ch1_features -- --data ../shared/data/mnist",
+        "train the autoencoder twice as long: the codes climb from 86.25 % to 89.80 %, still below the pixels' \
+         93.50 %: cargo run --bin ch1_features -- --epochs 120",
+        "50-number codes catch up with the pixels but do not pass them (93.45 % against 93.50 %), and PCA-50 edges \
+         ahead (93.85 %): cargo run --bin ch1_features -- --code 50",
+        "real digits (codes 85.65 %, pixels 88.55 %, PCA 89.20 %): cargo run --bin ch1_features -- --data ../shared/data/mnist",
+    ],
+    expectations: &[
+        Expect::near(&[], "accuracy_codes", 0.8625, 0.00005),
+        Expect::near(&[], "accuracy_pixels", 0.9350, 0.00005),
+        Expect::near(&[], "accuracy_pca", 0.9270, 0.00005),
+        Expect::below(&[], "accuracy_codes", "accuracy_pca"),
+        Expect::near(&["--epochs", "120"], "accuracy_codes", 0.8980, 0.00005),
+        Expect::below(&["--epochs", "120"], "accuracy_codes", "accuracy_pixels"),
+        Expect::near(&["--code", "50"], "accuracy_codes", 0.9345, 0.00005),
+        Expect::near(&["--code", "50"], "accuracy_pixels", 0.9350, 0.00005),
+        Expect::near(&["--code", "50"], "accuracy_pca", 0.9385, 0.00005),
+        Expect::below(&["--code", "50"], "accuracy_codes", "accuracy_pixels"),
+        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_codes", 0.8565, 0.00005),
+        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_pixels", 0.8855, 0.00005),
+        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_pca", 0.8920, 0.00005),
     ],
 };
 

@@ -3,7 +3,7 @@
 use autoencoders::core::matrix::Matrix;
 use autoencoders::identity::{self, Config, TARGET_MAX_ERROR};
 use autoencoders::render::text::{Table, fmt_num, vector};
-use autoencoders::workbook::cli::{self, Args, Opt, Results, Spec};
+use autoencoders::workbook::cli::{self, Args, Expect, Opt, Results, Spec};
 
 const SPEC: Spec = Spec {
     name: "ch1_identity",
@@ -19,6 +19,19 @@ const SPEC: Spec = Spec {
         "squeeze the code to one number: the argmax may survive, but two inputs come back blurred: cargo run --bin ch1_identity -- --code 1",
         "widen it to three and watch the codes stop looking like bits: cargo run --bin ch1_identity -- --code 3",
         "plain gradient descent needs a bigger step and more epochs: cargo run --bin ch1_identity -- --sgd --lr 3",
+    ],
+    expectations: &[
+        Expect::is(&[], "reconstructed", "4/4"),
+        Expect::near(&[], "max_error", 0.0996, 0.00005),
+        Expect::is(&[], "epochs", "246"),
+        Expect::is(&[], "stuck", "false"),
+        Expect::is(&["--code", "1"], "stuck", "true"),
+        Expect::is(&["--code", "1"], "reconstructed", "4/4"),
+        Expect::near(&["--code", "1"], "max_error", 0.5932, 0.00005),
+        Expect::is(&["--code", "3"], "epochs", "157"),
+        Expect::is(&["--code", "3"], "stuck", "false"),
+        Expect::is(&["--sgd", "--lr", "3"], "epochs", "550"),
+        Expect::is(&["--sgd", "--lr", "3"], "stuck", "false"),
     ],
 };
 

@@ -6,7 +6,7 @@ use autoencoders::image_ae::{self, Config};
 use autoencoders::render::png::write_png;
 use autoencoders::render::svg::write_svg;
 use autoencoders::variants::sparse;
-use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::cli::{self, Args, Expect, Opt, Progress, Results, Spec};
 
 const SPEC: Spec = Spec {
     name: "ch1_mnist",
@@ -32,6 +32,15 @@ const SPEC: Spec = Spec {
         "squeeze to 5 hidden units: with seed 1 the code never leaves the mean-image plateau and every \
          digit comes back as the same grey blur: cargo run --bin ch1_mnist -- --hidden 5",
         "real MNIST (held-out 0.0195 after 120 epochs): cargo run --bin ch1_mnist -- --data ../shared/data/mnist",
+    ],
+    expectations: &[
+        Expect::near(&[], "test_mse", 0.02229, 0.000005),
+        Expect::near(&[], "mean_image_mse", 0.05530, 0.000005),
+        Expect::near(&[], "code_near_zero_fraction", 0.0158, 0.00005),
+        Expect::near(&["--lr", "0.001"], "test_mse", 0.02536, 0.000005),
+        Expect::near(&["--hidden", "5"], "test_mse", 0.05543, 0.000005),
+        Expect::above(&["--hidden", "5"], "test_mse", "mean_image_mse"),
+        Expect::near(&["--data", "../shared/data/mnist"], "test_mse", 0.01954, 0.000005),
     ],
 };
 

@@ -11,7 +11,7 @@ use autoencoders::nn::network::{Autoencoder, flatten_grads};
 use autoencoders::nn::optim::Sgd;
 use autoencoders::render::svg::{LineChart, write_svg};
 use autoencoders::render::text::{Table, fmt_num, grid, side_by_side, vector};
-use autoencoders::workbook::cli::{self, Args, Results, Spec};
+use autoencoders::workbook::cli::{self, Args, Expect, Results, Spec};
 
 const SPEC: Spec = Spec {
     name: "ch3_training_steps",
@@ -26,6 +26,13 @@ const SPEC: Spec = Spec {
     exercises: &[
         "a learning rate ten times smaller crawls: cargo run --bin ch3_training_steps -- --lr 0.05",
         "a 1-number code must merge the three kinds of shopper: cargo run --bin ch3_training_steps -- --code 1",
+    ],
+    expectations: &[
+        Expect::near(&[], "gradient_max_relative_error", 0.0, 1e-6),
+        Expect::near(&[], "first_epoch_loss", 0.264328, 5e-7),
+        Expect::near(&[], "final_loss", 0.008040, 5e-7),
+        Expect::near(&["--lr", "0.05"], "final_loss", 0.078586, 5e-7),
+        Expect::near(&["--code", "1"], "final_loss", 0.110019, 5e-7),
     ],
 };
 

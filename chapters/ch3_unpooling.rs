@@ -3,7 +3,7 @@
 //! without switches. All arithmetic lives in `autoencoders::conv::pool` and `autoencoders::conv::convolution`.
 
 use autoencoders::conv::convolution::Kernel;
-use autoencoders::workbook::cli::{self, Opt, Results, Spec};
+use autoencoders::workbook::cli::{self, Expect, Opt, Results, Spec};
 
 use autoencoders::conv::pool::{Switches, decode, max_pool2d, placed_products, stamp, unpool2d, unpool2d_copy, worked};
 use autoencoders::core::files::ensure_dir;
@@ -30,6 +30,17 @@ const SPEC: Spec = Spec {
         "a centre of 0 draws only the arms; the maxima themselves are gone: cargo run --bin ch3_unpooling -- --centre 0",
         "see the grids drawn, one panel per step: cargo run --bin ch3_unpooling -- --out /tmp/unpooling, \
          then open /tmp/unpooling/unpooling.png",
+    ],
+    expectations: &[
+        Expect::is(&[], "exact_reconstruction", "true"),
+        Expect::near(&[], "lossy_example_error", 36.0, 0.0),
+        Expect::near(&[], "switchless_corner_error", 79.0, 0.0),
+        Expect::near(&[], "switchless_copy_error", 1634.0, 0.0),
+        Expect::is(&["--centre", "2"], "exact_reconstruction", "false"),
+        Expect::near(&["--centre", "2"], "reconstruction_error", 120.0, 0.0),
+        Expect::is(&["--centre", "0"], "exact_reconstruction", "false"),
+        Expect::near(&["--centre", "0"], "reconstruction_error", 120.0, 0.0),
+        Expect::is(&["--out", "/tmp/unpooling"], "exact_reconstruction", "true"),
     ],
 };
 

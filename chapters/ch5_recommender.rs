@@ -17,7 +17,7 @@ use autoencoders::recommender::my_ratings::{self, MyRating};
 use autoencoders::recommender::{Metrics, errata, evaluate, ranking, top_n};
 use autoencoders::render::svg::{LineChart, write_svg};
 use autoencoders::render::text::{Table, fmt_num};
-use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::cli::{self, Args, Expect, Opt, Progress, Results, Spec};
 
 const SPEC: Spec = Spec {
     name: "ch5_recommender",
@@ -53,9 +53,67 @@ const SPEC: Spec = Spec {
         },
     ],
     exercises: &[
-        "reset the gradients as any PyTorch tutorial would, and watch the article's model collapse: cargo run --bin ch5_recommender -- --zero-grad --epochs 20",
-        "then take away the weight decay too, and watch it learn again: cargo run --bin ch5_recommender -- --zero-grad --weight-decay 0 --epochs 20",
-        "rate five movies you know and ask for ten more from each model: cargo run --bin ch5_recommender -- --data ../shared/data/ml-100k --my-ratings my.txt",
+        "reset the gradients as any PyTorch tutorial would, and watch the article's model collapse (test RMSE 3.6900): \
+         cargo run --bin ch5_recommender -- --zero-grad --epochs 20",
+        "then take away the weight decay too, and watch it learn again (test RMSE 0.9709): \
+         cargo run --bin ch5_recommender -- --zero-grad --weight-decay 0 --epochs 20",
+        "rate movies you know, as examples/my-ratings.txt does, and get ten more from each model: \
+         cargo run --bin ch5_recommender -- --data ../shared/data/ml-100k --my-ratings examples/my-ratings.txt",
+    ],
+    expectations: &[
+        Expect::near(&[], "train_loss", 0.9175, 0.00005),
+        Expect::near(&[], "train_loss_epoch_1", 1.6303, 0.00005),
+        Expect::near(&[], "test_loss_article", 0.9328, 0.00005),
+        Expect::near(&[], "test_loss_absolute_mean", 0.7656, 0.00005),
+        Expect::near(&[], "test_rmse", 0.9942, 0.00005),
+        Expect::near(&[], "bias_baseline_rmse", 0.9624, 0.00005),
+        Expect::near(&[], "global_mean_rmse", 1.1248, 0.00005),
+        Expect::near(&[], "improved_test_rmse", 0.7270, 0.00005),
+        Expect::near(&[], "zero_grad_test_rmse", 3.6900, 0.00005),
+        Expect::is(&[], "course_lost_ratings", "2"),
+        Expect::near(&[], "course_test_loss_article", 0.9456, 0.00005),
+        Expect::near(&[], "top_pick_rating_article", 4.209, 0.0005),
+        Expect::near(&[], "top_pick_rating_autorec", 4.621, 0.0005),
+        Expect::near(&[], "top_pick_rating_random", 3.627, 0.0005),
+        Expect::near(&["--zero-grad", "--epochs", "20"], "train_loss", 3.7697, 0.00005),
+        Expect::near(&["--zero-grad", "--epochs", "20"], "train_loss_epoch_1", 3.7698, 0.00005),
+        Expect::near(&["--zero-grad", "--epochs", "20"], "test_rmse", 3.6900, 0.00005),
+        Expect::near(&["--zero-grad", "--epochs", "20"], "bias_baseline_rmse", 0.9624, 0.00005),
+        Expect::near(&["--zero-grad", "--weight-decay", "0", "--epochs", "20"], "train_loss", 0.8723, 0.00005),
+        Expect::near(&["--zero-grad", "--weight-decay", "0", "--epochs", "20"], "test_rmse", 0.9709, 0.00005),
+        Expect::is(
+            &["--quick", "--data", "../shared/data/ml-100k", "--my-ratings", "examples/my-ratings.txt"],
+            "my_ratings",
+            "5",
+        ),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "train_loss_epoch_1", 1.7712, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "train_loss", 0.9111, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "test_loss_article", 0.9502, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "test_rmse", 0.9680, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "test_mae", 0.7655, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "zero_grad_first_loss", 3.7294, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "zero_grad_last_loss", 3.7293, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "zero_grad_test_rmse", 3.7148, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "bias_baseline_rmse", 0.9550, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "bias_baseline_mae", 0.7550, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "improved_test_rmse", 0.8942, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "improved_test_mae", 0.7003, 0.00005),
+        Expect::is(&["--data", "../shared/data/ml-100k"], "course_lost_ratings", "2"),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "course_test_loss_article", 0.9490, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "test_loss_absolute_mean", 0.7754, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "top_pick_rating_article", 4.262, 0.0005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "top_pick_rating_autorec", 4.376, 0.0005),
+        Expect::near(&["--data", "../shared/data/ml-100k"], "top_pick_rating_random", 3.621, 0.0005),
+        Expect::near(&["--data", "../shared/data/ml-100k", "--seed", "2"], "train_loss", 0.9169, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k", "--seed", "2"], "test_loss_article", 0.9493, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k", "--seed", "2"], "test_rmse", 0.9711, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k", "--seed", "2"], "test_mae", 0.7638, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k", "--seed", "2"], "improved_test_rmse", 0.8933, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k", "--seed", "3"], "train_loss", 0.9146, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k", "--seed", "3"], "test_loss_article", 0.9512, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k", "--seed", "3"], "test_rmse", 0.9733, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k", "--seed", "3"], "test_mae", 0.7662, 0.00005),
+        Expect::near(&["--data", "../shared/data/ml-100k", "--seed", "3"], "improved_test_rmse", 0.8943, 0.00005),
     ],
 };
 
@@ -216,8 +274,10 @@ fn body(args: &Args) -> Result<()> {
     // Part 2: the erratum.
     if load_path.is_none() {
         let e = args.epochs.map_or(if args.quick { 2 } else { ERRATUM_EPOCHS }, |x| x.min(ERRATUM_EPOCHS));
-        let zero_rmse = erratum(&split, args.seed, threads, e)?;
+        let (zero_rmse, zero_losses) = erratum(&split, args.seed, threads, e)?;
         res.num("zero_grad_test_rmse", zero_rmse, 4);
+        res.num("zero_grad_first_loss", zero_losses.0, 4);
+        res.num("zero_grad_last_loss", zero_losses.1, 4);
         if let Some(files) = errata::course_files(args.data.as_deref(), fold, &split)? {
             let course = errata::course_split(&files, split.titles.clone())?;
             let config =
@@ -252,11 +312,11 @@ fn body(args: &Args) -> Result<()> {
     let row = |name: &str, m: &Metrics| {
         vec![name.to_string(), fmt_num(m.article_loss, 4), fmt_num(m.rmse, 4), fmt_num(m.mae, 4)]
     };
-    let (mut bias_rmse, mut global_rmse) = (f64::NAN, f64::NAN);
+    let (mut bias, mut global_rmse) = (Metrics::default(), f64::NAN);
     for b in Baseline::ALL {
         let m = evaluate(&split.test, |u, r| r.iter().map(|&(i, _)| base.predict(b, u, i as usize)).collect());
         if b == Baseline::Bias {
-            bias_rmse = m.rmse;
+            bias = m;
         }
         if b == Baseline::GlobalMean {
             global_rmse = m.rmse;
@@ -266,6 +326,7 @@ fn body(args: &Args) -> Result<()> {
     table.row(row("the article's autoencoder", &article));
     let improved = evaluate(&split.test, |u, r| r.iter().map(|&(i, _)| predictor.predict(u, i as usize)).collect());
     table.row(row("item-based AutoRec", &improved));
+    let bias_rmse = bias.rmse;
     print!("{}", table.render());
     println!("  (bias baseline: λ = 5; baselines and AutoRec clip predictions to 1–5, the article's model does not)");
     println!(
@@ -288,7 +349,9 @@ fn body(args: &Args) -> Result<()> {
     );
     res.num("bias_baseline_rmse", bias_rmse, 4);
     res.num("global_mean_rmse", global_rmse, 4);
+    res.num("bias_baseline_mae", bias.mae, 4);
     res.num("improved_test_rmse", improved.rmse, 4);
+    res.num("improved_test_mae", improved.mae, 4);
     res.num("top_pick_rating_article", pick_article.top, 3);
     res.num("top_pick_rating_autorec", pick_autorec.top, 3);
     res.num("top_pick_rating_random", pick_article.random, 3);
@@ -323,8 +386,9 @@ fn body(args: &Args) -> Result<()> {
     if let Some(u) = user {
         show(u - 1, &format!("user {u}"));
     }
-    if mine.is_some() {
+    if let Some(m) = &mine {
         show(split.n_users() - 1, "you");
+        res.add("my_ratings", m.len());
     }
     if user.is_none() && mine.is_none() {
         println!("For recommendations, add --user ID, or --my-ratings FILE to rate movies yourself.\n");
@@ -441,8 +505,9 @@ fn diverged(epoch: usize, step: usize, what: &str) -> Error {
 }
 
 /// The erratum: the same model with gradients reset each step, at the article's weight decay
-/// and at smaller ones. Returns the test RMSE of the reset run at weight decay 0.5.
-fn erratum(split: &Split, seed: u64, threads: usize, epochs: usize) -> Result<f64> {
+/// and at smaller ones. Returns the test RMSE of the reset run at weight decay 0.5, and its
+/// train loss after the first and the last epoch.
+fn erratum(split: &Split, seed: u64, threads: usize, epochs: usize) -> Result<(f64, (f64, f64))> {
     println!("Step 2. The erratum (its Part 3): the course code never resets its gradients");
     println!("  Each step adds the new gradient to the sum of all earlier ones. Reset them, as every");
     println!("  PyTorch tutorial does, and keep everything else: {epochs} epochs each.");
@@ -453,7 +518,7 @@ fn erratum(split: &Split, seed: u64, threads: usize, epochs: usize) -> Result<f6
     .rmse;
     let header = format!("loss epoch {epochs}");
     let mut table = Table::new(&["gradients", "weight decay", "loss epoch 1", &header, "test RMSE", "verdict"]);
-    let mut zero_rmse = f64::NAN;
+    let (mut zero_rmse, mut zero_losses) = (f64::NAN, (f64::NAN, f64::NAN));
     let (mut collapsed, mut learned) = (Vec::new(), Vec::new());
     for (zero_grad, wd) in [(false, 0.5), (true, 0.5), (true, 1e-3), (true, 1e-5), (true, 0.0)] {
         let config = faithful::Config { zero_grad, weight_decay: wd, threads, ..faithful::Config::default() };
@@ -469,6 +534,7 @@ fn erratum(split: &Split, seed: u64, threads: usize, epochs: usize) -> Result<f6
         if zero_grad {
             if wd == 0.5 {
                 zero_rmse = m.rmse;
+                zero_losses = (losses[0], *losses.last().expect("at least one epoch"));
             }
             if failed { collapsed.push(wd) } else { learned.push(wd) }
         }
@@ -498,7 +564,7 @@ fn erratum(split: &Split, seed: u64, threads: usize, epochs: usize) -> Result<f6
     println!("  drags those weights toward 0 one user at a time. Without the reset, the running sum of past");
     println!("  gradients is large and never zero; it outweighs λθ, and that accident is what lets the");
     println!("  course code train at all.\n");
-    Ok(zero_rmse)
+    Ok((zero_rmse, zero_losses))
 }
 
 fn save_models(path: &Path, sae: &Sae, rec: &Recommender) -> Result<()> {

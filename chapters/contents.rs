@@ -12,6 +12,7 @@ const SPEC: Spec = Spec {
     data: None,
     options: &[],
     exercises: &["start with the first chapter: cargo run --bin ch1_identity"],
+    expectations: &[],
 };
 
 fn main() {
