@@ -87,7 +87,10 @@ fn every_promised_outcome_holds() {
     std::thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
-                while let Some(chapter) = queue.lock().unwrap().pop() {
+                loop {
+                    // Taken in a statement of its own, so the lock is let go before the runs.
+                    let next = queue.lock().unwrap().pop();
+                    let Some(chapter) = next else { break };
                     let f = check_chapter(chapter);
                     failures.lock().unwrap().extend(f);
                 }

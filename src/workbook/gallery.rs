@@ -259,11 +259,12 @@ pub fn update_page(out: &Path) -> Result<PageUpdate> {
 }
 
 impl Results {
-    /// How every chapter ends: adds `gallery: <page>`, saves the block as `results.txt` in
-    /// `--out` (an error if that fails, as for any picture), prints the block, and rebuilds
-    /// the gallery page in the folder above (see [`update_page`]). The page is a
-    /// convenience: if it cannot be written, or a file the gallery did not write has its
-    /// name, the chapter says so on stderr and still succeeds.
+    /// How every chapter ends: prints the Claims block and adds the `claims*` keys
+    /// ([`crate::workbook::claims::conclude`]), adds `gallery: <page>`, saves the block as
+    /// `results.txt` in `--out` (an error if that fails, as for any picture), prints the
+    /// block, and rebuilds the gallery page in the folder above (see [`update_page`]). The
+    /// page is a convenience: if it cannot be written, or a file the gallery did not write
+    /// has its name, the chapter says so on stderr and still succeeds.
     pub fn finish(mut self, spec: &Spec, args: &Args) -> Result<()> {
         crate::workbook::claims::conclude(spec.name, &mut self);
         self.add("gallery", page_path(&args.out).display());

@@ -1,5 +1,6 @@
-//! Chapter tooling, nothing numeric: flag parsing and the Results block ([`cli`]), the list of
-//! chapters ([`catalog`]), and the page of every chapter's results ([`gallery`]).
+//! Chapter tooling, nothing numeric: flag parsing, the Results block and the expectations
+//! ([`cli`]), the list of chapters ([`catalog`]), the article's claims and their verdicts
+//! ([`claims`], [`ledger`]), and the page of every chapter's results ([`gallery`]).
 
 pub mod catalog;
 pub mod claims;
