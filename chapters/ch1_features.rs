@@ -30,6 +30,7 @@ const SPEC: Spec = Spec {
         "real digits (codes 85.65 %, pixels 88.55 %, PCA 89.20 %): cargo run --bin ch1_features -- --data ../shared/data/mnist",
     ],
     expectations: &[
+        Expect::is(&[], "claims_not_shown", "0"),
         Expect::near(&[], "accuracy_codes", 0.8625, 0.00005),
         Expect::near(&[], "accuracy_pixels", 0.9350, 0.00005),
         Expect::near(&[], "accuracy_pca", 0.9270, 0.00005),

@@ -21,6 +21,7 @@ const SPEC: Spec = Spec {
         "plain gradient descent needs a bigger step and more epochs: cargo run --bin ch1_identity -- --sgd --lr 3",
     ],
     expectations: &[
+        Expect::is(&[], "claims_not_shown", "0"),
         Expect::is(&[], "reconstructed", "4/4"),
         Expect::near(&[], "max_error", 0.0996, 0.00005),
         Expect::is(&[], "epochs", "246"),

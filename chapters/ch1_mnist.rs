@@ -34,6 +34,7 @@ const SPEC: Spec = Spec {
         "real MNIST (held-out 0.0195 after 120 epochs): cargo run --bin ch1_mnist -- --data ../shared/data/mnist",
     ],
     expectations: &[
+        Expect::is(&[], "claims_not_shown", "0"),
         Expect::near(&[], "test_mse", 0.02229, 0.000005),
         Expect::near(&[], "mean_image_mse", 0.05530, 0.000005),
         Expect::near(&[], "code_near_zero_fraction", 0.0158, 0.00005),

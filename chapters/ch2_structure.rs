@@ -29,6 +29,7 @@ const SPEC: Spec = Spec {
          angle 0.49°): cargo run --bin ch2_structure -- --seed 2",
     ],
     expectations: &[
+        Expect::is(&[], "claims_not_shown", "0"),
         Expect::near(&[], "ae_test_mse_code_2", 0.04464, 0.000005),
         Expect::near(&[], "ae_test_mse_code_5", 0.03301, 0.000005),
         Expect::near(&[], "ae_test_mse_code_10", 0.02426, 0.000005),

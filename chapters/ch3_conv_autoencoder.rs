@@ -23,6 +23,7 @@ const SPEC: Spec = Spec {
         "real digits (0.0299 against the dense 0.0509): cargo run --bin ch3_conv_autoencoder -- --data ../shared/data/mnist",
     ],
     expectations: &[
+        Expect::is(&[], "claims_not_shown", "0"),
         Expect::near(&[], "test_mse", 0.02197, 0.000005),
         Expect::near(&[], "dense_test_mse", 0.03370, 0.000005),
         Expect::near(&[], "dense_long_test_mse", 0.00740, 0.000005),

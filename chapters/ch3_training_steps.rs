@@ -28,6 +28,7 @@ const SPEC: Spec = Spec {
         "a 1-number code must merge the three kinds of shopper: cargo run --bin ch3_training_steps -- --code 1",
     ],
     expectations: &[
+        Expect::is(&[], "claims_not_shown", "0"),
         Expect::near(&[], "gradient_max_relative_error", 0.0, 1e-6),
         Expect::near(&[], "first_epoch_loss", 0.264328, 5e-7),
         Expect::near(&[], "final_loss", 0.008040, 5e-7),

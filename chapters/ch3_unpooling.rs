@@ -32,6 +32,7 @@ const SPEC: Spec = Spec {
          then open /tmp/unpooling/unpooling.png",
     ],
     expectations: &[
+        Expect::is(&[], "claims_not_shown", "0"),
         Expect::is(&[], "exact_reconstruction", "true"),
         Expect::near(&[], "lossy_example_error", 36.0, 0.0),
         Expect::near(&[], "switchless_corner_error", 79.0, 0.0),

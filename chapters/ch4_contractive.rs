@@ -33,6 +33,7 @@ const SPEC: Spec = Spec {
         "does the verdict survive another seed? cargo run --bin ch4_contractive -- --seed 2",
     ],
     expectations: &[
+        Expect::is(&[], "claims_not_shown", "0"),
         Expect::near(&[], "jacobian_norm_plain", 4.1059, 0.00005),
         Expect::near(&[], "jacobian_norm_weight_decay", 1.8124, 0.00005),
         Expect::near(&[], "jacobian_norm_denoising", 4.7092, 0.00005),

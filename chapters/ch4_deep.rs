@@ -43,6 +43,7 @@ const SPEC: Spec = Spec {
          cargo run --bin ch4_deep -- --sigmoid-code",
     ],
     expectations: &[
+        Expect::is(&[], "claims_not_shown", "0"),
         Expect::near(&[], "sq_error_per_image_pretrained", 9.15, 0.005),
         Expect::near(&[], "sq_error_per_image_random_init", 32.34, 0.005),
         Expect::near(&[], "sq_error_per_image_pca", 9.59, 0.005),

@@ -38,6 +38,7 @@ const SPEC: Spec = Spec {
          cargo run --bin ch4_denoising -- --epochs 30",
     ],
     expectations: &[
+        Expect::is(&[], "claims_not_shown", "0"),
         Expect::near(&[], "corrupted_test_mse_plain", 0.032219, 0.0000005),
         Expect::near(&[], "corrupted_test_mse_denoising", 0.018269, 0.0000005),
         Expect::near(&[], "corrupted_input_mse", 0.052391, 0.0000005),

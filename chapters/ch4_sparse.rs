@@ -39,6 +39,7 @@ const SPEC: Spec = Spec {
          cargo run --bin ch4_sparse -- --k 3",
     ],
     expectations: &[
+        Expect::is(&[], "claims_not_shown", "0"),
         Expect::near(&[], "mean_activation_plain", 0.5004, 0.00005),
         Expect::near(&[], "mean_activation_kl", 0.0632, 0.00005),
         Expect::near(&[], "near_zero_fraction_plain", 0.0200, 0.00005),

@@ -30,6 +30,7 @@ const SPEC: Spec = Spec {
         "real handwriting: cargo run --bin ch4_stacked -- --data ../shared/data/mnist",
     ],
     expectations: &[
+        Expect::is(&[], "claims_not_shown", "0"),
         Expect::near(&[], "accuracy_pixels", 0.9450, 0.00005),
         Expect::near(&[], "accuracy_one_ae", 0.9470, 0.00005),
         Expect::near(&[], "accuracy_stacked", 0.9310, 0.00005),

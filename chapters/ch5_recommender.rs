@@ -61,6 +61,7 @@ const SPEC: Spec = Spec {
          cargo run --bin ch5_recommender -- --data ../shared/data/ml-100k --my-ratings examples/my-ratings.txt",
     ],
     expectations: &[
+        Expect::is(&[], "claims_not_shown", "0"),
         Expect::near(&[], "train_loss", 0.9175, 0.00005),
         Expect::near(&[], "train_loss_epoch_1", 1.6303, 0.00005),
         Expect::near(&[], "test_loss_article", 0.9328, 0.00005),
