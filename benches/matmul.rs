@@ -15,9 +15,19 @@
 //! each followed by its ratio to `matmul_naive`. The naive loop takes seconds at n = 1024, so
 //! it is timed up to n = 512 and the 1024 figures are divided by its n = 512 speed (which
 //! flatters the naive loop: it only gets slower as n grows).
+//!
+//! Then the n = 1024 product again on one and two threads while a busy thread keeps one core
+//! spinning, as another program would on a reader's laptop:
+//!
+//! ```text
+//! bench matmul_n1024_t1_loaded <value> GFLOP/s
+//! bench matmul_n1024_t2_loaded <value> GFLOP/s
+//! ```
+//!
+//! (`cargo bench --bench matmul -- --loaded-only` runs just these.)
 
 mod common;
-use common::best_seconds;
+use common::{Busy, best_seconds};
 
 use autoencoders::core::matrix::{Matrix, matmul_naive};
 use autoencoders::core::rng::Rng;
@@ -27,6 +37,9 @@ const NAIVE_UP_TO: usize = 512;
 
 fn main() {
     let mut rng = Rng::new(1);
+    if std::env::args().any(|a| a == "--loaded-only") {
+        return loaded(&mut rng);
+    }
     let mut naive = f64::NAN;
     let mut naive_n = 0;
     for n in [64usize, 128, 256, 512, 1024] {
@@ -58,4 +71,27 @@ fn main() {
             ratio(g);
         }
     }
+    loaded(&mut rng);
+}
+
+/// Size of the loaded products, and how many of each are timed.
+const LOADED_N: usize = 1024;
+const LOADED_REPS: usize = 30;
+
+/// The n = 1024 product on one and two threads with one core kept busy, timed in turns so the
+/// rest of the machine's load falls on both alike; the best of each, and their ratio.
+fn loaded(rng: &mut Rng) {
+    let n = LOADED_N;
+    let a = Matrix::uniform(n, n, -1.0, 1.0, rng);
+    let b = Matrix::uniform(n, n, -1.0, 1.0, rng);
+    let gf = |s: f64| 2.0 * (n as f64).powi(3) / s / 1e9;
+    let _busy = Busy::start();
+    let (mut t1, mut t2) = (f64::INFINITY, f64::INFINITY);
+    for _ in 0..LOADED_REPS {
+        t1 = t1.min(best_seconds(1, || a.matmul_threads(&b, 1)));
+        t2 = t2.min(best_seconds(1, || a.matmul_threads(&b, 2)));
+    }
+    println!("bench matmul_n{n}_t1_loaded {:.1} GFLOP/s", gf(t1));
+    println!("bench matmul_n{n}_t2_loaded {:.1} GFLOP/s", gf(t2));
+    println!("  ratio two threads / one thread with the other core busy: {:.2}x", t1 / t2);
 }

@@ -1,18 +1,20 @@
-//! How fast the 784-25-784 training loop runs, against the PyTorch reference and against the
-//! same loop built on the naive triple-loop product.
+//! How fast the 784-25-784 training step runs: the fast twin (`image_ae_fast::step`, what
+//! `ch1_mnist` trains with), the plain model's step (`nn::train::step` with `nn::optim::Adam`,
+//! what `image_ae::train` runs), and the same step built on the naive triple-loop product.
 //!
 //! `cargo bench --bench mnist_ae` prints
 //!
 //! ```text
-//! bench mnist_ae_samples_per_second <value> samples/s
+//! bench mnist_ae_samples_per_second <value> samples/s          the fast twin
+//! bench mnist_ae_plain_samples_per_second <value> samples/s    the plain model
 //! ```
 //!
-//! then its ratio to the reference's 80,000 samples/s (`../shared/reference/mnist_ae_torch.py`,
-//! one thread, batch 64, measured on this machine kind; see `../shared/reference/README.md`)
-//! and to a naive-matmul version of the same step timed in the same run. One thread. Each
-//! figure is the best of a few repetitions and counts only the time the thread spent on a
-//! CPU (Linux `/proc/thread-self/schedstat`; wall time elsewhere), since on a shared machine
-//! wall time also counts other programs' turns. The wall-time figure is printed beside it.
+//! then the fast twin's ratio to the PyTorch reference's 80,000 samples/s (a PyTorch version
+//! of the same network, one thread, batch 64, measured on this machine kind), to the plain
+//! step and to the naive one, all timed in the same run. One thread. Each figure is the best
+//! of a few repetitions and counts only the time the thread spent on a CPU (Linux
+//! `/proc/thread-self/schedstat`; wall time elsewhere), since on a shared machine wall time
+//! also counts other programs' turns. The wall-time figures are printed beside them.
 
 use std::time::Instant;
 
@@ -20,9 +22,12 @@ use autoencoders::core::matrix::{Matrix, matmul_naive};
 use autoencoders::core::rng::Rng;
 use autoencoders::data::digits;
 use autoencoders::image_ae::{self, new_autoencoder};
+use autoencoders::image_ae_fast;
 use autoencoders::nn::activation::sigmoid;
+use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::Autoencoder;
 use autoencoders::nn::optim::{Adam, Optimizer};
+use autoencoders::nn::train::{self, Plain};
 
 /// PyTorch's samples per second on this machine kind (reference README).
 const REFERENCE_SAMPLES_PER_SECOND: f64 = 80_000.0;
@@ -36,12 +41,24 @@ fn main() {
 
     let (fast, fast_wall) = best_of(3, || {
         let mut ae = new_autoencoder(25, &mut Rng::new(1));
-        let mut opt = image_ae::FastAdam::new(1e-3);
-        let mut ws = image_ae::Workspace::default();
+        let mut opt = image_ae_fast::FastAdam::new(1e-3);
+        let mut ws = image_ae_fast::Workspace::default();
         timed(2 * x.rows(), || {
             for _ in 0..2 {
                 for b in &batches {
-                    image_ae::step(&mut ae, b, &mut opt, &mut ws);
+                    image_ae_fast::step(&mut ae, b, &mut opt, &mut ws);
+                }
+            }
+        })
+    });
+    let (plain, plain_wall) = best_of(3, || {
+        let mut ae = new_autoencoder(25, &mut Rng::new(1));
+        let mut opt = Adam::new(1e-3);
+        let mut unused = Rng::new(2);
+        timed(2 * x.rows(), || {
+            for _ in 0..2 {
+                for b in &batches {
+                    train::step(&mut ae, b, &Plain, LossKind::Mse, &mut opt, &mut unused);
                 }
             }
         })
@@ -58,11 +75,14 @@ fn main() {
     });
     println!("bench mnist_ae_samples_per_second {fast:.0} samples/s");
     println!("bench mnist_ae_wall_samples_per_second {fast_wall:.0} samples/s");
+    println!("bench mnist_ae_plain_samples_per_second {plain:.0} samples/s");
+    println!("bench mnist_ae_plain_wall_samples_per_second {plain_wall:.0} samples/s");
     println!("bench mnist_ae_naive_samples_per_second {naive:.0} samples/s");
     println!(
         "ratio to the PyTorch reference ({REFERENCE_SAMPLES_PER_SECOND:.0} samples/s): {:.2}",
         fast / REFERENCE_SAMPLES_PER_SECOND
     );
+    println!("ratio to the plain model's step: {:.2}", fast / plain);
     println!("ratio to the naive-matmul step: {:.1}", fast / naive);
 }
 

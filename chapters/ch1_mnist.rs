@@ -1,49 +1,19 @@
 //! §1: the 784-25-784 autoencoder on digit images, originals beside reconstructions.
 
 use autoencoders::core::files::ensure_dir;
+use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images};
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::image_ae::{self, Config};
+use autoencoders::image_ae_fast;
+use autoencoders::nn::gradcheck;
 use autoencoders::render::png::write_png;
 use autoencoders::render::svg::write_svg;
 use autoencoders::variants::sparse;
-use autoencoders::workbook::cli::{self, Args, Expect, Opt, Progress, Results, Spec};
-
-const SPEC: Spec = Spec {
-    name: "ch1_mnist",
-    section: "§1",
-    about: "a 784-25-784 autoencoder squeezes digit images through 25 numbers and draws them again \
-            (the timing lines differ from run to run; everything else is the same for a seed)",
-    data: Some(
-        "a folder with MNIST IDX files (*images-idx3-ubyte, *labels-idx1-ubyte): first 3/4 train, last 1/4 held out",
-    ),
-    options: &[
-        Opt { name: "lr", value: Some("RATE"), help: "Adam's learning rate at the first epoch (default 0.01)" },
-        Opt {
-            name: "lr-final",
-            value: Some("RATE"),
-            help: "learning rate at the last epoch, reached along a cosine (default: the same, a constant rate)",
-        },
-        Opt { name: "hidden", value: Some("N"), help: "hidden units, which are the code (default 25, as §1)" },
-        Opt { name: "code", value: Some("N"), help: "the same as --hidden" },
-    ],
-    exercises: &[
-        "the reference's rate, ten times smaller: the error falls more slowly and ends higher \
-         (held-out 0.0254 against 0.0223 with seed 1): cargo run --bin ch1_mnist -- --lr 0.001",
-        "squeeze to 5 hidden units: with seed 1 the code never leaves the mean-image plateau and every \
-         digit comes back as the same grey blur: cargo run --bin ch1_mnist -- --hidden 5",
-        "real MNIST (held-out 0.0195 after 120 epochs): cargo run --bin ch1_mnist -- --data ../shared/data/mnist",
-    ],
-    expectations: &[
-        Expect::is(&[], "claims_not_shown", "0"),
-        Expect::near(&[], "test_mse", 0.02229, 0.000005),
-        Expect::near(&[], "mean_image_mse", 0.05530, 0.000005),
-        Expect::near(&[], "code_near_zero_fraction", 0.0158, 0.00005),
-        Expect::near(&["--lr", "0.001"], "test_mse", 0.02536, 0.000005),
-        Expect::near(&["--hidden", "5"], "test_mse", 0.05543, 0.000005),
-        Expect::above(&["--hidden", "5"], "test_mse", "mean_image_mse"),
-        Expect::near(&["--data", "../shared/data/mnist"], "test_mse", 0.01954, 0.000005),
-    ],
-};
+use autoencoders::workbook::captions;
+use autoencoders::workbook::cli::{self, Args, Progress, Results};
+use autoencoders::workbook::specs::ch1_mnist::SPEC;
 
 /// Default epochs on the built-in digits and on MNIST (`--data`); see the module doc of
 /// `image_ae` for the measurements behind them. The built-in digits leave their plateau
@@ -53,6 +23,11 @@ const EPOCHS_MNIST: usize = 120;
 const QUICK_EPOCHS: usize = 10;
 /// A code value below this counts as near zero (as in ch4_sparse).
 const NEAR_ZERO: f64 = 0.05;
+/// The gradient check: training images it runs on, entries it draws per tensor (fewer in a
+/// quick run, so that the check stays a small part of it).
+const CHECK_IMAGES: usize = 2;
+const SAMPLE: usize = 20;
+const QUICK_SAMPLE: usize = 5;
 /// Each pixel of the comparison picture becomes a SCALE × SCALE block.
 const SCALE: usize = 3;
 
@@ -97,12 +72,24 @@ fn body(args: &Args) -> autoencoders::Result<()> {
             config.batch, config.lr, config.lr_final
         );
     }
-    println!("  {} epochs, seed {}. (The PyTorch reference uses a rate of 0.001.)\n", config.epochs, args.seed);
+    println!("  {} epochs, seed {}. (The PyTorch reference uses a rate of 0.001.)", config.epochs, args.seed);
+    println!(
+        "  Training runs the fast twin of this model (src/image_ae_fast.rs): same network and batches, a fused step.\n"
+    );
+
+    // The network image_ae::train starts from, and the step it trains with.
+    let sample = if args.quick { QUICK_SAMPLE } else { SAMPLE };
+    let init = image_ae::new_autoencoder(config.code, &mut Rng::new(args.seed).fork(1));
+    let mut objective = gradcheck_models::image_autoencoder(init, set.train.slice_rows(0, CHECK_IMAGES));
+    let reports =
+        gradcheck::check_all(&mut [("MSE per pixel, the trainer's fast step", &mut objective)], sample, args.seed);
+    let at = format!("at the initial weights, on the first {CHECK_IMAGES} training images");
+    let check = gradient_step::print(SPEC.name, &at, &reports)?;
 
     println!("Step 3. Training: reconstruction MSE per pixel after each epoch");
     println!("  {:>5}  {:>9}  {:>10}  {:>12}", "epoch", "lr", "train MSE", "held-out MSE");
     let mut progress = Progress::new("ch1_mnist: epoch", config.epochs);
-    let run = image_ae::train(&set, &config, args.seed, |s| {
+    let run = image_ae_fast::train(&set, &config, args.seed, |s| {
         progress.clear();
         println!("  {:>5}  {:>9.6}  {:>10.5}  {:>12.5}", s.epoch, s.lr, s.train_mse, s.test_mse);
         progress.tick(s.epoch);
@@ -137,18 +124,37 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     let reconstructions = run.ae.reconstruct(&originals);
     let png = args.out.join("reconstructions.png");
     write_png(&png, &image_ae::comparison_image(&originals, &reconstructions, SCALE))?;
+    let caption = format!(
+        "Top row: one held-out image of each digit 0 to 9; bottom row: what the network draws back from its \
+         {} numbers. Look for which strokes come back and which are blurred away.",
+        config.code
+    );
+    captions::caption(&args.out, "reconstructions.png", &caption)?;
     println!("  {}", png.display());
     println!("    top row: one held-out image of each digit; bottom row: what the network draws");
     println!("    back from its {} numbers.", config.code);
     let svg = args.out.join("loss.svg");
     let chart = image_ae::loss_chart(&format!("784-{}-784 autoencoder: MSE per pixel", config.code), &run.log);
     write_svg(&svg, &chart.to_svg())?;
+    captions::caption(
+        &args.out,
+        "loss.svg",
+        "Mean squared error per pixel on the training and held-out images \
+        after each epoch (log scale). A held-out curve rising above the training one would mean overfitting.",
+    )?;
     println!("  {}", svg.display());
     println!("    train and held-out MSE against the epoch (log scale).");
     let (from, to) = interpolation_ends(&set.test_labels);
     let strip = image_ae::interpolate(&run.ae, set.test.row(from), set.test.row(to), INTERPOLATION_STEPS);
     let interpolation_png = args.out.join("interpolation.png");
     write_png(&interpolation_png, &image_ae::image_row(&strip, SCALE))?;
+    let caption = format!(
+        "A held-out {} (left) turning into a held-out {} (right): the decoder's drawings of {} codes evenly spaced \
+         on the straight line between their two codes. The middle frames show what lies between two digits in \
+         code space.",
+        set.test_labels[from], set.test_labels[to], INTERPOLATION_STEPS
+    );
+    captions::caption(&args.out, "interpolation.png", &caption)?;
     println!("  {}", interpolation_png.display());
     println!(
         "    a held-out {} (left) turning into a held-out {} (right): the decoder's drawings of {} codes",
@@ -174,6 +180,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     r.num("mean_image_mse", mean_image_mse, 5);
     r.num("code_near_zero_fraction", code_zero, 4);
     r.add("interpolation_png", interpolation_png.display());
+    gradient_step::add_results(&mut r, &check);
     r.finish(&SPEC, args)
 }
 

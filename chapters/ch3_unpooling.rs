@@ -3,47 +3,17 @@
 //! without switches. All arithmetic lives in `autoencoders::conv::pool` and `autoencoders::conv::convolution`.
 
 use autoencoders::conv::convolution::Kernel;
-use autoencoders::workbook::cli::{self, Expect, Opt, Results, Spec};
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
+use autoencoders::workbook::cli::{self, Results};
 
 use autoencoders::conv::pool::{Switches, decode, max_pool2d, placed_products, stamp, unpool2d, unpool2d_copy, worked};
-use autoencoders::core::files::ensure_dir;
 use autoencoders::core::matrix::Matrix;
 use autoencoders::core::tensor3::Tensor3;
-use autoencoders::render::panels::hstack;
-use autoencoders::render::png::{HeatScale, heatmap, write_png};
-use autoencoders::render::text::{Table, grid, side_by_side};
-
-const SPEC: Spec = Spec {
-    name: "ch3_unpooling",
-    section: "§3.1",
-    about: "pooling with switches, four unpooling steps and their sum, on a 4×4 example \
-            (draws the grids into unpooling.png in --out)",
-    data: None,
-    options: &[Opt {
-        name: "centre",
-        value: Some("C"),
-        help: "the kernel's centre value (default 1, the value that gives the input back)",
-    }],
-    exercises: &[
-        "make the kernel's centre 2: each maximum comes back twice as high, and exact_reconstruction turns false: \
-         cargo run --bin ch3_unpooling -- --centre 2",
-        "a centre of 0 draws only the arms; the maxima themselves are gone: cargo run --bin ch3_unpooling -- --centre 0",
-        "see the grids drawn, one panel per step: cargo run --bin ch3_unpooling -- --out /tmp/unpooling, \
-         then open /tmp/unpooling/unpooling.png",
-    ],
-    expectations: &[
-        Expect::is(&[], "claims_not_shown", "0"),
-        Expect::is(&[], "exact_reconstruction", "true"),
-        Expect::near(&[], "lossy_example_error", 36.0, 0.0),
-        Expect::near(&[], "switchless_corner_error", 79.0, 0.0),
-        Expect::near(&[], "switchless_copy_error", 1634.0, 0.0),
-        Expect::is(&["--centre", "2"], "exact_reconstruction", "false"),
-        Expect::near(&["--centre", "2"], "reconstruction_error", 120.0, 0.0),
-        Expect::is(&["--centre", "0"], "exact_reconstruction", "false"),
-        Expect::near(&["--centre", "0"], "reconstruction_error", 120.0, 0.0),
-        Expect::is(&["--out", "/tmp/unpooling"], "exact_reconstruction", "true"),
-    ],
-};
+use autoencoders::render::figures::{self, Switchless};
+use autoencoders::render::text::{grid, side_by_side};
+use autoencoders::workbook::captions;
+use autoencoders::workbook::specs::ch3_unpooling::SPEC;
 
 /// Whole numbers without decimals, everything else with one: every value here is a multiple
 /// of ½, so one decimal is exact.
@@ -52,17 +22,15 @@ fn show(m: &Matrix) -> String {
     grid(m, decimals, 2)
 }
 
+/// Grids side by side, each under its label.
+fn panels(items: &[(&str, Matrix)]) {
+    let shown: Vec<(&str, String)> = items.iter().map(|(label, m)| (*label, show(m))).collect();
+    print!("{}", side_by_side(&shown, 4));
+}
+
 fn plane(t: &Tensor3) -> Matrix {
     t.to_matrix(0)
 }
-
-fn cells(values: impl Iterator<Item = f64>) -> String {
-    values.map(|v| format!("{v}")).collect::<Vec<_>>().join(" ")
-}
-
-/// Pixels per grid cell in the picture, and the gray of the lines between cells.
-const CELL: usize = 24;
-const BORDER: u8 = 160;
 
 fn main() {
     cli::run(&SPEC, |args| {
@@ -74,6 +42,8 @@ fn main() {
         println!("{} ({}): max pooling with switches, and unpooling that uses them\n", SPEC.name, SPEC.section);
         println!("The article's figures did not survive in its text, so every number below is the");
         println!("workbook's own. Rows and columns count from 0; a cell is (row, col).\n");
+        let adjoint_error =
+            gradient_step::print_adjoints(SPEC.name, &gradcheck_models::worked_example_adjoints(args.seed))?;
 
         println!("Step 1. The input");
         println!("A 4×4 feature map, as a convolutional layer might hand it over: four plus-shaped blobs");
@@ -85,40 +55,15 @@ fn main() {
         println!("Each window keeps its largest value and its switch: the cell that value came from.\n");
         let pooled = max_pool2d(&x, win);
         let (_, ph, pw) = pooled.y.shape();
-        let mut table = Table::new(&["window", "rows", "cols", "values, row by row", "max", "switch", "flat index"]);
-        for i in 0..ph {
-            for j in 0..pw {
-                let n = i * pw + j;
-                let (rows, cols) = (win.span(i), win.span(j));
-                let input = &input;
-                let values = cells(rows.clone().flat_map(|r| cols.clone().map(move |q| input[(r, q)])));
-                let (sr, sc) = pooled.switches.position(n);
-                table.row(vec![
-                    format!("({i}, {j})"),
-                    format!("{}-{}", rows.start, rows.end - 1),
-                    format!("{}-{}", cols.start, cols.end - 1),
-                    values,
-                    format!("{}", pooled.y.data()[n]),
-                    format!("({sr}, {sc})"),
-                    format!("{}", pooled.switches.indices()[n]),
-                ]);
-            }
-        }
-        print!("{}", table.render());
+        print!("{}", worked::window_table(&input, &pooled, win));
         let flat: Vec<f64> = pooled.switches.indices().iter().map(|&k| k as f64).collect();
         let switch_map = unpool2d(&pooled.y.map(|_| 1.0), &pooled.switches);
         println!();
-        print!(
-            "{}",
-            side_by_side(
-                &[
-                    ("pooled", show(&plane(&pooled.y))),
-                    ("switches (row·4 + col)", grid(&Matrix::from_vec(ph, pw, flat), 0, 2)),
-                    ("switch map (1 = a switch)", show(&plane(&switch_map))),
-                ],
-                4
-            )
-        );
+        panels(&[
+            ("pooled", plane(&pooled.y)),
+            ("switches (row·4 + col)", Matrix::from_vec(ph, pw, flat)),
+            ("switch map (1 = a switch)", plane(&switch_map)),
+        ]);
         println!("\nThe 2×2 pooled matrix is the code. The switches travel beside it to the decoder.");
 
         println!("\nStep 3. The kernel");
@@ -150,41 +95,18 @@ fn main() {
             let v = pooled.y.data()[n];
             let (sr, sc) = pooled.switches.position(n);
             println!("\nStep 4.{}: pooled value {v}, switch ({sr}, {sc})", n + 1);
-            print!(
-                "{}",
-                side_by_side(
-                    &[
-                        (&format!("kernel × {v}"), show(&kernel_m.scale(v))),
-                        (&format!("unpooled matrix {}", n + 1), show(&plane(part))),
-                    ],
-                    4
-                )
-            );
+            panels(&[
+                (&format!("kernel × {v}"), kernel_m.scale(v)),
+                (&format!("unpooled matrix {}", n + 1), plane(part)),
+            ]);
         }
 
         println!("\nStep 5. The four unpooled matrices summed, against the input");
         let sum = parts.iter().fold(Tensor3::zeros(1, h, w), |acc, p| acc.add(p));
-        print!(
-            "{}",
-            side_by_side(
-                &[
-                    ("sum (the output)", show(&plane(&sum))),
-                    ("input", show(&input)),
-                    ("output − input", show(&plane(&sum.sub(&x)))),
-                ],
-                4
-            )
-        );
+        panels(&[("sum (the output)", plane(&sum)), ("input", input.clone()), ("output − input", plane(&sum.sub(&x)))]);
         println!("\nWhere stamps overlap, their values add:");
-        for r in 0..h {
-            for q in 0..w {
-                let from: Vec<(usize, f64)> =
-                    parts.iter().enumerate().map(|(n, p)| (n + 1, p[(0, r, q)])).filter(|&(_, v)| v != 0.0).collect();
-                if from.len() > 1 {
-                    let terms: Vec<String> = from.iter().map(|(n, v)| format!("{v} (matrix {n})")).collect();
-                    println!("  ({r}, {q}): {} = {}", terms.join(" + "), sum[(0, r, q)]);
-                }
-            }
+        for line in worked::overlaps(&parts, &sum) {
+            println!("  {line}");
         }
         // Every number is a small multiple of ½, so f64 holds each product and sum exactly and
         // "exact" can mean bit-for-bit equal.
@@ -210,25 +132,13 @@ fn main() {
         let lossy_pooled = max_pool2d(&lossy, win);
         let lossy_out = decode(&lossy_pooled.y, &lossy_pooled.switches, &kernel);
         let kept = unpool2d(&lossy_pooled.y, &lossy_pooled.switches);
-        print!(
-            "{}",
-            side_by_side(
-                &[
-                    ("second input", show(&lossy_m)),
-                    ("pooled", show(&plane(&lossy_pooled.y))),
-                    ("thrown away by pooling", show(&plane(&lossy.sub(&kept)))),
-                ],
-                4
-            )
-        );
+        panels(&[
+            ("second input", lossy_m.clone()),
+            ("pooled", plane(&lossy_pooled.y)),
+            ("thrown away by pooling", plane(&lossy.sub(&kept))),
+        ]);
         println!();
-        print!(
-            "{}",
-            side_by_side(
-                &[("output", show(&plane(&lossy_out))), ("output − input", show(&plane(&lossy_out.sub(&lossy))))],
-                4
-            )
-        );
+        panels(&[("output", plane(&lossy_out)), ("output − input", plane(&lossy_out.sub(&lossy)))]);
         if lossy_pooled == pooled {
             println!("\nIts four window maxima sit at the same switches as the first input's, so pooling");
             println!("gives the same 2×2 matrix and switches, and the decoder draws the first input again.");
@@ -254,17 +164,11 @@ fn main() {
             .map(|n| format!("{}", pooled.y.data()[n]))
             .collect();
         println!("\n(a) Each value to the top-left cell of its window, then the stamps.");
-        print!(
-            "{}",
-            side_by_side(
-                &[
-                    ("unpooled", show(&plane(&at_corner))),
-                    ("output", show(&plane(&corner_out))),
-                    ("output − input", show(&plane(&corner_out.sub(&x)))),
-                ],
-                4
-            )
-        );
+        panels(&[
+            ("unpooled", plane(&at_corner)),
+            ("output", plane(&corner_out)),
+            ("output − input", plane(&corner_out.sub(&x))),
+        ]);
         println!(
             "Only the stamp of {} lands where it belongs; the others are off by a cell.\nerror = {corner_error:.4}",
             if right.is_empty() { "no value".to_string() } else { right.join(", ") }
@@ -274,42 +178,66 @@ fn main() {
         let copy_out = stamp(&copied, &kernel);
         let copy_error = copy_out.sum_squared_diff(&x);
         println!("\n(b) Each value copied into all four cells of its window, then the stamps.");
-        print!(
-            "{}",
-            side_by_side(
-                &[
-                    ("unpooled", show(&plane(&copied))),
-                    ("output", show(&plane(&copy_out))),
-                    ("output − input", show(&plane(&copy_out.sub(&x)))),
-                ],
-                4
-            )
-        );
+        panels(&[
+            ("unpooled", plane(&copied)),
+            ("output", plane(&copy_out)),
+            ("output − input", plane(&copy_out.sub(&x))),
+        ]);
         println!("Every cell of a window now claims the maximum, so each window draws four full stamps");
         println!("where the input had one: the output is smeared and far too heavy.");
         println!("error = {copy_error:.4}");
 
         println!("\nerror = Σ over the 16 cells of (output − input)², with 4 decimals.");
 
-        println!("\nStep 7. The grids as a picture");
-        // One gray scale for all seven grids, so equal numbers look equally bright.
-        let top = input.data().iter().fold(0.0f64, |m, &v| m.max(v));
-        let scale = HeatScale::Range { lo: 0.0, hi: top };
-        let mut grids = vec![heatmap(&input, CELL, scale, BORDER), heatmap(&plane(&pooled.y), CELL, scale, BORDER)];
-        grids.extend(parts.iter().map(|p| heatmap(&plane(p), CELL, scale, BORDER)));
-        grids.push(heatmap(&plane(&sum), CELL, scale, BORDER));
-        ensure_dir(&args.out)?;
-        let png = args.out.join("unpooling.png");
-        write_png(&png, &hstack(&grids, CELL))?;
-        println!("{}", png.display());
-        println!("left to right: the input, the pooled 2×2 code, unpooled matrices 1 to 4, their sum;");
-        println!("black is 0, white is {top} (the input's largest value).\n");
+        println!("\nStep 7. The grids as pictures");
+        let stamps: Vec<Matrix> = parts.iter().map(plane).collect();
+        let switches: Vec<(usize, usize)> = (0..pooled.y.len()).map(|n| pooled.switches.position(n)).collect();
+        let (pooled_m, sum_m) = (Matrix::from_vec(ph, pw, pooled.y.data().to_vec()), plane(&sum));
+        let example = figures::Unpooling {
+            input: &input,
+            window: win.size,
+            pooled: &pooled_m,
+            switches: &switches,
+            kernel: &kernel_m,
+            stamps: &stamps,
+            output: &sum_m,
+        };
+        let (corner_u, corner_o, copy_u, copy_o) =
+            (plane(&at_corner), plane(&corner_out), plane(&copied), plane(&copy_out));
+        let without = [
+            Switchless {
+                name: "(a) top-left corner: each value to its window's top-left cell",
+                unpooled: &corner_u,
+                output: &corner_o,
+                error: corner_error,
+            },
+            Switchless {
+                name: "(b) copy: each value into all four cells of its window",
+                unpooled: &copy_u,
+                output: &copy_o,
+                error: copy_error,
+            },
+        ];
+        for (file, fig) in [
+            ("unpooling.svg", figures::unpooling_overview(&example)),
+            ("unpooling_steps.svg", figures::unpooling_steps(&example)),
+            (
+                "unpooling_without_switches.svg",
+                figures::unpooling_without_switches(&input, win.size, sum.sum_squared_diff(&x), &without),
+            ),
+        ] {
+            println!("{}", captions::save_figure(&args.out, file, &fig)?.display());
+        }
+        println!(
+            "the example, its four decoding steps, and the contrast without switches, every value written in its cell.\n"
+        );
         let mut results = Results::new();
         results.add("exact_reconstruction", exact);
         results.num("reconstruction_error", sum.sum_squared_diff(&x), 4);
         results.num("lossy_example_error", lossy_error, 4);
         results.num("switchless_corner_error", corner_error, 4);
         results.num("switchless_copy_error", copy_error, 4);
+        results.add("adjoint_check_max_abs_error", format!("{adjoint_error:.2e}"));
         results.finish(&SPEC, args)
     })
 }

@@ -4,62 +4,22 @@
 use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images};
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
+use autoencoders::nn::gradcheck::{self, Checkable};
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Autoencoder, Network};
 use autoencoders::nn::optim::Adam;
+use autoencoders::nn::train;
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num};
-use autoencoders::variants::denoise::{self, Corruption};
-use autoencoders::variants::denoise_readings;
-use autoencoders::workbook::cli::{self, Args, Expect, Opt, Progress, Results, Spec};
+use autoencoders::variants::denoise::{self, CorruptedTarget, Corruption};
+use autoencoders::workbook::captions;
+use autoencoders::workbook::cli::{self, Args, Progress, Results};
+use autoencoders::workbook::specs::ch4_denoising::SPEC;
 use autoencoders::{Error, Result};
-
-const SPEC: Spec = Spec {
-    name: "ch4_denoising",
-    section: "§4.2",
-    about: "masking corruption: a plain autoencoder against denoising ones, on corrupted held-out digits",
-    data: Some("a folder with MNIST IDX files (default: built-in procedural digits)"),
-    options: &[
-        Opt {
-            name: "noise",
-            value: Some("NU"),
-            help: "masking level ν of the test corruption and of the headline denoising model (default 0.5)",
-        },
-        Opt { name: "code", value: Some("N"), help: "code width (default 64)" },
-    ],
-    exercises: &[
-        "drop three quarters of every input: the plain model's error is 0.05395, the denoising one's 0.0234, the \
-         input's own 0.0784: cargo run --bin ch4_denoising -- --noise 0.75",
-        "does a wider code help or hurt the plain network on masked digits (0.0446, the input's own 0.0525)? \
-         cargo run --bin ch4_denoising -- --code 256",
-        "train longer: does the plain model ever learn to fill the holes (0.0518 against the DAE's 0.0151)? \
-         cargo run --bin ch4_denoising -- --epochs 30",
-    ],
-    expectations: &[
-        Expect::is(&[], "claims_not_shown", "0"),
-        Expect::near(&[], "corrupted_test_mse_plain", 0.032219, 0.0000005),
-        Expect::near(&[], "corrupted_test_mse_denoising", 0.018269, 0.0000005),
-        Expect::near(&[], "corrupted_input_mse", 0.052391, 0.0000005),
-        Expect::near(&[], "clean_test_mse_plain", 0.015401, 0.0000005),
-        Expect::near(&[], "clean_test_mse_denoising", 0.019283, 0.0000005),
-        Expect::near(&[], "corrupted_target_test_mse", 0.043606, 0.0000005),
-        Expect::near(&[], "ink_level_denoising", 0.698, 0.0005),
-        Expect::near(&[], "ink_level_corrupted_target", 0.345, 0.0005),
-        Expect::near(&[], "ink_level_input", 0.439, 0.0005),
-        Expect::near(&["--noise", "0.75"], "corrupted_test_mse_plain", 0.053950, 0.0000005),
-        Expect::near(&["--noise", "0.75"], "corrupted_test_mse_denoising", 0.023448, 0.0000005),
-        Expect::near(&["--noise", "0.75"], "corrupted_input_mse", 0.078444, 0.0000005),
-        Expect::near(&["--code", "256"], "clean_test_mse_plain", 0.002809, 0.0000005),
-        Expect::near(&["--code", "256"], "corrupted_test_mse_plain", 0.044609, 0.0000005),
-        Expect::near(&["--code", "256"], "corrupted_input_mse", 0.052497, 0.0000005),
-        Expect::near(&["--code", "256"], "corrupted_test_mse_denoising", 0.011865, 0.0000005),
-        Expect::near(&["--epochs", "30"], "corrupted_test_mse_plain", 0.051811, 0.0000005),
-        Expect::near(&["--epochs", "30"], "corrupted_test_mse_denoising", 0.015099, 0.0000005),
-        Expect::near(&["--epochs", "30"], "corrupted_input_mse", 0.052391, 0.0000005),
-    ],
-};
 
 const GAUSSIAN_SIGMA: f64 = 0.3;
 const BATCH: usize = 16;
@@ -108,6 +68,7 @@ fn body(args: &Args) -> Result<()> {
         Network::new(vec![Dense::xavier(images::PIXELS, code, Activation::Sigmoid, &mut rng)]),
         Network::new(vec![Dense::xavier(code, images::PIXELS, Activation::Sigmoid, &mut rng)]),
     );
+    let check = check_gradients(&init, &train, &models, args)?;
     // Every model sees the same mini-batch order; the held-out corruption is drawn apart from
     // training, so adding a model (--noise) leaves it unchanged.
     let (train_stream, mut test_rng) = (rng.fork(2), rng.fork(3));
@@ -119,7 +80,7 @@ fn body(args: &Args) -> Result<()> {
         let mut train_rng = train_stream.clone();
         let mut last = f64::NAN;
         for epoch in 1..=epochs {
-            last = denoise::train_epoch(&mut ae, &train, BATCH, *corruption, LossKind::Mse, &mut opt, &mut train_rng);
+            last = train::epoch(&mut ae, &train, corruption, LossKind::Mse, BATCH, &mut opt, &mut train_rng);
             ae.check_finite(SPEC.name, epoch, train.rows().div_ceil(BATCH), last)?;
             progress.tick(m * epochs + epoch);
         }
@@ -195,29 +156,27 @@ fn body(args: &Args) -> Result<()> {
     let path = args.out.join("denoising.png");
     write_png(&path, &image_grid(&rows, images::SIDE, images::SIDE, 2, 2))?;
     let names: Vec<&str> = trained.iter().map(|(l, _)| l.as_str()).collect();
+    let caption = format!(
+        "Top row: clean held-out digits; second row: the same with a share ν = {noise} of the pixels set to 0; \
+         below, each model's restoration of the second row ({}). Look for the removed strokes coming back.",
+        names.join(", ")
+    );
+    captions::caption(&args.out, "denoising.png", &caption)?;
     println!("  wrote {} (restored rows: {})\n", path.display(), names.join(", "));
 
     println!("Step 5: §4.2 also says the loss compares the output with the corrupted input. Trained that");
     println!("way (same start, same batches, masking ν = {noise}), the network is asked to copy the holes:");
-    let mut copier = init.clone();
-    let (mut opt, mut train_rng, masking) = (Adam::new(LR), train_stream.clone(), Corruption::Mask { nu: noise });
+    let (mut copier, mut opt, mut train_rng) = (init.clone(), Adam::new(LR), train_stream.clone());
+    let reading = CorruptedTarget(Corruption::Mask { nu: noise });
     for epoch in 1..=epochs {
-        let l = denoise_readings::train_epoch_corrupted_target(
-            &mut copier,
-            &train,
-            BATCH,
-            masking,
-            LossKind::Mse,
-            &mut opt,
-            &mut train_rng,
-        );
+        let l = train::epoch(&mut copier, &train, &reading, LossKind::Mse, BATCH, &mut opt, &mut train_rng);
         copier.check_finite(SPEC.name, epoch, train.rows().div_ceil(BATCH), l)?;
     }
     let masked = &tests[col].1;
     let copier_err = denoise::restoration_loss(&copier, masked, &test, LossKind::Mse);
-    let ink = |ae: &Autoencoder| denoise_readings::ink_level(&ae.reconstruct(masked), &test, INK);
+    let ink = |ae: &Autoencoder| denoise::ink_level(&ae.reconstruct(masked), &test, INK);
     let (ink_dae, ink_copier) = (ink(&trained[dae].1), ink(&copier));
-    let ink_input = denoise_readings::ink_level(masked, &test, INK);
+    let ink_input = denoise::ink_level(masked, &test, INK);
     println!(
         "  on digits masked at ν = {noise}, its error against the clean digits is {} (clean target: {}, plain AE: {});",
         fmt_num(copier_err, 5),
@@ -242,5 +201,45 @@ fn body(args: &Args) -> Result<()> {
     res.num("ink_level_denoising", ink_dae, 3);
     res.num("ink_level_corrupted_target", ink_copier, 3);
     res.num("ink_level_input", ink_input, 3);
+    gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
+}
+
+/// The gradient check: training digits it runs on, entries it draws per tensor (fewer in a
+/// quick run, so that the check stays a small part of it).
+const CHECK_DIGITS: usize = 4;
+const SAMPLE: usize = 20;
+const QUICK_SAMPLE: usize = 5;
+
+/// Every model's objective at the initial weights they all start from; a denoising one on
+/// digits masked once by the check's generator and then held fixed, so the objective is a
+/// function of the weights alone.
+fn check_gradients(
+    init: &Autoencoder,
+    train: &Matrix,
+    models: &[(String, Corruption)],
+    args: &Args,
+) -> Result<autoencoders::nn::gradcheck::Summary> {
+    let (seed, sample) = (args.seed, if args.quick { QUICK_SAMPLE } else { SAMPLE });
+    let x = train.slice_rows(0, CHECK_DIGITS.min(train.rows()));
+    let mut noise = gradcheck::sampler(seed).fork(1);
+    let mut objectives: Vec<_> = models
+        .iter()
+        .map(|(_, c)| {
+            let input = c.apply(&x, &mut noise).x;
+            gradcheck_models::autoencoder(init.clone(), input, x.clone(), LossKind::Mse)
+        })
+        .collect();
+    let names: Vec<String> = models
+        .iter()
+        .map(|(label, c)| match c {
+            Corruption::None => format!("{label}, MSE"),
+            _ => format!("{label}, MSE from a fixed masking"),
+        })
+        .collect();
+    let mut named: Vec<(&str, &mut dyn Checkable)> =
+        names.iter().zip(objectives.iter_mut()).map(|(n, o)| (n.as_str(), o as &mut dyn Checkable)).collect();
+    let reports = gradcheck::check_all(&mut named, sample, seed);
+    let at = format!("at the initial weights, on the first {CHECK_DIGITS} training digits");
+    gradient_step::print(SPEC.name, &at, &reports)
 }

@@ -4,65 +4,22 @@
 use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::data::{self, images};
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::nn::activation::Activation;
 use autoencoders::nn::dense::Dense;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Autoencoder, Network};
 use autoencoders::nn::optim::Adam;
+use autoencoders::nn::train;
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::variants::sparse::{self, Sparsity};
 use autoencoders::variants::sparse_checks;
-use autoencoders::workbook::cli::{self, Args, Expect, Opt, Progress, Results, Spec};
+use autoencoders::workbook::captions;
+use autoencoders::workbook::cli::{self, Args, Progress, Results};
+use autoencoders::workbook::specs::ch4_sparse::SPEC;
 use autoencoders::{Error, Result};
-
-const SPEC: Spec = Spec {
-    name: "ch4_sparse",
-    section: "§4.1",
-    about: "an overcomplete autoencoder on 8×8 digit patches, plain and with KL, L1 and top-k sparsity",
-    data: Some("a folder with MNIST IDX files to cut patches from (default: built-in procedural digits)"),
-    options: &[
-        Opt { name: "rho", value: Some("R"), help: "KL target average activation ρ (default 0.05)" },
-        Opt { name: "beta", value: Some("B"), help: "KL penalty weight β (default 0.01)" },
-        Opt { name: "l1", value: Some("L"), help: "L1 penalty weight λ (default 0.002)" },
-        Opt { name: "k", value: Some("K"), help: "units kept per patch by top-k (default 10)" },
-        Opt {
-            name: "hidden",
-            value: Some("N"),
-            help: "hidden units (default 128; sparsity does not need more than the 64 inputs)",
-        },
-    ],
-    exercises: &[
-        "ask the KL units to fire twice as often; their mean activation follows (0.107 with seed 1): cargo run --bin ch4_sparse -- --rho 0.1",
-        "a ten times larger β holds the average nearer ρ and costs reconstruction (test MSE 0.015 → 0.050): cargo run --bin ch4_sparse -- --beta 0.1",
-        "keep only 3 units per patch: 97.7 % of activations are 0, and the error grows from 0.0166 to 0.0561: \
-         cargo run --bin ch4_sparse -- --k 3",
-    ],
-    expectations: &[
-        Expect::is(&[], "claims_not_shown", "0"),
-        Expect::near(&[], "mean_activation_plain", 0.5004, 0.00005),
-        Expect::near(&[], "mean_activation_kl", 0.0632, 0.00005),
-        Expect::near(&[], "near_zero_fraction_plain", 0.0200, 0.00005),
-        Expect::near(&[], "near_zero_fraction_kl", 0.6629, 0.00005),
-        Expect::near(&[], "near_zero_fraction_l1", 0.8376, 0.00005),
-        Expect::near(&[], "near_zero_fraction_topk", 0.9219, 0.00005),
-        Expect::near(&[], "test_mse_plain", 0.002143, 0.0000005),
-        Expect::near(&[], "test_mse_kl", 0.014665, 0.0000005),
-        Expect::near(&[], "test_mse_topk", 0.016580, 0.0000005),
-        Expect::near(&[], "noise_copied_plain", 0.428, 0.0005),
-        Expect::near(&[], "noise_copied_kl", -0.064, 0.0005),
-        Expect::near(&[], "noise_copied_topk", 0.034, 0.0005),
-        Expect::near(&[], "overfit_ratio_plain", 1.073, 0.0005),
-        Expect::near(&[], "overfit_ratio_kl", 1.065, 0.0005),
-        Expect::near(&[], "near_zero_fraction_kl_narrow", 0.5838, 0.00005),
-        Expect::near(&["--rho", "0.1"], "mean_activation_kl", 0.1073, 0.00005),
-        Expect::near(&["--rho", "0.1"], "test_mse_kl", 0.007621, 0.0000005),
-        Expect::near(&["--beta", "0.1"], "mean_activation_kl", 0.0529, 0.00005),
-        Expect::near(&["--beta", "0.1"], "test_mse_kl", 0.049574, 0.0000005),
-        Expect::near(&["--k", "3"], "near_zero_fraction_topk", 0.9766, 0.00005),
-        Expect::near(&["--k", "3"], "test_mse_topk", 0.056130, 0.0000005),
-    ],
-};
 
 const SIDE: usize = 8;
 const INPUTS: usize = SIDE * SIDE;
@@ -139,6 +96,8 @@ fn body(args: &Args) -> Result<()> {
         Network::new(vec![encoder]),
         Network::new(vec![Dense::xavier(hidden, INPUTS, Activation::Sigmoid, &mut rng)]),
     );
+    let (at, reports) = gradcheck_models::sparse_checks(&init, &train, &methods, args.seed, args.quick);
+    let check = gradient_step::print(SPEC.name, &at, &reports)?;
     let printed: Vec<String> = (1..=epochs).filter(|&e| is_printed(e, epochs)).map(|e| format!("{e:>8}")).collect();
     println!("  training objective (loss + penalty) after epoch {}", printed.join(""));
     // Every method sees the same mini-batch order.
@@ -151,7 +110,7 @@ fn body(args: &Args) -> Result<()> {
         let mut order_rng = order_stream.clone();
         let mut line = format!("  {:<6} {:<24}", label, method.name());
         for epoch in 1..=epochs {
-            let l = sparse::train_epoch(&mut ae, &train, BATCH, LossKind::Mse, method, &mut opt, &mut order_rng);
+            let l = train::epoch(&mut ae, &train, &method, LossKind::Mse, BATCH, &mut opt, &mut order_rng);
             ae.check_finite(SPEC.name, epoch, train.rows().div_ceil(BATCH), l)?;
             progress.tick(m * epochs + epoch);
             if is_printed(epoch, epochs) {
@@ -169,31 +128,25 @@ fn body(args: &Args) -> Result<()> {
     println!("(mean activation: of every unit over every patch; near zero: activations below {NEAR_ZERO};");
     println!("units used: units whose average activation is at least {NEAR_ZERO})");
     let mut table = Table::new(&["method", "mean activation", "near zero", "units used", "test MSE"]);
-    let mut stats = Vec::new();
-    for (label, method, ae) in &trained {
-        let h = sparse::encode(ae, &test, *method);
-        let mean = h.sum() / h.len() as f64;
-        let near_zero = sparse::near_zero_fraction(&h, NEAR_ZERO);
-        let used = sparse::mean_activation(&h).iter().filter(|&&m| m >= NEAR_ZERO).count();
-        let mse = LossKind::Mse.eval(&sparse::reconstruct(ae, &test, *method), &test).value;
+    let stats: Vec<_> =
+        trained.iter().map(|(_, method, ae)| sparse::code_stats(ae, &test, *method, NEAR_ZERO)).collect();
+    for ((label, _, _), st) in trained.iter().zip(&stats) {
         table.row(vec![
             label.to_string(),
-            fmt_num(mean, 4),
-            format!("{:.1} %", 100.0 * near_zero),
-            format!("{used}/{hidden}"),
-            fmt_num(mse, 5),
+            fmt_num(st.mean_activation, 4),
+            format!("{:.1} %", 100.0 * st.near_zero),
+            format!("{}/{hidden}", st.units_used),
+            fmt_num(st.test_mse, 5),
         ]);
-        stats.push((mean, near_zero, mse, used));
     }
     print!("{}", table.render());
-    let (kl_mean, kl_zero, kl_mse, _) = stats[1];
-    let (_, plain_zero, plain_mse, _) = stats[0];
+    let [plain, kl, l1, topk] = &stats[..] else { unreachable!("one entry per method") };
     println!(
         "  KL asked for an average activation of {rho} and got {}; {:.0} % of its activations are near 0",
-        fmt_num(kl_mean, 4),
-        100.0 * kl_zero
+        fmt_num(kl.mean_activation, 4),
+        100.0 * kl.near_zero
     );
-    println!("  against {:.0} % for the plain autoencoder.", 100.0 * plain_zero);
+    println!("  against {:.0} % for the plain autoencoder.", 100.0 * plain.near_zero);
     println!(
         "  Top-k keeps {k} of {hidden} units per patch by construction, so at least {:.1} % are exactly 0.\n",
         100.0 * (hidden - k) as f64 / hidden as f64
@@ -212,6 +165,12 @@ fn body(args: &Args) -> Result<()> {
             .collect();
         let path = args.out.join(format!("features_{}.png", label.replace('-', "").to_lowercase()));
         write_png(&path, &image_grid(&rows, SIDE, SIDE, 3, 1))?;
+        let caption = format!(
+            "The {label} autoencoder's {hidden} hidden units, 16 to a row: each tile is one unit's incoming weights \
+             as an {SIDE}×{SIDE} picture, rescaled to its own range. A tile like a stroke or an edge is a unit \
+             that found a feature; a noisy tile is one that did not."
+        );
+        captions::caption(&args.out, &path.file_name().unwrap_or_default().to_string_lossy(), &caption)?;
         println!("  wrote {}", path.display());
     }
     let sample: Vec<&[f64]> = (0..test.rows().min(16)).map(|r| test.row(r)).collect();
@@ -223,6 +182,12 @@ fn body(args: &Args) -> Result<()> {
     }
     let path = args.out.join("reconstructions.png");
     write_png(&path, &image_grid(&rows, SIDE, SIDE, 3, 1))?;
+    captions::caption(
+        &args.out,
+        "reconstructions.png",
+        "Top row: held-out patches; then their reconstructions \
+        by the plain, KL, L1 and top-k autoencoders, one row each. The sparse ones pay for sparsity with some detail.",
+    )?;
     println!("  wrote {} (rows: test patches, then plain, KL, L1, top-k reconstructions)\n", path.display());
 
     println!("Step 5: three of §4.1's claims, tested on the models above and one more.");
@@ -245,27 +210,28 @@ fn body(args: &Args) -> Result<()> {
     );
 
     let mut res = Results::new();
-    res.num("mean_activation_kl", kl_mean, 4);
+    res.num("mean_activation_kl", kl.mean_activation, 4);
     res.num("target_rho", rho, 4);
-    res.num("near_zero_fraction_kl", kl_zero, 4);
-    res.num("near_zero_fraction_plain", plain_zero, 4);
-    res.num("near_zero_fraction_l1", stats[2].1, 4);
-    res.num("near_zero_fraction_topk", stats[3].1, 4);
-    res.num("test_mse_plain", plain_mse, 6);
-    res.num("test_mse_kl", kl_mse, 6);
-    res.num("test_mse_l1", stats[2].2, 6);
-    res.num("test_mse_topk", stats[3].2, 6);
+    res.num("near_zero_fraction_kl", kl.near_zero, 4);
+    res.num("near_zero_fraction_plain", plain.near_zero, 4);
+    res.num("near_zero_fraction_l1", l1.near_zero, 4);
+    res.num("near_zero_fraction_topk", topk.near_zero, 4);
+    res.num("test_mse_plain", plain.test_mse, 6);
+    res.num("test_mse_kl", kl.test_mse, 6);
+    res.num("test_mse_l1", l1.test_mse, 6);
+    res.num("test_mse_topk", topk.test_mse, 6);
     res.add("hidden", hidden);
     res.num("topk_zero_floor", (hidden - k) as f64 / hidden as f64, 4);
-    res.num("mean_activation_plain", stats[0].0, 4);
+    res.num("mean_activation_plain", plain.mean_activation, 4);
     for (((label, _, _), (c, o)), st) in trained.iter().zip(copied.iter().zip(&overfit)).zip(&stats) {
         let key = label.replace('-', "").to_lowercase();
-        res.add(&format!("units_used_{key}"), st.3);
+        res.add(&format!("units_used_{key}"), st.units_used);
         res.num(&format!("noise_copied_{key}"), *c, 3);
         res.num(&format!("overfit_ratio_{key}"), *o, 3);
     }
     res.add("narrow_hidden", narrow.hidden);
     res.num("near_zero_fraction_kl_narrow", narrow.near_zero, 4);
+    gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
 }
 

@@ -5,63 +5,18 @@ use autoencoders::compare::classify::{SoftmaxConfig, SvmConfig};
 use autoencoders::core::rng::Rng;
 use autoencoders::data;
 use autoencoders::data::images::DigitSet;
+use autoencoders::gradcheck::models as gradcheck_models;
+use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::Network;
+use autoencoders::nn::train::TrainConfig;
 use autoencoders::render::text::{Table, vector};
-use autoencoders::structure::TrainConfig;
 use autoencoders::variants::sparse::{self, Sparsity};
 use autoencoders::variants::stacked::{self, FineTuneConfig, Scores};
-use autoencoders::variants::{stacked_levels, stacked_sparse};
-use autoencoders::workbook::cli::{self, Args, Expect, Opt, Progress, Results, Spec};
+use autoencoders::variants::stacked_levels;
+use autoencoders::workbook::cli::{self, Args, Progress, Results};
+use autoencoders::workbook::specs::ch4_stacked::SPEC;
 use autoencoders::{Error, Result};
-
-const SPEC: Spec = Spec {
-    name: "ch4_stacked",
-    section: "§4.4",
-    about: "greedy layer-wise stacked (and stacked denoising) autoencoders; their codes into softmax and an SVM",
-    data: Some("a folder with MNIST IDX files (3/4 train, 1/4 held out) instead of the built-in digits"),
-    options: &[
-        Opt { name: "hidden", value: Some("A,B"), help: "widths of the stacked layers (default 128,64)" },
-        Opt { name: "noise", value: Some("P"), help: "masking probability of the denoising stack (default 0.25)" },
-    ],
-    exercises: &[
-        "heavier corruption: does the denoising stack still help? cargo run --bin ch4_stacked -- --noise 0.5",
-        "a third, narrower layer: cargo run --bin ch4_stacked -- --hidden 128,64,16",
-        "real handwriting: cargo run --bin ch4_stacked -- --data ../shared/data/mnist",
-    ],
-    expectations: &[
-        Expect::is(&[], "claims_not_shown", "0"),
-        Expect::near(&[], "accuracy_pixels", 0.9450, 0.00005),
-        Expect::near(&[], "accuracy_one_ae", 0.9470, 0.00005),
-        Expect::near(&[], "accuracy_stacked", 0.9310, 0.00005),
-        Expect::near(&[], "accuracy_stacked_denoising", 0.9360, 0.00005),
-        Expect::near(&[], "accuracy_stacked_sparse", 0.9360, 0.00005),
-        Expect::near(&[], "accuracy_one_ae_finetuned", 0.9570, 0.00005),
-        Expect::near(&[], "accuracy_stacked_finetuned", 0.9470, 0.00005),
-        Expect::near(&[], "accuracy_finetuned", 0.9570, 0.00005),
-        Expect::near(&[], "accuracy_stacked_sparse_finetuned", 0.9490, 0.00005),
-        Expect::near(&[], "near_zero_fraction_stacked", 0.1533, 0.00005),
-        Expect::near(&[], "near_zero_fraction_stacked_sparse", 0.3741, 0.00005),
-        Expect::near(&[], "receptive_radius_layer1", 9.44, 0.005),
-        Expect::near(&[], "receptive_radius_layer2", 8.76, 0.005),
-        Expect::near(&[], "receptive_radius_uniform", 11.42, 0.005),
-        Expect::near(&["--noise", "0.5"], "accuracy_stacked_denoising", 0.9370, 0.00005),
-        Expect::near(&["--noise", "0.5"], "accuracy_stacked", 0.9310, 0.00005),
-        Expect::near(&["--hidden", "128,64,16"], "accuracy_stacked", 0.8610, 0.00005),
-        Expect::near(&["--hidden", "128,64,16"], "accuracy_stacked_denoising", 0.8860, 0.00005),
-        Expect::near(&["--hidden", "128,64,16"], "accuracy_stacked_finetuned", 0.9480, 0.00005),
-        Expect::near(&["--hidden", "128,64,16"], "accuracy_finetuned", 0.9460, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_pixels", 0.8740, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_one_ae", 0.9045, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked", 0.8945, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked_denoising", 0.8970, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked_sparse", 0.9010, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_one_ae_finetuned", 0.9210, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked_finetuned", 0.9260, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_finetuned", 0.9270, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked_sparse_finetuned", 0.9390, 0.00005),
-    ],
-};
 
 /// The KL penalty of the sparse stack (§4.1's target activation, a weight that keeps accuracy).
 const SPARSE_RHO: f64 = 0.05;
@@ -97,13 +52,12 @@ fn body(args: &Args) -> Result<()> {
     println!("Data: {}.\n", data.source);
 
     // Step 1.
-    let pre = TrainConfig {
-        epochs: args.epochs_or(5, 1),
-        batch_size: 32,
-        lr: 5e-3,
-        lr_decay: 1.0,
-        loss: LossKind::BinaryCrossEntropy,
-    };
+    let pre_loss = LossKind::BinaryCrossEntropy;
+    let sparsity = Sparsity::Kl { rho: SPARSE_RHO, beta: SPARSE_BETA };
+    let (at, reports) =
+        gradcheck_models::stacked_checks(&data, &widths, pre_loss, (noise, sparsity), args.seed, args.quick);
+    let check = gradient_step::print(SPEC.name, &at, &reports)?;
+    let pre = TrainConfig { epochs: args.epochs_or(5, 1), batch_size: 32, lr: 5e-3, lr_decay: 1.0, loss: pre_loss };
     println!("Step 1: greedy layer-wise pretraining of {arch}: one sigmoid autoencoder per layer,");
     println!(
         "cross-entropy, Adam lr {}, batches of {}, {} epochs each. Training loss per epoch:",
@@ -128,9 +82,8 @@ fn body(args: &Args) -> Result<()> {
     println!("\nStep 2b: the same, sparse, as §4.4 words it: each layer's code carries §4.1's KL penalty");
     println!("(ρ = {SPARSE_RHO}, β = {SPARSE_BETA}; a larger β costs the classifier several points here).");
     // A copy of the generator, so every run below draws what it drew before this stack existed.
-    let sparsity = Sparsity::Kl { rho: SPARSE_RHO, beta: SPARSE_BETA };
     let (sparse_stack, losses) =
-        stacked_sparse::pretrain(&data.train, &widths, &pre, sparsity, &mut rng.clone().fork(3))?;
+        stacked::pretrain_with(&data.train, &widths, &pre, &sparsity, &mut rng.clone().fork(3))?;
     print_losses(&widths, &losses);
 
     // Step 3.
@@ -218,6 +171,7 @@ fn body(args: &Args) -> Result<()> {
         res.num(&format!("receptive_radius_layer{}", l + 1), *r, 2);
     }
     res.num("receptive_radius_uniform", uniform, 2);
+    gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
 }
 

@@ -12,6 +12,7 @@
 
 use autoencoders::data::movielens::{Fold, load};
 use autoencoders::recommender::autorec::{Config, holdout, train_with_validation, validation_curve};
+use autoencoders::recommender::autorec_fast::Trainer;
 use autoencoders::recommender::baselines::{Baseline, Baselines, BiasConfig};
 use autoencoders::recommender::evaluate;
 use std::path::PathBuf;
@@ -53,7 +54,7 @@ fn main() {
     println!("bias baseline on the held-out share: RMSE {:.4}  MAE {:.4}  over {} ratings", b.rmse, b.mae, b.n);
     let start = Instant::now();
     if validate_only {
-        for l in validation_curve(&split.train, &config, seed) {
+        for l in validation_curve::<Trainer>(&split.train, &config, seed) {
             println!(
                 "epoch {:3}  train {:.4}  validation RMSE {:.4}  MAE {:.4}",
                 l.epoch, l.train_rmse, l.validation.rmse, l.validation.mae
@@ -62,7 +63,7 @@ fn main() {
         println!("time {:.1} s", start.elapsed().as_secs_f64());
         return;
     }
-    let trained = train_with_validation(&split.train, &config, seed);
+    let trained = train_with_validation::<Trainer>(&split.train, &config, seed);
     for l in &trained.curve {
         println!(
             "epoch {:3}  train {:.4}  validation RMSE {:.4}  MAE {:.4}",

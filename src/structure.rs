@@ -16,100 +16,18 @@
 //!    individual vⱼ: the units are a mixture of them
 //! ```
 //!
-//! [`train`] is the mini-batch loop every experiment here (and [`crate::variants::rbm`],
-//! [`crate::variants::stacked`]) uses; [`column_cosines`] and [`crate::compare::pca::principal_angles_degrees`]
-//! compare a decoder with PCA.
+//! Every autoencoder here is trained by [`crate::nn::train::train`] on the plain objective;
+//! [`column_cosines`] and [`crate::compare::pca::principal_angles_degrees`] compare a decoder
+//! with PCA.
 
 use crate::compare::pca::{Pca, principal_angles_degrees};
-use crate::core::error::{Error, Result};
+use crate::core::error::Result;
 use crate::core::matrix::{Matrix, dot};
 use crate::core::rng::Rng;
 use crate::nn::activation::Activation;
 use crate::nn::dense::Dense;
-use crate::nn::loss::LossKind;
 use crate::nn::network::{Autoencoder, Network};
-use crate::nn::optim::Adam;
-
-/// Hyperparameters of [`train`]: mini-batch Adam on a shuffled order, the learning rate
-/// multiplied by `lr_decay` after every epoch.
-///
-/// `Default`: 10 epochs, batches of 64, Adam lr 3e-3, decay 1 (none), mean squared error.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TrainConfig {
-    pub epochs: usize,
-    pub batch_size: usize,
-    pub lr: f64,
-    pub lr_decay: f64,
-    pub loss: LossKind,
-}
-
-impl Default for TrainConfig {
-    fn default() -> Self {
-        TrainConfig { epochs: 10, batch_size: 64, lr: 3e-3, lr_decay: 1.0, loss: LossKind::Mse }
-    }
-}
-
-/// A corruption of a clean batch (batch, d) → (batch, d), drawing from the generator.
-pub type Corruption<'a> = dyn FnMut(&Matrix, &mut Rng) -> Matrix + 'a;
-
-/// Trains `ae` to reconstruct `x` (n, d), or to reconstruct `x` from `corrupt(batch)` when a
-/// corruption is given (a denoising autoencoder). Returns the mean mini-batch loss of each
-/// epoch. Errors with [`Error::Diverged`] if a weight or the loss stops being finite.
-pub fn train_with(
-    ae: &mut Autoencoder,
-    x: &Matrix,
-    cfg: &TrainConfig,
-    rng: &mut Rng,
-    corrupt: Option<&mut Corruption>,
-) -> Result<Vec<f64>> {
-    train_observed(ae, x, cfg, rng, corrupt, &mut |_| {})
-}
-
-/// [`train_with`] that also calls `on_epoch(epoch)` after each finished epoch, so a chapter
-/// can show its progress; the training itself is the same, draw for draw.
-pub fn train_observed(
-    ae: &mut Autoencoder,
-    x: &Matrix,
-    cfg: &TrainConfig,
-    rng: &mut Rng,
-    mut corrupt: Option<&mut Corruption>,
-    on_epoch: &mut dyn FnMut(usize),
-) -> Result<Vec<f64>> {
-    if x.rows() == 0 || cfg.batch_size == 0 {
-        return Err(Error::Invalid(format!(
-            "training needs examples and a batch size, got {} and {}",
-            x.rows(),
-            cfg.batch_size
-        )));
-    }
-    let mut opt = Adam::new(cfg.lr);
-    let mut losses = Vec::with_capacity(cfg.epochs);
-    for epoch in 1..=cfg.epochs {
-        let order = rng.permutation(x.rows());
-        let mut total = 0.0;
-        let mut batches = 0;
-        for idx in order.chunks(cfg.batch_size) {
-            let target = x.select_rows(idx);
-            let input = match corrupt.as_mut() {
-                Some(f) => f(&target, rng),
-                None => target.clone(),
-            };
-            total += ae.train_step(&input, &target, cfg.loss, &mut opt);
-            batches += 1;
-        }
-        let mean = total / batches as f64;
-        ae.check_finite("training", epoch, batches, mean)?;
-        losses.push(mean);
-        opt.lr *= cfg.lr_decay;
-        on_epoch(epoch);
-    }
-    Ok(losses)
-}
-
-/// [`train_with`] without corruption: a plain autoencoder.
-pub fn train(ae: &mut Autoencoder, x: &Matrix, cfg: &TrainConfig, rng: &mut Rng) -> Result<Vec<f64>> {
-    train_with(ae, x, cfg, rng, None)
-}
+use crate::nn::train::{Plain, TrainConfig, train};
 
 /// Σ over pixels of (x − x̂)², averaged over images: the figure Hinton & Salakhutdinov (2006)
 /// report. recon, x: (n, d).
@@ -188,7 +106,7 @@ pub fn code_size_sweep(
         let mut layer_rng = rng.fork(k as u64);
         let mut ae = sigmoid_autoencoder(train_x.cols(), k, &mut layer_rng);
         start_output_at_mean(&mut ae, train_x);
-        train(&mut ae, train_x, cfg, &mut layer_rng)?;
+        train(&mut ae, train_x, &Plain, cfg, &mut layer_rng)?;
         let pca = Pca::fit(train_x, k)?;
         rows.push(SweepRow {
             code: k,
@@ -250,7 +168,7 @@ pub fn linear_vs_pca(
     rng: &mut Rng,
 ) -> Result<(Autoencoder, Pca, LinearVsPca)> {
     let mut ae = linear_autoencoder(train_x.cols(), k, rng);
-    train(&mut ae, train_x, cfg, rng)?;
+    train(&mut ae, train_x, &Plain, cfg, rng)?;
     let pca = Pca::fit(train_x, k)?;
     let report = compare_with_pca(&ae, &pca, train_x, test_x)?;
     Ok((ae, pca, report))

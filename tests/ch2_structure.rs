@@ -7,7 +7,8 @@ use common::*;
 use autoencoders::core::matrix::Matrix;
 use autoencoders::core::rng::Rng;
 use autoencoders::nn::loss::LossKind;
-use autoencoders::structure::{self, TrainConfig, column_cosines};
+use autoencoders::nn::train::TrainConfig;
+use autoencoders::structure::{self, column_cosines};
 
 const CH2: &str = env!("CARGO_BIN_EXE_ch2_structure");
 

@@ -161,3 +161,17 @@ fn help_exits_cleanly() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("ch3_unpooling (§3.1)"));
 }
+
+/// The README shows `chapters/figures/unpooling.svg`; it must be exactly what the chapter
+/// draws at seed 1, so the picture in the README can never drift from the code. After a
+/// deliberate change to the figure, copy the new one over it:
+/// `cargo run --bin ch3_unpooling -- --out /tmp/u && cp /tmp/u/unpooling.svg chapters/figures/`.
+#[test]
+fn the_readme_figure_is_what_the_chapter_draws() {
+    let out = out_dir("readme-figure");
+    let o = run(&["--seed", "1", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let drawn = std::fs::read(out.join("unpooling.svg")).unwrap();
+    let committed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/chapters/figures/unpooling.svg")).unwrap();
+    assert!(drawn == committed, "chapters/figures/unpooling.svg differs from what ch3_unpooling draws at seed 1");
+}

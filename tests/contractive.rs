@@ -129,3 +129,36 @@ fn sensitivity_measures_agree_with_the_jacobian() {
     assert_eq!(pair_sensitivity(&flat, &x, 100, &mut rng), 0.0);
     assert!(pair_sensitivity(&ae, &x, 100, &mut rng) > 0.0);
 }
+
+#[test]
+fn the_compared_models_are_the_training_loop_on_their_objectives() {
+    use autoencoders::nn::optim::Adam;
+    use autoencoders::nn::train::{self, Objective, Plain};
+    use autoencoders::variants::contractive::{CompareConfig, Contractive, Model, train_model};
+    use autoencoders::variants::denoise::Corruption;
+    let mut rng = Rng::new(3);
+    let init = Autoencoder::single(12, 4, Activation::Sigmoid, Activation::Sigmoid, &mut rng);
+    let x = Matrix::uniform(20, 12, 0.0, 1.0, &mut rng);
+    let cfg = CompareConfig { epochs: 2, batch: 8, ..CompareConfig::default() };
+    let cases: [(Model, &dyn Objective, f64); 4] = [
+        (Model::Plain, &Plain, 0.0),
+        (Model::WeightDecay(0.01), &Plain, 0.01),
+        (Model::Denoising(0.3), &Corruption::Mask { nu: 0.3 }, 0.0),
+        (Model::Contractive(0.1), &Contractive { lambda: 0.1 }, 0.0),
+    ];
+    for (model, objective, decay) in cases {
+        let mut epochs_seen = Vec::new();
+        let (ae, last) = train_model(&init, model, &x, &cfg, &mut Rng::new(4), &mut |e| epochs_seen.push(e)).unwrap();
+        let mut by_hand = init.clone();
+        let mut opt = Adam::new(cfg.lr);
+        opt.weight_decay = decay;
+        let mut r = Rng::new(4);
+        let mut l = 0.0;
+        for _ in 0..2 {
+            l = train::epoch(&mut by_hand, &x, objective, LossKind::Mse, 8, &mut opt, &mut r);
+        }
+        assert_eq!(ae, by_hand, "{model:?}");
+        assert_eq!(last, l);
+        assert_eq!(epochs_seen, [1, 2]);
+    }
+}

@@ -7,7 +7,8 @@ use autoencoders::nn::activation::Activation;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::Autoencoder;
 use autoencoders::nn::optim::Sgd;
-use autoencoders::variants::denoise::{Corruption, gaussian_noise, mask_noise, train_step};
+use autoencoders::nn::train;
+use autoencoders::variants::denoise::{Corruption, gaussian_noise, mask_noise};
 use proptest::prelude::*;
 
 proptest! {
@@ -64,7 +65,7 @@ fn a_denoising_step_is_the_plain_step_on_corrupted_input_against_clean_target() 
     let corruption = Corruption::Mask { nu: 0.5 };
 
     let mut a = ae.clone();
-    let loss_a = train_step(&mut a, &x, corruption, LossKind::Mse, &mut Sgd::new(0.5), &mut Rng::new(9));
+    let loss_a = train::step(&mut a, &x, &corruption, LossKind::Mse, &mut Sgd::new(0.5), &mut Rng::new(9));
 
     let mut b = ae.clone();
     let noisy = corruption.apply(&x, &mut Rng::new(9));

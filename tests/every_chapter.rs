@@ -5,9 +5,12 @@
 //!   rate, which contain "second", "/s" or "wall time", excepted) and writes byte-identical
 //!   files;
 //! - no Results value is NaN or infinite;
+//! - every chapter that trains printed its gradient check's two keys, under the tolerance, and
+//!   ch3_unpooling its adjoint check's key;
 //! - it saves its Results and puts its section into the gallery page (`gallery: <path>`);
 //! - `--help` exits 0 and lists exercises; an unknown flag exits 2 with a usage line;
-//! - an `--out` that cannot be written is a one-line error with exit 1, not a panic.
+//! - an `--out` that cannot be written is a one-line error with exit 1, not a panic;
+//! - its source file is at most 250 lines.
 
 mod common;
 use common::*;
@@ -69,6 +72,26 @@ fn every_chapter_is_deterministic_and_finite() {
         for line in block.lines().skip(2) {
             let v = line.split_once(": ").map_or("", |(_, v)| v).to_ascii_lowercase();
             assert!(!v.contains("nan") && !v.contains("inf"), "{}: {line}", c.name);
+        }
+        assert_checked(c.name, &sa);
+    }
+}
+
+/// A training chapter's largest relative error is under the tolerance over a positive number
+/// of entries; ch3_unpooling, which trains nothing, reports its adjoint check instead.
+fn assert_checked(name: &str, out: &str) {
+    use autoencoders::nn::gradcheck::{ADJOINT_TOLERANCE, TOLERANCE};
+    match name {
+        "contents" => {}
+        "ch3_unpooling" => {
+            let e = result_f64(out, "adjoint_check_max_abs_error");
+            assert!(e <= ADJOINT_TOLERANCE, "{name}: adjoint error {e}");
+        }
+        _ => {
+            let e = result_f64(out, "gradient_check_max_rel_error");
+            assert!(e <= TOLERANCE, "{name}: gradient check {e}");
+            let n = result_f64(out, "gradient_check_entries");
+            assert!(n >= 1.0, "{name}: {n} entries checked");
         }
     }
 }
@@ -136,5 +159,16 @@ fn an_unwritable_out_is_a_clear_error() {
             assert_eq!(o.status.code(), Some(1), "{}: {err}", c.name);
             assert!(err.starts_with("error: ") && err.lines().count() == 1, "{}: {err}", c.name);
         }
+    }
+}
+
+/// The layout's rule: a chapter is a thin binary (library calls and labelled steps), at most
+/// 250 lines; its spec lives in `src/workbook/specs/` and its logic in the library.
+#[test]
+fn every_chapter_file_is_at_most_250_lines() {
+    for c in CHAPTERS {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("chapters").join(format!("{}.rs", c.name));
+        let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+        assert!(lines <= 250, "{} has {lines} lines", path.display());
     }
 }

@@ -233,3 +233,155 @@ proptest! {
         prop_assert_eq!(gallery::parse_results(&text), Some(("ch1_mnist".to_string(), lines)));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The book's page: formulas with their code and tests, captions, key meanings, claims.
+
+use autoencoders::render::math::to_mathml;
+use autoencoders::workbook::captions;
+use autoencoders::workbook::catalog::{self, CHAPTERS, PAGES};
+
+fn checkout_file(path: &str) -> String {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn every_formula_parses_and_names_code_and_a_test_that_exist() {
+    let mut total = 0;
+    for page in PAGES {
+        for f in page.formulas {
+            total += 1;
+            let m = to_mathml(f.tex).unwrap_or_else(|e| panic!("{}: {e}", page.chapter));
+            assert!(m.starts_with("<math display=\"block\">"));
+            balanced_tags(&format!("<!DOCTYPE html>\n{m}"));
+            // The function: `fn name` in its file, and for `Type::name` the type too.
+            let code = checkout_file(f.code);
+            let (owner, name) = f.function.rsplit_once("::").map_or((None, f.function), |(t, n)| (Some(t), n));
+            assert!(
+                code.contains(&format!("fn {name}(")) || code.contains(&format!("fn {name}<")),
+                "{}: no fn {name} in {}",
+                page.chapter,
+                f.code
+            );
+            if let Some(t) = owner {
+                let defined = ["struct ", "enum ", "impl ", "for "].iter().any(|k| code.contains(&format!("{k}{t} ")));
+                assert!(defined, "{}: no type {t} in {}", page.chapter, f.code);
+            }
+            // The test: `fn test(` in its test file (proptest cases included).
+            assert!(f.test_file.starts_with("tests/"), "{}", f.test_file);
+            let tests = checkout_file(f.test_file);
+            assert!(
+                tests.contains(&format!("fn {}(", f.test)),
+                "{}: no fn {} in {}",
+                page.chapter,
+                f.test,
+                f.test_file
+            );
+        }
+    }
+    assert!(total >= 12, "only {total} formulas");
+}
+
+#[test]
+fn every_chapter_has_a_page_and_every_page_a_chapter() {
+    for c in CHAPTERS {
+        let page = catalog::page(c.name).unwrap_or_else(|| panic!("{} has no page", c.name));
+        assert!(page.summary.contains(c.section.split(',').next().unwrap()), "{}: the summary cites its §", c.name);
+    }
+    assert_eq!(PAGES.len(), CHAPTERS.len());
+    // Key patterns: an exact key wins, a prefix with * covers a family.
+    let p = catalog::page("ch2_structure").unwrap();
+    assert_eq!(p.key("ae_test_mse_code_25").unwrap().unit, "per pixel");
+    assert_eq!(p.key("gallery").unwrap().unit, "path");
+    assert!(p.key("no_such_key").is_none());
+}
+
+/// A root with one ch3_unpooling run that recorded captions and claims, beside a picture
+/// without a caption.
+fn book_root(label: &str) -> std::path::PathBuf {
+    let root = temp_dir(label).parent().unwrap().to_path_buf();
+    let run = root.join("ch3_unpooling");
+    save(&run, "chapter: ch3_unpooling\nResults\nexact_reconstruction: true\nmystery_key: 7\n");
+    let fig = autoencoders::render::figures::value_grid("k", &autoencoders::Matrix::from_rows(&[&[1.0]]));
+    captions::save_figure(&run, "b_first.svg", &fig).unwrap();
+    write_png(&run.join("a_later.png"), &GrayImage::filled(28, 28, 9)).unwrap();
+    captions::caption(&run, "a_later.png", "Rows: <one> & two.").unwrap();
+    write_png(&run.join("c_loose.png"), &GrayImage::filled(4, 4, 9)).unwrap();
+    std::fs::write(run.join(gallery::CLAIMS_FILE), "claim one: reproduced\n\nclaim two: corrected\n").unwrap();
+    root
+}
+
+#[test]
+fn a_section_reads_as_a_page_of_the_book() {
+    let root = book_root("gallery-book");
+    let entries = gallery::scan(&root);
+    // Captioned pictures in the order the chapter drew them, then the others.
+    assert_eq!(entries[0].pictures, ["b_first.svg", "a_later.png", "c_loose.png"]);
+    let html = gallery::render(&root, &entries);
+    let tags = balanced_tags(&html);
+    let section = &html[html.find("<section").unwrap()..];
+    // The order of a page: summary, claims, formulas, figures, Results, how to run it.
+    let order: Vec<usize> = [
+        "class=\"summary\">§3.1",
+        "<h3>Claims</h3>",
+        "<h3>Formulas</h3>",
+        "<h3>Figures</h3>",
+        "<h3>Results</h3>",
+        "<h3>Run it</h3>",
+    ]
+    .iter()
+    .map(|n| section.find(n).unwrap_or_else(|| panic!("no {n}")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(section.contains("<li>claim one: reproduced</li>") && section.contains("<li>claim two: corrected</li>"));
+
+    // One <math> per formula of the chapter, each beside two links into the checkout.
+    let formulas = catalog::page("ch3_unpooling").unwrap().formulas;
+    assert_eq!(tags.iter().filter(|(n, _)| n == "math").count(), formulas.len());
+    let code_links: Vec<&str> = tags
+        .iter()
+        .filter(|(n, a)| n == "a" && a.contains("class=\"code\""))
+        .filter_map(|(_, a)| attr(a, "href"))
+        .collect();
+    assert_eq!(code_links.len(), 2 * formulas.len());
+    for href in &code_links {
+        assert!(root.join(href).is_file(), "{href} does not reach a file from {}", root.display());
+    }
+    assert!(html.contains(&format!("<code>{}</code>", formulas[0].test)));
+
+    // Every picture in a <figure> with a <figcaption>: the recorded caption (escaped), or
+    // the file name marked as uncaptioned.
+    assert_eq!(tags.iter().filter(|(n, _)| n == "figure").count(), 3);
+    assert_eq!(tags.iter().filter(|(n, _)| n == "figcaption").count(), 3);
+    assert!(
+        html.contains("<figcaption>Rows: &lt;one&gt; &amp; two. <span class=\"file\">a_later.png</span></figcaption>")
+    );
+    assert!(html.contains("<figcaption class=\"uncaptioned\">c_loose.png (no caption)</figcaption>"));
+
+    // Results with meaning and unit; an unknown key still shown.
+    assert!(html.contains("<td>exact_reconstruction</td><td>true</td><td>whether the four stamps summed"));
+    assert!(html.contains("<td>mystery_key</td><td>7</td><td class=\"unknown\"></td>"));
+    assert!(section.contains("<code>cargo run --bin ch3_unpooling</code>"));
+}
+
+#[test]
+fn a_chapter_records_a_caption_for_every_picture_it_draws() {
+    let out = temp_dir("gallery-captions");
+    for exe in [
+        env!("CARGO_BIN_EXE_ch3_unpooling"),
+        env!("CARGO_BIN_EXE_ch3_training_steps"),
+        env!("CARGO_BIN_EXE_ch1_identity"),
+    ] {
+        let o = std::process::Command::new(exe).args(["--quick", "--out"]).arg(&out).output().unwrap();
+        assert_ok(&o);
+    }
+    let recorded: Vec<String> = captions::read(&out).into_iter().map(|(f, _)| f).collect();
+    for f in std::fs::read_dir(&out).unwrap().flatten() {
+        let name = f.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".svg") || name.ends_with(".png") {
+            assert!(recorded.contains(&name), "{name} has no caption");
+        }
+    }
+    assert!(recorded.len() >= 6, "{recorded:?}");
+}

@@ -139,3 +139,16 @@ fn gradcheck_catches_a_wrong_gradient() {
     let c = check(&[0.7], &[f64::NAN], |t| t[0] * t[0]);
     assert!(!c.passes());
 }
+
+#[test]
+fn backward_without_the_input_gradient_gives_the_same_parameter_gradients() {
+    let mut rng = Rng::new(4);
+    let net =
+        Network::with_widths(&[7, 5, 4, 3], &[Activation::Sigmoid, Activation::Tanh, Activation::Identity], &mut rng);
+    let x = Matrix::uniform(6, 7, -1.0, 1.0, &mut rng);
+    let d_out = Matrix::uniform(6, 3, -1.0, 1.0, &mut rng);
+    let caches = net.forward(&x);
+    let (full, _) = net.backward(&caches, &d_out);
+    // The same products in the same order, minus the first layer's d_x: equal to the bit.
+    assert_eq!(net.backward_params(&caches, &d_out), full);
+}

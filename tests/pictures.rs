@@ -1,5 +1,5 @@
 //! The pictures two existing chapters draw: ch3_training_steps's loss curve and
-//! ch3_unpooling's grids.
+//! ch3_unpooling's grids, every value written in them.
 
 mod common;
 use common::*;
@@ -23,29 +23,27 @@ fn ch3_training_steps_writes_its_loss_curve() {
 }
 
 #[test]
-fn ch3_unpooling_draws_its_seven_grids() {
+fn ch3_unpooling_draws_its_grids_with_every_value_and_captions_them() {
     let out = temp_dir("pictures-ch3-unpool");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_ch3_unpooling")).arg("--out").arg(&out).output().unwrap();
     assert_ok(&o);
-    let path = out.join("unpooling.png");
-    assert!(stdout(&o).contains(&path.display().to_string()));
-    let bytes = std::fs::read(&path).unwrap();
-    let png = autoencoders::render::png::decode(&path, &bytes).unwrap();
-    // Six 4×4 grids and one 2×2, cells of 24 px with 1-px lines, 24-px gaps.
-    let grid4 = 4 * 25 + 1;
-    let grid2 = 2 * 25 + 1;
-    assert_eq!(png.width, 24 + 6 * (grid4 + 24) + (grid2 + 24));
-    assert_eq!(png.height, 2 * 24 + grid4);
-    // The input's top-left cell holds its largest value, 8: white.
-    assert_eq!(png.pixels[(24 + 1) * png.width + 24 + 1], 255);
-}
-
-#[test]
-fn hstack_places_images_top_aligned() {
-    use autoencoders::render::{panels::hstack, png::GrayImage};
-    let row = hstack(&[GrayImage::filled(2, 1, 7), GrayImage::filled(1, 3, 9)], 1);
-    assert_eq!((row.width(), row.height()), (1 + (2 + 1) + (1 + 1), 2 + 3));
-    assert_eq!(row.get(1, 1), 7);
-    assert_eq!(row.get(1, 2), autoencoders::render::png::GRID_GAP_GRAY);
-    assert_eq!(row.get(4, 3), 9);
+    let files = ["unpooling.svg", "unpooling_steps.svg", "unpooling_without_switches.svg"];
+    for f in files {
+        let path = out.join(f);
+        assert!(stdout(&o).contains(&path.display().to_string()), "{f} is not named in the output");
+        let svg = std::fs::read_to_string(&path).unwrap();
+        // The input's first row, 8 4 2 0, as four cell texts in a row.
+        let first_row = ["8", "4", "2", "0"].map(|v| format!("class=\"value\">{v}</text>"));
+        let at = |needle: &str, from: usize| svg[from..].find(needle).map(|i| i + from);
+        let mut pos = Some(0);
+        for cell in &first_row {
+            pos = pos.and_then(|p| at(cell, p));
+        }
+        assert!(pos.is_some() || f == "unpooling_steps.svg", "{f}: the input's first row is not written out");
+    }
+    // Every picture has its caption in the manifest, in the order drawn.
+    let captions = autoencoders::workbook::captions::read(&out);
+    let named: Vec<&str> = captions.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(named, files);
+    assert!(captions.iter().all(|(_, c)| c.len() > 40), "{captions:?}");
 }

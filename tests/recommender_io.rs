@@ -4,8 +4,14 @@
 mod common;
 use common::*;
 
-use autoencoders::data::movielens::Titles;
-use autoencoders::recommender::model_file::{self, Tensor};
+use autoencoders::core::rng::Rng;
+use autoencoders::data::movielens::{Fold, RatingTable, Split, Titles};
+use autoencoders::data::synthetic_ratings::{self, SyntheticConfig};
+use autoencoders::recommender::autorec::{self, Recommender};
+use autoencoders::recommender::autorec_fast;
+use autoencoders::recommender::baselines::{Baselines, BiasConfig};
+use autoencoders::recommender::faithful_fast::Sae;
+use autoencoders::recommender::model_file::{self, Models, Tensor};
 use autoencoders::recommender::my_ratings::{self, MyRating};
 use std::path::Path;
 
@@ -52,6 +58,100 @@ fn model_file_errors_say_what_is_wrong() {
     let t = sample();
     let e = model_file::find(Path::new("m.bin"), &t, "a", &[3, 2]).unwrap_err().to_string();
     assert!(e.contains("shape [2, 3]"), "{e}");
+}
+
+/// Two small trained models on a small synthetic split, AutoRec with an input offset other than
+/// the default's, so a file that saved the default would be caught.
+fn trained(seed: u64) -> (Split, Baselines, Sae, Recommender) {
+    let config = SyntheticConfig { n_users: 30, n_movies: 40, n_ratings: 600, min_per_user: 5, ..Default::default() };
+    let split = synthetic_ratings::split(&config, Fold::default(), seed).unwrap();
+    let sae = Sae::new(split.n_movies(), &mut Rng::new(seed));
+    let ar = autorec::Config { hidden: 6, epochs: 2, batch: 8, input_offset: 1.25, ..autorec::Config::default() };
+    let rec = autorec::train_epochs::<autorec_fast::Trainer>(&split.train, &ar, seed, |_, _, _| {});
+    let base = Baselines::fit(&split.train, &BiasConfig::default());
+    (split, base, sae, rec)
+}
+
+/// Every (user, movie) prediction of the AutoRec, to compare two copies of it.
+fn predictions(rec: &Recommender, train: &RatingTable) -> Vec<u64> {
+    let mut p = Vec::new();
+    for u in 0..train.n_users() {
+        for m in 0..train.n_movies() {
+            p.push(rec.predict(u, m).to_bits());
+        }
+    }
+    p
+}
+
+#[test]
+fn saved_models_load_as_they_were() {
+    let (split, base, sae, rec) = trained(3);
+    let file = temp_dir("models-round-trip").join("models.bin");
+    model_file::save_models(&file, &sae, &rec).unwrap();
+    let Models { faithful, autorec } = model_file::load_models(&file, &split.train, &base).unwrap();
+    assert_eq!(faithful, sae, "the article's model, bit for bit");
+    assert_eq!(autorec.model, rec.model, "AutoRec's weights, bit for bit");
+    assert_eq!((autorec.residual, autorec.input_offset), (rec.residual, 1.25), "the trained model's settings");
+    assert_eq!(predictions(&autorec, &split.train), predictions(&rec, &split.train), "the same predictions");
+}
+
+#[test]
+fn a_corrupted_or_truncated_model_file_is_an_error() {
+    let (split, base, sae, rec) = trained(4);
+    let file = temp_dir("models-corrupt").join("models.bin");
+    model_file::save_models(&file, &sae, &rec).unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    let mut flipped = bytes.clone();
+    flipped[bytes.len() / 2] ^= 0x10;
+    std::fs::write(&file, &flipped).unwrap();
+    let e = model_file::load_models(&file, &split.train, &base).unwrap_err().to_string();
+    assert!(e.contains("models.bin") && e.contains("checksum mismatch"), "{e}");
+    std::fs::write(&file, &bytes[..bytes.len() - 9]).unwrap();
+    let e = model_file::load_models(&file, &split.train, &base).unwrap_err().to_string();
+    assert!(e.contains("models.bin") && e.contains("checksum mismatch"), "{e}");
+    std::fs::write(&file, &bytes[..10]).unwrap();
+    let e = model_file::load_models(&file, &split.train, &base).unwrap_err().to_string();
+    assert!(e.contains("truncated"), "{e}");
+}
+
+#[test]
+fn models_for_other_data_or_with_a_tensor_missing_are_errors() {
+    let (split, base, sae, rec) = trained(5);
+    let file = Path::new("models.bin");
+    let tensors = model_file::models_to_tensors(&sae, &rec);
+    // Other data: one movie more, then one user more (the same ratings in a larger table).
+    let ratings = |t: &RatingTable| {
+        t.iter()
+            .map(|e| autoencoders::data::movielens::Rating {
+                user: e.user as u32 + 1,
+                movie: e.movie as u32 + 1,
+                rating: e.rating,
+                timestamp: 0,
+            })
+            .collect::<Vec<_>>()
+    };
+    let (nu, nm) = (split.n_users(), split.n_movies());
+    let wider = RatingTable::from_ratings(nu, nm + 1, &ratings(&split.train)).unwrap();
+    let e = model_file::models_from_tensors(file, &tensors, &wider, &base).unwrap_err().to_string();
+    assert!(e.contains(&format!("trained on {nm} movies, this data has {}", nm + 1)), "{e}");
+    let taller = RatingTable::from_ratings(nu + 1, nm, &ratings(&split.train)).unwrap();
+    let e = model_file::models_from_tensors(file, &tensors, &taller, &base).unwrap_err().to_string();
+    assert!(e.contains("\"autorec.b\" has shape") && e.contains(&format!("needs [{}]", nu + 1)), "{e}");
+    // A tensor of the wrong shape, and one left out.
+    let mut bad = tensors.clone();
+    bad[3] = Tensor::new("autorec.mu", &[2, 3], vec![0.0; 6]);
+    let e = model_file::models_from_tensors(file, &bad, &split.train, &base).unwrap_err().to_string();
+    assert!(e.contains("\"autorec.mu\" has shape [2, 3]"), "{e}");
+    let theta_short = Tensor::new("faithful.theta", &[3], vec![0.0; 3]);
+    let bad: Vec<Tensor> =
+        tensors.iter().map(|t| if t.name == "faithful.theta" { theta_short.clone() } else { t.clone() }).collect();
+    let e = model_file::models_from_tensors(file, &bad, &split.train, &base).unwrap_err().to_string();
+    assert!(e.contains("\"faithful.theta\" has shape [3]"), "{e}");
+    for name in ["faithful.theta", "autorec.w", "autorec.input_offset"] {
+        let fewer: Vec<Tensor> = tensors.iter().filter(|t| t.name != name).cloned().collect();
+        let e = model_file::models_from_tensors(file, &fewer, &split.train, &base).unwrap_err().to_string();
+        assert!(e.starts_with("models.bin: ") && e.contains(&format!("no tensor named {name:?}")), "{e}");
+    }
 }
 
 fn titles() -> Titles {

@@ -206,7 +206,7 @@ fn top_k_training_reduces_the_objective() {
     let before = objective(&ae, &x, &x, LossKind::Mse, s);
     let mut opt = autoencoders::nn::optim::Adam::new(0.01);
     for _ in 0..200 {
-        autoencoders::variants::sparse::train_epoch(&mut ae, &x, 8, LossKind::Mse, s, &mut opt, &mut rng);
+        autoencoders::nn::train::epoch(&mut ae, &x, &s, LossKind::Mse, 8, &mut opt, &mut rng);
     }
     let after = objective(&ae, &x, &x, LossKind::Mse, s);
     assert!(after < 0.5 * before, "{before} → {after}");

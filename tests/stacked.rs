@@ -9,19 +9,20 @@ use autoencoders::nn::activation::Activation;
 use autoencoders::nn::gradcheck;
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::{Network, flatten_grads};
-use autoencoders::structure::TrainConfig;
-use autoencoders::variants::stacked::{self, FineTuneConfig, finetune_gradients, fold_standardizer, mask};
+use autoencoders::nn::train::TrainConfig;
+use autoencoders::variants::denoise::mask_noise;
+use autoencoders::variants::stacked::{self, FineTuneConfig, finetune_gradients, fold_standardizer};
 
 #[test]
 fn masking_zeroes_about_nu_of_the_entries_and_keeps_the_rest() {
     let mut rng = Rng::new(3);
     let x = Matrix::uniform(100, 100, 0.5, 1.0, &mut rng);
-    let y = mask(&x, 0.3, &mut rng);
+    let y = mask_noise(&x, 0.3, &mut rng).x;
     let zeroed = y.data().iter().filter(|&&v| v == 0.0).count();
     // Binomial(10000, 0.3): mean 3000, standard deviation √2100 ≈ 46; allow 5 of them.
     assert!((zeroed as f64 - 3000.0).abs() < 230.0, "{zeroed}");
     assert!(x.data().iter().zip(y.data()).all(|(&a, &b)| b == 0.0 || b == a));
-    assert_eq!(mask(&x, 0.3, &mut Rng::new(5)), mask(&x, 0.3, &mut Rng::new(5)));
+    assert_eq!(mask_noise(&x, 0.3, &mut Rng::new(5)), mask_noise(&x, 0.3, &mut Rng::new(5)));
 }
 
 #[test]
@@ -86,14 +87,15 @@ fn bad_widths_and_noise_are_errors() {
 
 #[test]
 fn observed_training_reports_each_epoch_and_trains_the_same() {
-    use autoencoders::structure::{sigmoid_autoencoder, train, train_observed};
+    use autoencoders::nn::train::{Plain, train, train_observed};
+    use autoencoders::structure::sigmoid_autoencoder;
     let x = Matrix::uniform(12, 5, 0.0, 1.0, &mut Rng::new(7));
     let cfg = TrainConfig { epochs: 4, batch_size: 4, ..TrainConfig::default() };
     let mut a = sigmoid_autoencoder(5, 2, &mut Rng::new(8));
     let mut b = a.clone();
-    let plain = train(&mut a, &x, &cfg, &mut Rng::new(9)).unwrap();
+    let plain = train(&mut a, &x, &Plain, &cfg, &mut Rng::new(9)).unwrap();
     let mut seen = Vec::new();
-    let observed = train_observed(&mut b, &x, &cfg, &mut Rng::new(9), None, &mut |e| seen.push(e)).unwrap();
+    let observed = train_observed(&mut b, &x, &Plain, &cfg, &mut Rng::new(9), &mut |e| seen.push(e)).unwrap();
     assert_eq!(seen, [1, 2, 3, 4]);
     assert_eq!(plain, observed);
 }

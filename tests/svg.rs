@@ -345,3 +345,259 @@ fn long_legend_names_fit_inside_the_picture() {
     // About 7 pixels a character at the 12-pixel font.
     assert!(x + 7.0 * name.len() as f64 <= width, "legend text from x = {x} runs past the width {width}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The labelled figures of `render::figures`: every number written as text, marks where the
+// figure says, well-formed whatever the numbers.
+
+use autoencoders::conv::convolution::Kernel;
+use autoencoders::conv::pool::{Switches, decode, max_pool2d, placed_products, stamp, unpool2d, unpool2d_copy, worked};
+use autoencoders::core::matrix::Matrix;
+use autoencoders::core::tensor3::Tensor3;
+use autoencoders::render::figures::{self, BoxStats, Figure, Stack, Switchless, Unpooling, quantile};
+
+/// The text of every `<text>` element carrying `class="{class}"`, in document order.
+fn texts_of_class(svg: &str, class: &str) -> Vec<String> {
+    let marker = format!("class=\"{class}\"");
+    svg.split("<text")
+        .skip(1)
+        .filter(|t| t[..t.find('>').unwrap()].contains(&marker))
+        .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].to_string())
+        .collect()
+}
+
+/// A cell's text as the figures write it: whole numbers bare, a true minus sign.
+fn cell(v: f64) -> String {
+    let s = if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") };
+    s.replace('-', "−")
+}
+
+fn cells(m: &Matrix) -> Vec<String> {
+    m.data().iter().map(|&v| cell(v)).collect()
+}
+
+fn well_formed(fig: &Figure) -> Vec<String> {
+    let names = check_xml(&fig.svg).unwrap_or_else(|e| panic!("{e}\n{}", fig.svg));
+    assert_eq!(names[0], "svg");
+    assert_no_bad_numbers(&fig.svg);
+    let sentences = fig.caption.matches(". ").count() + 1;
+    assert!(!fig.caption.is_empty() && sentences <= 3, "a caption of one or two sentences: {}", fig.caption);
+    names
+}
+
+/// The §3.1 worked example, computed by the library exactly as the chapter does.
+struct Worked {
+    input: Matrix,
+    pooled: Matrix,
+    switches: Vec<(usize, usize)>,
+    kernel: Matrix,
+    stamps: Vec<Matrix>,
+    output: Matrix,
+}
+
+fn worked_example() -> Worked {
+    let input = worked::input();
+    let x = Tensor3::from_matrix(&input);
+    let p = max_pool2d(&x, worked::WINDOW);
+    let kernel = worked::kernel();
+    let parts = placed_products(&p.y, &p.switches, &Kernel::from_matrix(&kernel));
+    let stamps: Vec<Matrix> = parts.iter().map(|t| t.to_matrix(0)).collect();
+    let output = decode(&p.y, &p.switches, &Kernel::from_matrix(&kernel)).to_matrix(0);
+    let switches = (0..p.y.len()).map(|n| p.switches.position(n)).collect();
+    Worked { input, pooled: p.y.to_matrix(0), switches, kernel, stamps, output }
+}
+
+impl Worked {
+    fn view(&self) -> Unpooling<'_> {
+        Unpooling {
+            input: &self.input,
+            window: 2,
+            pooled: &self.pooled,
+            switches: &self.switches,
+            kernel: &self.kernel,
+            stamps: &self.stamps,
+            output: &self.output,
+        }
+    }
+}
+
+#[test]
+fn the_unpooling_overview_writes_every_cell_and_marks_windows_and_switches() {
+    let w = worked_example();
+    let fig = figures::unpooling_overview(&w.view());
+    well_formed(&fig);
+    // Every cell of every grid as text, grid by grid in reading order: the input, the pooled
+    // 2×2, the kernel, then the output, the input again and their difference.
+    let diff = w.output.sub(&w.input);
+    let want: Vec<String> =
+        [&w.input, &w.pooled, &w.kernel, &w.output, &w.input, &diff].iter().flat_map(|m| cells(m)).collect();
+    assert_eq!(texts_of_class(&fig.svg, "value"), want);
+    assert_eq!(cells(&w.input), ["8", "4", "2", "0", "4", "3", "4", "2", "1", "2", "3", "3", "0", "1", "3", "6"]);
+    // The switches under the pooled values, as the chapter prints them (row·4 + col).
+    assert_eq!(texts_of_class(&fig.svg, "note"), ["at 0", "at 6", "at 9", "at 15"]);
+    // Four windows outlined on each of the two inputs; a ring on each switch of the input and
+    // the output, and on the kernel's centre.
+    let windows: usize = fig
+        .svg
+        .split("<g class=\"windows\"")
+        .skip(1)
+        .map(|g| g[..g.find("</g>").unwrap()].matches("<rect").count())
+        .sum();
+    assert_eq!(windows, 8);
+    assert_eq!(fig.svg.matches("class=\"mark\"").count(), 4 + 1 + 4);
+    assert!(fig.caption.contains("every difference is 0"), "{}", fig.caption);
+}
+
+#[test]
+fn the_unpooling_steps_ring_each_stamps_centre() {
+    let w = worked_example();
+    let fig = figures::unpooling_steps(&w.view());
+    well_formed(&fig);
+    let values = texts_of_class(&fig.svg, "value");
+    // Per step: kernel × value (9 cells), then the unpooled matrix (16); then the four
+    // matrices again and the output in the sum row.
+    assert_eq!(values.len(), 4 * (9 + 16) + 4 * 16 + 16);
+    assert_eq!(values[..9], cells(&w.kernel.scale(8.0))[..]);
+    assert_eq!(values[9..25], cells(&w.stamps[0])[..]);
+    assert_eq!(values[values.len() - 16..], cells(&w.output)[..]);
+    assert_eq!(fig.svg.matches("class=\"mark\"").count(), 8);
+    for (r, c) in &w.switches {
+        assert!(fig.svg.contains(&format!("centre on switch ({r}, {c})")));
+    }
+}
+
+#[test]
+fn the_contrast_without_switches_shows_each_error() {
+    let w = worked_example();
+    let x = Tensor3::from_matrix(&w.input);
+    let p = max_pool2d(&x, worked::WINDOW);
+    let k = Kernel::from_matrix(&w.kernel);
+    let corner = Switches::fixed(1, (4, 4), worked::WINDOW, (0, 0));
+    let (cu, co) = (unpool2d(&p.y, &corner).to_matrix(0), decode(&p.y, &corner, &k).to_matrix(0));
+    let copied = unpool2d_copy(&p.y, worked::WINDOW, (4, 4));
+    let (pu, po) = (copied.to_matrix(0), stamp(&copied, &k).to_matrix(0));
+    let ways = [
+        Switchless { name: "(a) corner", unpooled: &cu, output: &co, error: 79.0 },
+        Switchless { name: "(b) copy", unpooled: &pu, output: &po, error: 1634.0 },
+    ];
+    let fig = figures::unpooling_without_switches(&w.input, 2, 0.0, &ways);
+    well_formed(&fig);
+    let values = texts_of_class(&fig.svg, "value");
+    assert_eq!(values.len(), 2 * 4 * 16);
+    assert_eq!(values[..16], cells(&cu)[..]);
+    assert_eq!(values[16..32], cells(&co)[..]);
+    assert!(values.iter().any(|v| v.starts_with('−')), "the corner output falls short somewhere: {values:?}");
+    for e in ["= 79", "= 1634"] {
+        assert!(texts(&fig.svg).iter().any(|t| t.ends_with(e)), "{e}");
+    }
+    assert!(fig.caption.contains("79") && fig.caption.contains("1634"), "{}", fig.caption);
+}
+
+#[test]
+fn the_network_diagram_colours_edges_by_sign_and_sizes_them_by_weight() {
+    let w1 = Matrix::from_rows(&[&[5.0, -4.0, 0.5, -0.25], &[-1.0, 2.0, 3.0, -3.0]]);
+    let w2 = Matrix::from_rows(&[&[1.0, -2.0], &[0.0, 4.0], &[-6.0, 1.5], &[2.5, -0.5]]);
+    let codes = Matrix::from_rows(&[&[0.99, 0.01], &[0.02, 0.98], &[0.5, 0.25], &[0.125, 0.75]]);
+    let names: Vec<String> = (1..=4).map(|i| format!("input {i}")).collect();
+    let fig = figures::network_diagram(&w1, &w2, &codes, &names);
+    well_formed(&fig);
+    let edges = &fig.svg[fig.svg.find("<g class=\"edges\">").unwrap()..];
+    let edges = &edges[..edges.find("</g>").unwrap()];
+    let lines: Vec<&str> = edges.lines().filter(|l| l.starts_with("<line")).collect();
+    assert_eq!(lines.len(), 2 * 4 * 2);
+    let (a, b) = (&w1, &w2);
+    let weights: Vec<f64> = (0..2).flat_map(|j| (0..4).flat_map(move |i| [a[(j, i)], b[(i, j)]])).collect();
+    let width =
+        |l: &str| -> f64 { l.split("stroke-width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap() };
+    for (l, &w) in lines.iter().zip(&weights) {
+        let red = l.contains("stroke=\"rgb(186,");
+        assert_eq!(red, w < 0.0, "edge of weight {w}: {l}");
+        // Width grows with |w|: the largest weight (|−6|) gets the widest line.
+        assert!((width(l) - (0.6 + 6.0 * w.abs() / 6.0)).abs() < 0.01, "{l}");
+    }
+    // Each input's code beside the code units, and every weight in the grids.
+    let codes_text = texts_of_class(&fig.svg, "code");
+    assert_eq!(codes_text[0], "input 1  →  (0.990, 0.010)");
+    assert_eq!(codes_text[3], "input 4  →  (0.125, 0.750)");
+    let values = texts_of_class(&fig.svg, "value");
+    assert_eq!(values, [cells(&w1), cells(&w2)].concat());
+}
+
+#[test]
+fn layer_diagrams_write_every_width() {
+    let fig = figures::layer_diagram(
+        "nets",
+        &[Stack::new("a", &[784, 25, 784]), Stack::new("b", &[784, 64, 2, 64, 784]).labels(&["", "sigmoid"])],
+    );
+    well_formed(&fig);
+    assert_eq!(texts_of_class(&fig.svg, "width"), ["784", "25", "784", "784", "64", "2", "64", "784"]);
+    assert_eq!(texts(&fig.svg).iter().filter(|t| *t == "code h").count(), 2);
+    let fig = figures::recommender_diagram(1682, &[20, 10, 20]);
+    well_formed(&fig);
+    assert_eq!(texts_of_class(&fig.svg, "width"), ["1682", "20", "10", "20", "1682"]);
+    assert!(texts_of_class(&fig.svg, "mask")[0].starts_with("masked loss"));
+    assert!(fig.caption.contains("1682-20-10-20-1682"), "{}", fig.caption);
+}
+
+#[test]
+fn the_seven_steps_carry_the_runs_numbers() {
+    let s = figures::TrainingSteps {
+        x: vec![1.0, 0.0, 1.0],
+        h: vec![0.25, 0.75],
+        x_hat: vec![0.5, 0.5, 0.5],
+        loss: 0.25,
+        gradient_norms: vec![("∂L/∂W₁".into(), 0.125)],
+        gradient_check: 3e-11,
+        lr: 0.5,
+        loss_after: 0.2,
+        examples: 12,
+        epochs: 2000,
+        first_epoch_loss: 0.26,
+        final_loss: 0.07,
+    };
+    let fig = figures::training_steps(&s);
+    well_formed(&fig);
+    let numbers = texts_of_class(&fig.svg, "number");
+    for want in
+        ["x = [1, 0, 1]", "h = [0.250, 0.750]", "L = 0.2500", "‖∂L/∂W₁‖ = 0.1250", "L on this row: 0.2500 → 0.2000"]
+    {
+        assert!(numbers.iter().any(|n| n == want), "{want:?} not in {numbers:?}");
+    }
+    for step in 1..=7 {
+        assert!(texts(&fig.svg).iter().any(|t| t.starts_with(&format!("{step}. "))), "step {step}");
+    }
+}
+
+#[test]
+fn quantiles_and_box_statistics_by_hand() {
+    // Sorted 1..=5: the median is 3; the quartiles fall on 2 and 4; p05 = 1 + 0.05·4·(2 − 1).
+    let s = BoxStats::of(&[5.0, 3.0, 1.0, 4.0, 2.0, f64::NAN]).unwrap();
+    assert_eq!((s.q1, s.median, s.q3, s.n), (2.0, 3.0, 4.0, 5));
+    assert!((s.p05 - 1.2).abs() < 1e-12 && (s.p95 - 4.8).abs() < 1e-12 && s.mean == 3.0);
+    assert_eq!(quantile(&[7.0], 0.9), 7.0);
+    assert!(BoxStats::of(&[f64::NAN]).is_none());
+}
+
+#[test]
+fn rating_boxes_draw_one_box_per_rating_and_model() {
+    let a: Vec<(u8, f64)> = (1..=5u8).flat_map(|r| (0..21).map(move |i| (r, 3.0 + 0.01 * i as f64))).collect();
+    // The second model never sees a rating of 2: its box there is missing, not invented.
+    let b: Vec<(u8, f64)> = a.iter().filter(|p| p.0 != 2).map(|&(r, _)| (r, f64::from(r))).collect();
+    let fig = figures::rating_boxes(&[("article", &a), ("better", &b)]);
+    well_formed(&fig);
+    assert_eq!(fig.svg.matches("class=\"box\"").count(), 5 + 4);
+    let medians = texts_of_class(&fig.svg, "median");
+    assert_eq!(medians[..2], ["3.10", "1.00"]);
+    assert!(texts(&fig.svg).iter().any(|t| t == "none"));
+    assert!(fig.caption.contains("article, better"), "{}", fig.caption);
+}
+
+#[test]
+fn figures_are_well_formed_whatever_the_numbers() {
+    let odd = Matrix::from_rows(&[&[f64::NAN, f64::INFINITY], &[-0.0, 1e300]]);
+    let fig = figures::value_grid("a <title> & more", &odd);
+    check_xml(&fig.svg).unwrap_or_else(|e| panic!("{e}\n{}", fig.svg));
+    assert!(fig.svg.contains("a &lt;title&gt; &amp; more"));
+    let none: [(&str, &[(u8, f64)]); 1] = [("empty", &[])];
+    check_xml(&figures::rating_boxes(&none).svg).unwrap();
+}

@@ -61,6 +61,7 @@ use crate::core::error::{Error, Result};
 use crate::core::matrix::{Matrix, argmax, axpy};
 use crate::core::rng::Rng;
 use crate::nn::optim::{Adam, Optimizer, Sgd};
+use crate::nn::train::minibatch_epoch;
 
 /// A feature whose spread is at most this is taken as constant (a pixel that is blank in every
 /// training image): it is centred but not scaled, instead of divided by zero.
@@ -277,7 +278,7 @@ impl SoftmaxRegression {
         opt: &mut dyn Optimizer,
         rng: &mut Rng,
     ) -> f64 {
-        crate::nn::minibatch_epoch(x, batch_size, rng, |rows, xb, _| {
+        minibatch_epoch(x, batch_size, rng, |rows, xb, _| {
             let yb: Vec<usize> = rows.iter().map(|&i| labels[i]).collect();
             let g = self.gradients(xb, &yb, l2);
             opt.begin_step();
@@ -540,11 +541,10 @@ pub fn train_svm(
     let mut averaged = 0usize;
     let mut t = 0usize;
     for epoch in 1..=config.epochs {
-        for idx in rng.permutation(x.rows()).chunks(config.batch_size) {
+        minibatch_epoch(x, config.batch_size, rng, |rows, xb, _| {
             t += 1;
-            let xb = x.select_rows(idx);
-            let yb: Vec<usize> = idx.iter().map(|&i| labels[i]).collect();
-            let g = svm.subgradient(&xb, &yb, lambda);
+            let yb: Vec<usize> = rows.iter().map(|&i| labels[i]).collect();
+            let g = svm.subgradient(xb, &yb, lambda);
             let eta = 1.0 / (lambda * t as f64);
             svm.w.add_scaled(&g.d_w, -eta);
             axpy(-eta, &g.d_b, &mut svm.b);
@@ -553,7 +553,8 @@ pub fn train_svm(
                 averaged += 1;
                 average.blend_toward(&svm, 1.0 / averaged as f64);
             }
-        }
+            g.objective
+        });
         if !svm.w.all_finite() || !svm.b.iter().all(|v| v.is_finite()) {
             return Err(Error::Diverged {
                 chapter: "linear SVM".into(),

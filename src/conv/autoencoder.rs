@@ -40,6 +40,7 @@ use crate::core::tensor3::Tensor3;
 use crate::data::images::SIDE;
 use crate::nn::activation::{Activation, sigmoid};
 use crate::nn::optim::{Adam, Optimizer};
+use crate::nn::train::minibatch_epoch;
 
 /// The shape of a [`ConvAe`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -258,32 +259,46 @@ pub fn train(train: &Matrix, config: &Config, seed: u64, mut on_epoch: impl FnMu
     let mut order_rng = rng.fork(2);
     let mut opt = Adam::new(config.lr);
     for epoch in 1..=config.epochs {
-        let order = order_rng.permutation(train.rows());
+        // The epoch's figure is the mean over images, which the shorter last batch would
+        // skew as a mean of batch means; so the loss is summed here as the batches go.
         let mut seen = 0.0;
-        for (step, idx) in order.chunks(config.batch).enumerate() {
+        let mut steps = 0;
+        let mut diverged_at = None;
+        minibatch_epoch(train, config.batch, &mut order_rng, |_, batch, _| {
+            steps += 1;
+            if diverged_at.is_some() {
+                return 0.0;
+            }
             let mut sum = vec![0.0; ae.flat_params().len()];
-            for &i in idx {
-                let img = Tensor3::from_vec(1, side, side, train.row(i).to_vec());
+            let mut batch_loss = 0.0;
+            for r in 0..batch.rows() {
+                let img = Tensor3::from_vec(1, side, side, batch.row(r).to_vec());
                 let (l, g) = ae.gradients(&img);
                 seen += l;
+                batch_loss += l;
                 for (s, v) in sum.iter_mut().zip(g.flat()) {
                     *s += v;
                 }
             }
-            let scale = 1.0 / idx.len() as f64;
+            let scale = 1.0 / batch.rows() as f64;
             sum.iter_mut().for_each(|s| *s *= scale);
             let mut theta = ae.flat_params();
             opt.begin_step();
             opt.update(0, &mut theta, &sum);
-            if !theta.iter().all(|v| v.is_finite()) {
-                return Err(Error::Diverged {
-                    chapter: "conv autoencoder".into(),
-                    epoch,
-                    step: step + 1,
-                    what: "a weight is not finite".into(),
-                });
+            if theta.iter().all(|v| v.is_finite()) {
+                ae.set_flat_params(&theta);
+            } else {
+                diverged_at = Some(steps);
             }
-            ae.set_flat_params(&theta);
+            batch_loss * scale
+        });
+        if let Some(step) = diverged_at {
+            return Err(Error::Diverged {
+                chapter: "conv autoencoder".into(),
+                epoch,
+                step,
+                what: "a weight is not finite".into(),
+            });
         }
         on_epoch(epoch, seen / train.rows() as f64);
     }

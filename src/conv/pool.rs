@@ -288,4 +288,59 @@ pub mod worked {
     pub fn lossy_input() -> Matrix {
         Matrix::from_rows(&[&[8.0, 6.0, 1.0, 0.0], &[7.0, 5.0, 4.0, 3.0], &[1.0, 2.0, 0.0, 5.0], &[0.0, 1.0, 5.0, 6.0]])
     }
+
+    /// Step 2's table, one row per window: its rows and columns, its values row by row, the
+    /// maximum pooling kept, and that maximum's switch as (row, col) and as a flat index.
+    pub fn window_table(input: &Matrix, pooled: &super::Pooled, win: Window) -> String {
+        let (_, ph, pw) = pooled.y.shape();
+        let mut table = crate::render::text::Table::new(&[
+            "window",
+            "rows",
+            "cols",
+            "values, row by row",
+            "max",
+            "switch",
+            "flat index",
+        ]);
+        for i in 0..ph {
+            for j in 0..pw {
+                let n = i * pw + j;
+                let (rows, cols) = (win.span(i), win.span(j));
+                let values: Vec<String> =
+                    rows.clone().flat_map(|r| cols.clone().map(move |q| format!("{}", input[(r, q)]))).collect();
+                let (sr, sc) = pooled.switches.position(n);
+                table.row(vec![
+                    format!("({i}, {j})"),
+                    format!("{}-{}", rows.start, rows.end - 1),
+                    format!("{}-{}", cols.start, cols.end - 1),
+                    values.join(" "),
+                    format!("{}", pooled.y.data()[n]),
+                    format!("({sr}, {sc})"),
+                    format!("{}", pooled.switches.indices()[n]),
+                ]);
+            }
+        }
+        table.render()
+    }
+
+    /// Step 5's list of the cells where two or more stamps land: each as
+    /// `(row, col): a (matrix i) + b (matrix j) = sum`, matrices numbered from 1.
+    pub fn overlaps(parts: &[crate::core::tensor3::Tensor3], sum: &crate::core::tensor3::Tensor3) -> Vec<String> {
+        let (_, h, w) = sum.shape();
+        let mut lines = Vec::new();
+        for r in 0..h {
+            for q in 0..w {
+                let from: Vec<String> = parts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p[(0, r, q)] != 0.0)
+                    .map(|(n, p)| format!("{} (matrix {})", p[(0, r, q)], n + 1))
+                    .collect();
+                if from.len() > 1 {
+                    lines.push(format!("({r}, {q}): {} = {}", from.join(" + "), sum[(0, r, q)]));
+                }
+            }
+        }
+        lines
+    }
 }

@@ -23,9 +23,26 @@ pub enum Error {
     Diverged { chapter: String, epoch: usize, step: usize, what: String },
     /// A request the data cannot satisfy (an unknown user id, an empty data set, ...).
     Invalid(String),
+    /// A chapter's gradient check found backprop and the numeric derivative apart, so the
+    /// chapter stops before it trains.
+    GradientCheck(Box<GradientFailure>),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Where a gradient check failed: the entry with the largest relative error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradientFailure {
+    pub chapter: String,
+    pub objective: String,
+    pub tensor: String,
+    /// The entry's multi-index, `[3, 17]`.
+    pub index: String,
+    pub analytic: f64,
+    pub numeric: f64,
+    pub relative_error: f64,
+    pub tolerance: f64,
+}
 
 impl Error {
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
@@ -62,6 +79,12 @@ impl fmt::Display for Error {
                  try a smaller learning rate"
             ),
             Error::Invalid(msg) => write!(f, "{msg}"),
+            Error::GradientCheck(g) => write!(
+                f,
+                "{}: gradient check failed for {}, tensor {} entry {}: analytic {:.9e}, numeric {:.9e} \
+                 (relative error {:.2e} > tolerance {:.0e}); not training",
+                g.chapter, g.objective, g.tensor, g.index, g.analytic, g.numeric, g.relative_error, g.tolerance
+            ),
         }
     }
 }

@@ -5,6 +5,7 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::core::error::{Error, Result};
 
@@ -13,13 +14,15 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
 }
 
-/// Writes `bytes` to `path` atomically: `path.tmp-<pid>` first, then a rename.
+/// Writes `bytes` to `path` atomically: `path.tmp-<pid>-<n>` first, then a rename. (The
+/// number keeps two threads of one process writing the same file apart.)
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         ensure_dir(parent)?;
     }
     let mut tmp_name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    tmp_name.push(format!(".tmp-{}", std::process::id()));
+    tmp_name.push(format!(".tmp-{}-{}", std::process::id(), WRITES.fetch_add(1, Ordering::Relaxed)));
     let tmp: PathBuf = path.with_file_name(tmp_name);
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;

@@ -47,7 +47,7 @@ use crate::core::error::{Error, Result};
 use crate::core::rng::Rng;
 use crate::data::movielens::{Fold, Rating, RatingTable, Split, Titles, seeded_split};
 
-/// ml-100k's counts of ratings 1 … 5 over all of `u.data` (from `../shared/data/SOURCES.md`).
+/// ml-100k's counts of ratings 1 … 5 over all 100 000 ratings of its `u.data`, counted from that file.
 pub const ML100K_HISTOGRAM: [usize; 5] = [6110, 11370, 27145, 34174, 21201];
 
 /// The shape of a synthetic table. `Default` is ml-100k's shape.

@@ -31,6 +31,7 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
+use crate::kernels::parallel;
 use crate::kernels::simd::Isa;
 
 /// A matrix that is only read, stored with any strides: entry (i, j) is `data[i·rs + j·cs]`.
@@ -122,10 +123,17 @@ fn gemm_avx2(a: View, b: View, c: &mut [f64]) {
 
 /// [`gemm`] on `threads` threads, each taking a block of C's rows (of its columns when C is
 /// wider than tall, by computing Cᵀ = Bᵀ·Aᵀ). Each entry's chain is the same whoever
-/// computes it, so the result is bit for bit that of one thread.
+/// computes it, so the result is bit for bit that of one thread. One thread when the other
+/// core is busy ([`parallel::second_core_free`]): the half that shares a core with another
+/// program holds up the whole product, which with a busy thread on the other core ran at
+/// 0.94–0.99× one thread's speed, and 1.00× with the probe (`cargo bench --bench matmul`).
 pub fn gemm_threads(a: View, b: View, c: &mut [f64], threads: usize) {
     let work = a.rows * a.cols * b.cols;
-    gemm_split(a, b, c, threads.min(work / MIN_WORK_PER_THREAD).max(1));
+    let mut threads = threads.min(work / MIN_WORK_PER_THREAD).max(1);
+    if threads > 1 && !parallel::second_core_free() {
+        threads = 1;
+    }
+    gemm_split(a, b, c, threads);
 }
 
 /// [`gemm_threads`] without its size rule: splits C among `threads` threads (fewer only when
@@ -140,12 +148,11 @@ pub fn gemm_split(a: View, b: View, c: &mut [f64], threads: usize) {
     }
     if n >= m {
         let per = n.div_ceil(threads);
-        std::thread::scope(|s| {
-            for (t, c_rows) in c.chunks_mut(per * m).enumerate() {
-                let a_rows = a.slice_rows(t * per..(t * per + per).min(n));
-                s.spawn(move || gemm(a_rows, b, c_rows));
-            }
-        });
+        let parts = c
+            .chunks_mut(per * m)
+            .enumerate()
+            .map(|(t, c_rows)| (a.slice_rows(t * per..(t * per + per).min(n)), c_rows));
+        parallel::split(parts, |(a_rows, c_rows)| gemm(a_rows, b, c_rows));
     } else {
         let mut ct = vec![0.0; m * n];
         for i in 0..n {

@@ -16,6 +16,29 @@
 //! // σ'(0) = 0.5 · 0.5
 //! assert_eq!(Activation::Sigmoid.derivative(0.0, 0.5), 0.25);
 //! ```
+//!
+//! # A planted fault, for the workbook's own tests
+//!
+//! With the environment variable `AUTOENCODERS_PLANT=sigmoid-derivative`, σ' comes out 0.1 %
+//! too large: a wrong derivative that training would follow without complaint. A test runs
+//! the chapters with it and shows that each one training through σ' stops at its gradient
+//! check, before it trains (see `tests/planted_bugs.rs`). The variable is read once; without
+//! it nothing changes.
+
+use std::sync::OnceLock;
+
+/// The name of the fault-injection variable and the one value it acts on.
+pub const PLANT_VAR: &str = "AUTOENCODERS_PLANT";
+pub const PLANT_SIGMOID_DERIVATIVE: &str = "sigmoid-derivative";
+
+/// σ' is multiplied by this: 1, or 1.001 with the planted fault.
+fn sigmoid_derivative_factor() -> f64 {
+    static FACTOR: OnceLock<f64> = OnceLock::new();
+    *FACTOR.get_or_init(|| {
+        let planted = std::env::var(PLANT_VAR).is_ok_and(|v| v == PLANT_SIGMOID_DERIVATIVE);
+        if planted { 1.001 } else { 1.0 }
+    })
+}
 
 /// σ(z), written so that neither branch overflows: for z < 0 it uses e^z / (1 + e^z).
 pub fn sigmoid(z: f64) -> f64 {
@@ -51,7 +74,7 @@ impl Activation {
     pub fn derivative(self, z: f64, a: f64) -> f64 {
         match self {
             Activation::Identity => 1.0,
-            Activation::Sigmoid => a * (1.0 - a),
+            Activation::Sigmoid => a * (1.0 - a) * sigmoid_derivative_factor(),
             Activation::Tanh => 1.0 - a * a,
             Activation::Relu => {
                 if z > 0.0 {

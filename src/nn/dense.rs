@@ -112,7 +112,8 @@ impl Dense {
     }
 
     /// The parameter half of [`Dense::backward`]: (∂L/∂W, ∂L/∂b) and d_z = ∂L/∂Z, (batch, out),
-    /// without the product d_x = d_z·W. A first layer needs no d_x: nothing sits below it.
+    /// without the product d_x = d_z·W. A network's first layer needs no d_x, since nothing
+    /// sits below it; [`crate::nn::network::Network::backward_params`] uses this for it.
     pub fn backward_params(&self, cache: &DenseCache, d_a: &Matrix) -> (DenseGrads, Matrix) {
         let act = self.activation;
         let mut d_z = d_a.clone();

@@ -81,6 +81,25 @@ impl Network {
         (grads, delta)
     }
 
+    /// [`Network::backward`] without ∂L/∂x: the first layer skips its d_x = d_z·W, the one
+    /// product a trainer never uses (nothing sits below the network's input).
+    pub fn backward_params(&self, caches: &[DenseCache], d_out: &Matrix) -> Vec<DenseGrads> {
+        assert_eq!(caches.len(), self.layers.len(), "backward_params: one cache per layer");
+        let mut grads = Vec::with_capacity(self.layers.len());
+        let mut delta = d_out.clone();
+        for (i, (layer, cache)) in self.layers.iter().zip(caches).enumerate().rev() {
+            if i == 0 {
+                grads.push(layer.backward_params(cache, &delta).0);
+            } else {
+                let (g, d_x) = layer.backward(cache, &delta);
+                grads.push(g);
+                delta = d_x;
+            }
+        }
+        grads.reverse();
+        grads
+    }
+
     /// One optimizer update of every parameter, slots numbered from `first_slot`.
     pub fn apply(&mut self, grads: &[DenseGrads], opt: &mut dyn Optimizer, first_slot: usize) {
         for (i, (layer, g)) in self.layers.iter_mut().zip(grads).enumerate() {
@@ -187,7 +206,7 @@ impl Autoencoder {
         let out = &dec.last().expect("decoder has layers").a;
         let l = loss.eval(out, target);
         let (decoder, d_code) = self.decoder.backward(&dec, &l.d_pred);
-        let (encoder, _) = self.encoder.backward(&enc, &d_code);
+        let encoder = self.encoder.backward_params(&enc, &d_code);
         StepGrads { loss: l.value, encoder, decoder }
     }
 

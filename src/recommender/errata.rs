@@ -24,10 +24,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::core::error::{Error, Result};
-use crate::core::rng::Rng;
 use crate::data::movielens::{self, Format, Rating, RatingTable, Split, Titles};
-use crate::recommender::Metrics;
-use crate::recommender::faithful::{self, Sae, Trainer};
+use crate::recommender::{Metrics, experiment, faithful, faithful_fast};
+use crate::render::text::fmt_num;
 
 /// A ratings file as the course code reads it: the ratings that reach the model, and the one
 /// pandas took for column names.
@@ -119,22 +118,79 @@ pub fn course_split(files: &[NamedFile; 2], titles: Titles) -> Result<CourseSpli
     })
 }
 
-/// Trains the article's model on `split` for `epochs`, the course code's way (`config`), from
-/// `seed`'s initial weights, and scores it on the split's test ratings.
-pub fn train_and_test(split: &Split, config: faithful::Config, epochs: usize, seed: u64) -> Result<Metrics> {
-    let mut t = Trainer::new(Sae::new(split.n_movies(), &mut Rng::new(seed)), config);
-    for epoch in 1..=epochs {
-        let loss = t.epoch(&split.train);
-        if !loss.is_finite() {
-            return Err(Error::Diverged {
-                chapter: "the course's reading of the files".into(),
-                epoch,
-                step: split.train.rated_users().count(),
-                what: format!("the train loss is {loss}"),
-            });
+/// Trains the article's model on `split` for `epochs`, the course code's way (`config`, on
+/// `threads` threads), from `seed`'s initial weights, and scores it on the split's test ratings.
+pub fn train_and_test(
+    split: &Split,
+    config: faithful::Config,
+    threads: usize,
+    epochs: usize,
+    seed: u64,
+) -> Result<Metrics> {
+    let run = experiment::train_faithful(&split.train, config, threads, epochs, seed, |_, _| {})?;
+    Ok(faithful_fast::test_metrics(&run.sae, &split.train, &split.test))
+}
+
+/// Erratum (b) run: the files as the course reads them, the ratings lost, and the model
+/// trained and tested without them.
+#[derive(Clone, Debug)]
+pub struct CourseRun {
+    /// The two files' names, training file first.
+    pub files: [String; 2],
+    pub lost: [Rating; 2],
+    pub train_ratings: usize,
+    pub test_ratings: usize,
+    pub epochs: usize,
+    pub metrics: Metrics,
+}
+
+/// The split `fold` read the way the course code reads it ([`course_files`], [`course_split`])
+/// and the article's model trained on it as [`train_and_test`] does; `None` for ml-1m.
+pub fn course_reading(
+    data: Option<&Path>,
+    fold: movielens::Fold,
+    split: &Split,
+    (config, threads, epochs, seed): (faithful::Config, usize, usize, u64),
+) -> Result<Option<CourseRun>> {
+    let Some(files) = course_files(data, fold, split)? else { return Ok(None) };
+    let course = course_split(&files, split.titles.clone())?;
+    let metrics = train_and_test(&course.split, config, threads, epochs, seed)?;
+    Ok(Some(CourseRun {
+        files: [files[0].0.clone(), files[1].0.clone()],
+        lost: course.lost,
+        train_ratings: course.split.train.len(),
+        test_ratings: course.split.test.len(),
+        epochs,
+        metrics,
+    }))
+}
+
+impl CourseRun {
+    /// What the chapter prints: the lost ratings, and the test figures beside `article`'s (the
+    /// model trained on every rating).
+    pub fn report(&self, article: &Metrics) -> String {
+        let mut s = String::from(
+            "Step 2b. The course code reads each file with pandas' read_csv and no header=None (its 1.3),\n  \
+             so the first line of each becomes the column names and its rating is lost:\n",
+        );
+        for (f, r) in self.files.iter().zip(&self.lost) {
+            let _ = writeln!(s, "    {f}: user {} rated movie {} a {}", r.user, r.movie, r.rating);
         }
+        let (m, n) = (&self.metrics, fmt_num);
+        let _ = writeln!(
+            s,
+            "  Trained on the rest ({} ratings) for {} epochs and tested on {} ratings, the article's test\n  \
+             loss is {} instead of {}, the global RMSE {} instead of {}: the lost ratings change the training path.\n",
+            self.train_ratings,
+            self.epochs,
+            self.test_ratings,
+            n(m.article_loss, 4),
+            n(article.article_loss, 4),
+            n(m.rmse, 4),
+            n(article.rmse, 4)
+        );
+        s
     }
-    Ok(faithful::test_metrics(&t.sae, &split.train, &split.test))
 }
 
 /// The mean over users of each user's mean absolute error on their test ratings (see the

@@ -1,10 +1,12 @@
-//! §5's model as the course code builds and trains it, reproduced exactly.
+//! §5's model as the course code builds and trains it, written with the crate's dense layers:
+//! the version to read beside the article.
 //!
 //! ```text
 //! layers     n → 20 → 10 → 20 → n      sigmoid after the first three, linear output
 //! input      x = the user's training row (n movies, 0 = unrated)
 //! output     ŷ, then ŷ_j ← 0 wherever x_j = 0 (only rated movies are scored)
 //! loss       L = (1/n) Σ_{j rated} (ŷ_j − x_j)²      PyTorch's MSELoss over all n outputs
+//!              = (|M|/n) · masked MSE over the rated set M
 //! optimizer  RMSprop, lr 0.01, weight_decay 0.5, alpha 0.99, eps 1e-8
 //! order      one user per step, users in id order, users without ratings skipped
 //! gradients  accumulated and NEVER reset: the course code has no zero_grad()
@@ -16,39 +18,27 @@
 //! each step (`zero_grad: true`), the same hyperparameters collapse to a constant prediction;
 //! the chapter shows both.
 //!
-//! ## How the arithmetic is laid out
+//! Zeroing the unrated outputs before an MSELoss over all n of them scores exactly the rated
+//! movies (an unrated output then equals its target, 0, and adds nothing to the loss or its
+//! gradient), but divides by n instead of by their number |M|: the course loss is the masked
+//! MSE of [`crate::nn::loss`] scaled by |M|/n, which [`course_loss`] computes.
 //!
-//! Everything about a user is sparse except the update: a user rates ~100 of ~1700 movies, so
-//! the first layer needs only those columns of W₁, and the masked output needs only those rows
-//! of W₄. The forward and backward passes touch only rated movies. The RMSprop update cannot
-//! be sparse: weight decay and the never-reset gradient move every parameter every step, so it
-//! is one pass over flat arrays, which [`Trainer`] splits across threads by index range.
+//! ## The fast twin
 //!
-//! All parameters live in one flat vector in this order (W₁ stored transposed, so that a rated
-//! movie's 20 weights are contiguous, as W₄'s already are):
-//!
-//! ```text
-//! encoder part:  W₁ᵀ (n, 20) | b₁ (20) | W₂ (10, 20) | b₂ (10) | W₃ (20, 10) | b₃ (20)
-//! output part:   W₄ (n, 20) | b₄ (n)
-//! ```
-//!
-//! The two parts are about the same size, and a step needs only 20 numbers to cross between
-//! them each way (h₃ forward, ∂L/∂h₃ back), so with two threads each owns one part, runs its
-//! half of the forward and backward passes and updates its own parameters; the hand-offs are
-//! the only synchronisation. The arithmetic is the same, operation for operation, as with one
-//! thread, so the results are bit-identical.
-//!
-//! [`Sae::to_network`] / [`Sae::from_network`] convert to and from the crate's generic
-//! [`Network`], whose plain dense forward and backward are the oracle the tests hold this to.
+//! The chapter trains with [`super::faithful_fast`]: the same model and the same update,
+//! arranged for speed (only a user's rated movies enter the first and last layers, all
+//! parameters sit in one flat vector, two threads share a step, and RMSprop's division runs in
+//! f32). `tests/recommender.rs` holds the two equal, and says to what bound and why.
 
 use crate::core::matrix::Matrix;
 use crate::core::rng::Rng;
 use crate::data::movielens::RatingTable;
-use crate::kernels::parallel::{AbandonOnDrop, Handoff};
-use crate::nn::activation::{Activation, sigmoid};
-use crate::nn::dense::{Dense, DenseGrads};
+use crate::nn::activation::Activation;
+use crate::nn::dense::DenseGrads;
+use crate::nn::loss::{Loss, masked_mse};
 use crate::nn::network::Network;
 use crate::nn::optim::RmsProp;
+use crate::recommender::{Metrics, evaluate};
 
 /// Widths of the three hidden layers.
 pub const H1: usize = 20;
@@ -64,182 +54,36 @@ pub struct Config {
     pub eps: f64,
     /// Reset the accumulated gradients before each step (the fix the course code lacks).
     pub zero_grad: bool,
-    /// 1, or 2 to run the encoder and output parts on two threads; results do not depend on it.
-    pub threads: usize,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { lr: 0.01, weight_decay: 0.5, alpha: 0.99, eps: 1e-8, zero_grad: false, threads: 1 }
+        Config { lr: 0.01, weight_decay: 0.5, alpha: 0.99, eps: 1e-8, zero_grad: false }
     }
 }
 
-/// Where each tensor sits in the flat parameter vector.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Layout {
-    n: usize,
+/// The stacked autoencoder n → 20 → 10 → 20 → n, each layer with PyTorch's default
+/// `nn.Linear` initialisation: W and b uniform in ±1/√fan_in (drawn from this crate's
+/// generator, so not PyTorch's numbers).
+pub fn sae(n_movies: usize, rng: &mut Rng) -> Network {
+    Network::with_widths(
+        &[n_movies, H1, H2, H3, n_movies],
+        &[Activation::Sigmoid, Activation::Sigmoid, Activation::Sigmoid, Activation::Identity],
+        rng,
+    )
 }
 
-impl Layout {
-    fn w1t(self) -> usize {
-        0
-    }
-    fn b1(self) -> usize {
-        self.n * H1
-    }
-    fn w2(self) -> usize {
-        self.b1() + H1
-    }
-    fn b2(self) -> usize {
-        self.w2() + H2 * H1
-    }
-    fn w3(self) -> usize {
-        self.b2() + H2
-    }
-    fn b3(self) -> usize {
-        self.w3() + H3 * H2
-    }
-    /// Where the output part (W₄, b₄) begins.
-    fn w4(self) -> usize {
-        self.b3() + H3
-    }
-    fn b4(self) -> usize {
-        self.w4() + self.n * H3
-    }
-    fn len(self) -> usize {
-        self.b4() + self.n
-    }
-}
-
-/// The stacked autoencoder's parameters.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Sae {
-    layout: Layout,
-    theta: Vec<f64>,
-}
-
-/// The hidden activations of one user, kept for backward.
-#[derive(Clone, Debug)]
-pub struct Hidden {
-    pub h1: [f64; H1],
-    pub h2: [f64; H2],
-    pub h3: [f64; H3],
-}
-
-impl Sae {
-    /// PyTorch's default `nn.Linear` initialisation, layer by layer: W and b uniform in
-    /// ±1/√fan_in (drawn from this crate's generator, so not PyTorch's numbers).
-    pub fn new(n_movies: usize, rng: &mut Rng) -> Self {
-        let net = Network::with_widths(
-            &[n_movies, H1, H2, H3, n_movies],
-            &[Activation::Sigmoid, Activation::Sigmoid, Activation::Sigmoid, Activation::Identity],
-            rng,
-        );
-        Sae::from_network(&net)
-    }
-
-    pub fn n_movies(&self) -> usize {
-        self.layout.n
-    }
-
-    pub fn params(&self) -> &[f64] {
-        &self.theta
-    }
-
-    /// Rebuilds a model from its flat parameters (as saved by the model file).
-    pub fn from_params(n_movies: usize, theta: Vec<f64>) -> Option<Self> {
-        let layout = Layout { n: n_movies };
-        (theta.len() == layout.len()).then_some(Sae { layout, theta })
-    }
-
-    /// From a generic network of widths n-20-10-20-n.
-    pub fn from_network(net: &Network) -> Self {
-        let n = net.inputs();
-        let widths: Vec<(usize, usize)> = net.layers.iter().map(|l| (l.inputs(), l.outputs())).collect();
-        assert_eq!(widths, vec![(n, H1), (H1, H2), (H2, H3), (H3, n)], "Sae::from_network: wrong widths");
-        let layout = Layout { n };
-        let mut theta = vec![0.0; layout.len()];
-        let w1t = net.layers[0].w.transpose();
-        theta[layout.w1t()..layout.b1()].copy_from_slice(w1t.data());
-        theta[layout.b1()..layout.w2()].copy_from_slice(&net.layers[0].b);
-        theta[layout.w2()..layout.b2()].copy_from_slice(net.layers[1].w.data());
-        theta[layout.b2()..layout.w3()].copy_from_slice(&net.layers[1].b);
-        theta[layout.w3()..layout.b3()].copy_from_slice(net.layers[2].w.data());
-        theta[layout.b3()..layout.w4()].copy_from_slice(&net.layers[2].b);
-        theta[layout.w4()..layout.b4()].copy_from_slice(net.layers[3].w.data());
-        theta[layout.b4()..].copy_from_slice(&net.layers[3].b);
-        Sae { layout, theta }
-    }
-
-    /// The same model as a generic network (the oracle's form).
-    pub fn to_network(&self) -> Network {
-        let l = self.layout;
-        let t = &self.theta;
-        let w1 = Matrix::from_vec(l.n, H1, t[l.w1t()..l.b1()].to_vec()).transpose();
-        let layer = |w: Matrix, b: &[f64], a| Dense { w, b: b.to_vec(), activation: a };
-        Network::new(vec![
-            layer(w1, &t[l.b1()..l.w2()], Activation::Sigmoid),
-            layer(Matrix::from_vec(H2, H1, t[l.w2()..l.b2()].to_vec()), &t[l.b2()..l.w3()], Activation::Sigmoid),
-            layer(Matrix::from_vec(H3, H2, t[l.w3()..l.b3()].to_vec()), &t[l.b3()..l.w4()], Activation::Sigmoid),
-            layer(Matrix::from_vec(l.n, H3, t[l.w4()..l.b4()].to_vec()), &t[l.b4()..], Activation::Identity),
-        ])
-    }
-
-    /// The three hidden layers for a sparse input row of (movie index, rating).
-    pub fn hidden(&self, row: &[(u32, u8)]) -> Hidden {
-        encode(self.layout, &self.theta[..self.layout.w4()], row)
-    }
-
-    /// The prediction for movie index `m` given the hidden code: b₄ₘ + W₄ₘ·h₃.
-    pub fn output(&self, hidden: &Hidden, m: usize) -> f64 {
-        output(self.layout, &self.theta[self.layout.w4()..], &hidden.h3, m)
-    }
-
-    /// Every movie's predicted rating for a user whose known ratings are `row`.
-    pub fn predict_row(&self, row: &[(u32, u8)]) -> Vec<f64> {
-        let h = self.hidden(row);
-        (0..self.layout.n).map(|m| self.output(&h, m)).collect()
-    }
-}
-
-/// The encoder part's forward pass. enc: the encoder part of θ.
-fn encode(l: Layout, enc: &[f64], row: &[(u32, u8)]) -> Hidden {
-    let mut z1 = [0.0; H1];
-    z1.copy_from_slice(&enc[l.b1()..l.w2()]);
-    for &(m, r) in row {
-        let w = &enc[l.w1t() + m as usize * H1..][..H1];
-        let x = f64::from(r);
-        for k in 0..H1 {
-            z1[k] += x * w[k];
-        }
-    }
-    let h1 = z1.map(sigmoid);
-    let h2 = dense_sigmoid::<H1, H2>(&enc[l.w2()..l.b2()], &enc[l.b2()..l.w3()], &h1);
-    let h3 = dense_sigmoid::<H2, H3>(&enc[l.w3()..l.b3()], &enc[l.b3()..l.w4()], &h2);
-    Hidden { h1, h2, h3 }
-}
-
-/// b₄ₘ + W₄ₘ·h₃. out: the output part of θ (W₄ then b₄).
-fn output(l: Layout, out: &[f64], h3: &[f64; H3], m: usize) -> f64 {
-    let w = &out[m * H3..][..H3];
-    let mut s = out[l.n * H3 + m];
-    for k in 0..H3 {
-        s += w[k] * h3[k];
-    }
-    s
-}
-
-/// out = σ(W·x + b). w: (O, I) row-major, b: (O), x: (I).
-fn dense_sigmoid<const I: usize, const O: usize>(w: &[f64], b: &[f64], x: &[f64; I]) -> [f64; O] {
-    let mut out = [0.0; O];
-    for o in 0..O {
-        let mut s = b[o];
-        for i in 0..I {
-            s += w[o * I + i] * x[i];
-        }
-        out[o] = sigmoid(s);
-    }
-    out
+/// The course code's loss for one user, with ∂L/∂ŷ. pred, x: (1, n), x the user's row.
+///
+/// ```text
+/// L = (1/n) Σ_{j ∈ M} (ŷ_j − x_j)² = (|M|/n) · masked_mse      M = { j : x_j ≠ 0 }
+/// ∂L/∂ŷ_j = 2(ŷ_j − x_j)/n on M, 0 elsewhere
+/// ```
+pub fn course_loss(pred: &Matrix, x: &Matrix) -> Loss {
+    let rated: Vec<bool> = x.data().iter().map(|&r| r != 0.0).collect();
+    let share = rated.iter().filter(|&&m| m).count() as f64 / x.len() as f64;
+    let masked = masked_mse(pred, x, &rated);
+    Loss { value: masked.value * share, d_pred: masked.d_pred.scale(share) }
 }
 
 /// The loss the course code prints for one user: √(L · n / n_rated), the RMSE over the rated
@@ -249,317 +93,68 @@ pub fn corrected_rmse(loss: f64, n_movies: usize, n_rated: usize) -> f64 {
     (loss * n_movies as f64 / (n_rated as f64 + 1e-10)).sqrt()
 }
 
-/// Training state: the model, the accumulated gradients and RMSprop's running squares.
+/// Training state: the network, the gradients it accumulates, and RMSprop.
 pub struct Trainer {
-    pub sae: Sae,
-    pub config: Config,
-    /// ∂L/∂θ summed over every step so far (or just this step, with `zero_grad`).
-    grad: Vec<f64>,
-    square_avg: Vec<f64>,
+    pub net: Network,
+    /// ∂L/∂W and ∂L/∂b of every layer, summed over every step so far (or just this step, with
+    /// `zero_grad`): what PyTorch keeps in each parameter's `.grad`.
+    pub grad: Vec<DenseGrads>,
+    opt: RmsProp,
+    zero_grad: bool,
 }
 
 impl Trainer {
-    pub fn new(sae: Sae, config: Config) -> Self {
-        let n = sae.theta.len();
-        Trainer { sae, config, grad: vec![0.0; n], square_avg: vec![0.0; n] }
+    pub fn new(net: Network, config: &Config) -> Self {
+        let grad = net.layers.iter().map(DenseGrads::zeros_like).collect();
+        let mut opt = RmsProp::new(config.lr, config.weight_decay);
+        (opt.alpha, opt.eps) = (config.alpha, config.eps);
+        Trainer { net, grad, opt, zero_grad: config.zero_grad }
     }
 
-    /// The accumulated gradient, in the flat layout.
-    pub fn grad(&self) -> &[f64] {
-        &self.grad
-    }
-
-    /// One step on one user (forward, masked loss, backward into the accumulator, RMSprop).
-    /// Returns MSELoss's value, the mean over all n outputs.
-    pub fn step(&mut self, row: &[(u32, u8)]) -> f64 {
-        if self.config.zero_grad {
-            self.grad.fill(0.0);
+    /// One step on one user, x: (1, n) their training row. Returns the course loss L.
+    pub fn step(&mut self, x: &Matrix) -> f64 {
+        // 0. The reset a PyTorch loop does with optimizer.zero_grad(); the course code does not.
+        if self.zero_grad {
+            for g in &mut self.grad {
+                g.d_w.data_mut().fill(0.0);
+                g.d_b.fill(0.0);
+            }
         }
-        let loss = accumulate_gradient(&self.sae, row, &mut self.grad);
-        rmsprop(&mut self.sae.theta, &self.grad, &mut self.square_avg, &self.config);
-        loss
+        // 1. Forward: the user's whole row through all four layers.
+        let caches = self.net.forward(x);
+        let pred = &caches.last().expect("four layers").a;
+        // 2. The loss over the rated movies.
+        let loss = course_loss(pred, x);
+        // 3. Backward: every layer's ∂L/∂W, ∂L/∂b.
+        let (grads, _) = self.net.backward(&caches, &loss.d_pred);
+        // 4. loss.backward() adds to .grad; it never replaces it.
+        for (acc, g) in self.grad.iter_mut().zip(&grads) {
+            acc.accumulate(g);
+        }
+        // 5. RMSprop on the accumulated gradient.
+        self.net.apply(&self.grad, &mut self.opt, 0);
+        loss.value
     }
 
     /// One epoch: a step for every user with ratings, in id order. Returns the article's
     /// train loss, the mean over those users of [`corrected_rmse`].
-    ///
-    /// With `threads ≥ 2` the encoder part and the output part run on two threads that hand
-    /// h₃ and ∂L/∂h₃ to each other; the results are bit-identical to one thread.
     pub fn epoch(&mut self, train: &RatingTable) -> f64 {
-        let users: Vec<usize> = train.rated_users().collect();
-        let n = self.sae.n_movies();
-        let l = self.sae.layout;
-        let cfg = &self.config;
-        let (enc, out) = self.sae.theta.split_at_mut(l.w4());
-        let (enc_g, out_g) = self.grad.split_at_mut(l.w4());
-        let (enc_v, out_v) = self.square_avg.split_at_mut(l.w4());
-        let mut total = 0.0;
-        if cfg.threads < 2 {
-            for &u in &users {
-                let row = train.row(u);
-                if cfg.zero_grad {
-                    enc_g.fill(0.0);
-                    out_g.fill(0.0);
-                }
-                let h = encode(l, enc, row);
-                let (loss, d_h3) = output_backward(l, out, out_g, &h.h3, row);
-                encoder_backward(l, enc, enc_g, &h, &d_h3, row);
-                rmsprop(enc, enc_g, enc_v, cfg);
-                rmsprop(out, out_g, out_v, cfg);
-                total += corrected_rmse(loss, n, row.len());
-            }
-        } else {
-            let to_output: Handoff<[f64; H3]> = Handoff::new();
-            let to_encoder: Handoff<(f64, [f64; H3])> = Handoff::new();
-            std::thread::scope(|s| {
-                s.spawn(|| {
-                    let _guard = AbandonOnDrop(&to_encoder);
-                    for (i, &u) in users.iter().enumerate() {
-                        let row = train.row(u);
-                        if cfg.zero_grad {
-                            out_g.fill(0.0);
-                        }
-                        let h3 = to_output.take(i);
-                        to_encoder.put(i, output_backward(l, out, out_g, &h3, row));
-                        rmsprop(out, out_g, out_v, cfg);
-                    }
-                });
-                let _guard = AbandonOnDrop(&to_output);
-                for (i, &u) in users.iter().enumerate() {
-                    let row = train.row(u);
-                    if cfg.zero_grad {
-                        enc_g.fill(0.0);
-                    }
-                    let h = encode(l, enc, row);
-                    to_output.put(i, h.h3);
-                    let (loss, d_h3) = to_encoder.take(i);
-                    encoder_backward(l, enc, enc_g, &h, &d_h3, row);
-                    rmsprop(enc, enc_g, enc_v, cfg);
-                    total += corrected_rmse(loss, n, row.len());
-                }
-            });
+        let n = train.n_movies();
+        let (mut total, mut users) = (0.0, 0usize);
+        for u in train.rated_users() {
+            let loss = self.step(&Matrix::row_vector(&train.dense_row(u)));
+            total += corrected_rmse(loss, n, train.row(u).len());
+            users += 1;
         }
-        total / users.len().max(1) as f64
-    }
-}
-
-/// Forward and backward for one user, adding ∂L/∂θ into `grad`; returns L.
-///
-/// ```text
-/// d_out_j = 2(ŷ_j − x_j)/n for rated j (0 elsewhere: those outputs were overwritten by 0)
-/// d_W₄[j] += d_out_j h₃,  d_b₄[j] += d_out_j,  d_h₃ = Σ_j d_out_j W₄[j]
-/// d_z₃ = d_h₃ ⊙ h₃(1 − h₃),  d_W₃ += d_z₃ h₂ᵀ,  d_b₃ += d_z₃,  d_h₂ = W₃ᵀ d_z₃   (and so on down)
-/// d_W₁ᵀ[j] += x_j d_z₁ for rated j
-/// ```
-pub fn accumulate_gradient(sae: &Sae, row: &[(u32, u8)], grad: &mut [f64]) -> f64 {
-    let l = sae.layout;
-    let (enc, out) = sae.theta.split_at(l.w4());
-    let (enc_grad, out_grad) = grad.split_at_mut(l.w4());
-    let h = encode(l, enc, row);
-    let (loss, d_h3) = output_backward(l, out, out_grad, &h.h3, row);
-    encoder_backward(l, enc, enc_grad, &h, &d_h3, row);
-    loss
-}
-
-/// The output part of forward and backward: the masked loss L, ∂L/∂W₄ and ∂L/∂b₄ added into
-/// out_grad, and ∂L/∂h₃ returned for the encoder part.
-fn output_backward(
-    l: Layout,
-    out: &[f64],
-    out_grad: &mut [f64],
-    h3: &[f64; H3],
-    row: &[(u32, u8)],
-) -> (f64, [f64; H3]) {
-    let n = l.n as f64;
-    let mut loss = 0.0;
-    let mut d_h3 = [0.0; H3];
-    for &(m, r) in row {
-        let m = m as usize;
-        let diff = output(l, out, h3, m) - f64::from(r);
-        loss += diff * diff;
-        let d_out = 2.0 * diff / n;
-        out_grad[l.n * H3 + m] += d_out;
-        let w = &out[m * H3..][..H3];
-        let g = &mut out_grad[m * H3..][..H3];
-        for k in 0..H3 {
-            g[k] += d_out * h3[k];
-            d_h3[k] += d_out * w[k];
-        }
-    }
-    (loss / n, d_h3)
-}
-
-/// The encoder part of backward, from ∂L/∂h₃ down to ∂L/∂W₁, added into enc_grad.
-fn encoder_backward(l: Layout, enc: &[f64], enc_grad: &mut [f64], h: &Hidden, d_h3: &[f64; H3], row: &[(u32, u8)]) {
-    let d_z3: [f64; H3] = std::array::from_fn(|k| d_h3[k] * h.h3[k] * (1.0 - h.h3[k]));
-    let d_h2 = dense_backward::<H2, H3>(enc, enc_grad, l.w3(), l.b3(), &d_z3, &h.h2);
-    let d_z2: [f64; H2] = std::array::from_fn(|k| d_h2[k] * h.h2[k] * (1.0 - h.h2[k]));
-    let d_h1 = dense_backward::<H1, H2>(enc, enc_grad, l.w2(), l.b2(), &d_z2, &h.h1);
-    let d_z1: [f64; H1] = std::array::from_fn(|k| d_h1[k] * h.h1[k] * (1.0 - h.h1[k]));
-    for k in 0..H1 {
-        enc_grad[l.b1() + k] += d_z1[k];
-    }
-    for &(m, r) in row {
-        let x = f64::from(r);
-        let g = &mut enc_grad[l.w1t() + m as usize * H1..][..H1];
-        for k in 0..H1 {
-            g[k] += x * d_z1[k];
-        }
-    }
-}
-
-/// For a small dense layer z = W·x + b with W (O, I) at `w_at`, b at `b_at`: adds d_z xᵀ and
-/// d_z into the gradient and returns d_x = Wᵀ d_z.
-fn dense_backward<const I: usize, const O: usize>(
-    theta: &[f64],
-    grad: &mut [f64],
-    w_at: usize,
-    b_at: usize,
-    d_z: &[f64; O],
-    x: &[f64; I],
-) -> [f64; I] {
-    let mut d_x = [0.0; I];
-    for o in 0..O {
-        grad[b_at + o] += d_z[o];
-        for i in 0..I {
-            grad[w_at + o * I + i] += d_z[o] * x[i];
-            d_x[i] += theta[w_at + o * I + i] * d_z[o];
-        }
-    }
-    d_x
-}
-
-/// PyTorch's RMSprop update of every parameter:
-///
-/// ```text
-/// g = ∇ + λθ;  v ← αv + (1 − α)g²;  θ ← θ − η g / (√v + ε)
-/// ```
-///
-pub fn rmsprop(theta: &mut [f64], grad: &[f64], square_avg: &mut [f64], c: &Config) {
-    assert!(theta.len() == grad.len() && grad.len() == square_avg.len(), "rmsprop: lengths differ");
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU has just been checked for AVX-512F.
-            return unsafe { rmsprop_avx512(theta, grad, square_avg, c) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has just been checked for AVX2.
-            return unsafe { rmsprop_avx2(theta, grad, square_avg, c) };
-        }
-    }
-    rmsprop_f32_step(theta, grad, square_avg, c);
-}
-
-/// [`rmsprop_f32_step`] compiled for AVX-512: the compiler vectorises it 8 lanes wide.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-fn rmsprop_avx512(theta: &mut [f64], grad: &[f64], square_avg: &mut [f64], c: &Config) {
-    rmsprop_f32_step(theta, grad, square_avg, c);
-}
-
-/// [`rmsprop_f32_step`] compiled for AVX2: 4 lanes wide.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn rmsprop_avx2(theta: &mut [f64], grad: &[f64], square_avg: &mut [f64], c: &Config) {
-    rmsprop_f32_step(theta, grad, square_avg, c);
-}
-
-/// The RMSprop update with its one expensive part, g / (√v + ε), computed in f32:
-///
-/// ```text
-/// g = ∇ + λθ;  v ← αv + (1 − α)g²          in f64
-/// q = f32(g) / (√f32(v) + ε)                in f32, correctly rounded
-/// θ ← θ − η q                               in f64
-/// ```
-///
-/// The square root and the division are the slowest instructions a core has, and in f64
-/// they bound this loop; in f32 they are more than twice as fast. The step direction then
-/// carries f32's rounding (about 6e-8 relative), which is the precision the PyTorch
-/// reference computes everything in; θ, v and the gradient sum stay f64, and v is bit for bit
-/// what [`rmsprop_exact`] computes. Every path (AVX-512, AVX2, plain) performs the same
-/// correctly rounded operations, nothing fused, so results are identical on every machine.
-#[inline(always)]
-fn rmsprop_f32_step(theta: &mut [f64], grad: &[f64], square_avg: &mut [f64], c: &Config) {
-    let (lr, alpha, wd) = (c.lr, c.alpha, c.weight_decay);
-    let eps = c.eps as f32;
-    for ((p, &g0), v) in theta.iter_mut().zip(grad).zip(square_avg.iter_mut()) {
-        let g = g0 + wd * *p;
-        let vn = alpha * *v + (1.0 - alpha) * g * g;
-        *v = vn;
-        let q = (g as f32) / ((vn as f32).sqrt() + eps);
-        *p -= lr * f64::from(q);
-    }
-}
-
-/// PyTorch's update to the letter, with correctly rounded sqrt and division: the oracle the
-/// tests hold [`rmsprop`] to, and what the dense reference uses.
-pub fn rmsprop_exact(theta: &mut [f64], grad: &[f64], square_avg: &mut [f64], c: &Config) {
-    let (lr, alpha, eps, wd) = (c.lr, c.alpha, c.eps, c.weight_decay);
-    for ((p, &g0), v) in theta.iter_mut().zip(grad).zip(square_avg.iter_mut()) {
-        let g = g0 + wd * *p;
-        *v = alpha * *v + (1.0 - alpha) * g * g;
-        *p -= lr * g / (v.sqrt() + eps);
+        total / users.max(1) as f64
     }
 }
 
 /// The article's test: each user's training row goes in, and the outputs at that user's test
 /// movies are scored against the test ratings (unclipped, as the course code does).
-pub fn test_metrics(sae: &Sae, train: &RatingTable, test: &RatingTable) -> super::Metrics {
-    super::evaluate(test, |u, row| {
-        let h = sae.hidden(train.row(u));
-        row.iter().map(|&(m, _)| sae.output(&h, m as usize)).collect()
+pub fn test_metrics(net: &Network, train: &RatingTable, test: &RatingTable) -> Metrics {
+    evaluate(test, |u, row| {
+        let out = net.infer(&Matrix::row_vector(&train.dense_row(u)));
+        row.iter().map(|&(m, _)| out[(0, m as usize)]).collect()
     })
-}
-
-/// The same training written plainly with the crate's dense layers: the oracle for
-/// [`Trainer::epoch`] and the "plain Rust" baseline of the benchmark. Each user's whole
-/// n-wide row goes in, the masked MSELoss's gradient comes out of every layer's generic
-/// backward, is added to `acc` (reset first when `zero_grad`), and [`RmsProp`] (exact
-/// sqrt and division) updates every parameter.
-pub struct DenseReference {
-    pub net: Network,
-    acc: Vec<DenseGrads>,
-    opt: RmsProp,
-    zero_grad: bool,
-}
-
-impl DenseReference {
-    pub fn new(sae: &Sae, config: &Config) -> Self {
-        let net = sae.to_network();
-        let acc = net.layers.iter().map(DenseGrads::zeros_like).collect();
-        let mut opt = RmsProp::new(config.lr, config.weight_decay);
-        (opt.alpha, opt.eps) = (config.alpha, config.eps);
-        DenseReference { net, acc, opt, zero_grad: config.zero_grad }
-    }
-
-    /// One epoch; returns the article's train loss.
-    pub fn epoch(&mut self, train: &RatingTable) -> f64 {
-        let n = train.n_movies();
-        let (mut total, mut users) = (0.0, 0usize);
-        for u in train.rated_users() {
-            let x = Matrix::row_vector(&train.dense_row(u));
-            let caches = self.net.forward(&x);
-            let out = &caches.last().expect("four layers").a;
-            let mut d_out = Matrix::zeros(1, n);
-            let mut loss = 0.0;
-            for &(m, r) in train.row(u) {
-                let d = out[(0, m as usize)] - f64::from(r);
-                loss += d * d;
-                d_out[(0, m as usize)] = 2.0 * d / n as f64;
-            }
-            let (grads, _) = self.net.backward(&caches, &d_out);
-            for (a, g) in self.acc.iter_mut().zip(&grads) {
-                if self.zero_grad {
-                    a.d_w.data_mut().fill(0.0);
-                    a.d_b.fill(0.0);
-                }
-                a.accumulate(g);
-            }
-            self.net.apply(&self.acc, &mut self.opt, 0);
-            total += corrected_rmse(loss / n as f64, n, train.row(u).len());
-            users += 1;
-        }
-        total / users.max(1) as f64
-    }
 }

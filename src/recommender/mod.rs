@@ -1,6 +1,8 @@
 //! §5: the practical recommender. The article's stacked autoencoder on a user × movie table,
-//! reproduced faithfully ([`faithful`]), measured honestly ([`Metrics`]), set beside
-//! [`baselines`], and then done better ([`autorec`]).
+//! reproduced faithfully ([`faithful`], trained by its fast twin [`faithful_fast`]), measured
+//! honestly ([`Metrics`]), set beside [`baselines`], and then done better ([`autorec`], trained
+//! by its twin [`autorec_fast`]). [`experiment`] runs the chapter's parts as library calls;
+//! [`model_file`] saves and loads the trained models.
 //!
 //! Two ways to score a model on the test ratings:
 //!
@@ -16,9 +18,12 @@
 //! with published results.
 
 pub mod autorec;
+pub mod autorec_fast;
 pub mod baselines;
 pub mod errata;
+pub mod experiment;
 pub mod faithful;
+pub mod faithful_fast;
 pub mod model_file;
 pub mod my_ratings;
 pub mod ranking;
@@ -62,6 +67,14 @@ pub fn evaluate(test: &RatingTable, mut predict_user: impl FnMut(usize, &[(u32, 
     Metrics { article_loss: per_user / users as f64, rmse: (se / n as f64).sqrt(), mae: ae / n as f64, n }
 }
 
+/// One recommended movie.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pick {
+    /// Movie index (id − 1).
+    pub movie: usize,
+    pub predicted: f64,
+}
+
 /// The `n` best movies for one user by `predict(movie index)`, highest first (ties: lower
 /// index first), skipping movies `exclude` says the user already rated and movies `eligible`
 /// rejects.
@@ -71,10 +84,12 @@ pub fn top_n(
     predict: impl Fn(usize) -> f64,
     exclude: impl Fn(usize) -> bool,
     eligible: impl Fn(usize) -> bool,
-) -> Vec<(usize, f64)> {
-    let mut scored: Vec<(usize, f64)> =
-        (0..n_movies).filter(|&m| !exclude(m) && eligible(m)).map(|m| (m, predict(m))).collect();
-    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    scored.truncate(n);
-    scored
+) -> Vec<Pick> {
+    let mut picks: Vec<Pick> = (0..n_movies)
+        .filter(|&m| !exclude(m) && eligible(m))
+        .map(|m| Pick { movie: m, predicted: predict(m) })
+        .collect();
+    picks.sort_by(|a, b| b.predicted.total_cmp(&a.predicted).then(a.movie.cmp(&b.movie)));
+    picks.truncate(n);
+    picks
 }

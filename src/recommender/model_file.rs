@@ -16,12 +16,34 @@
 //! Reading checks, in order: the length, the magic, the version, the checksum, then every
 //! tensor's header against the bytes left. A truncated or corrupted file is an error naming
 //! the file, never a wrong model. Writing goes to a temporary name and is renamed into place.
+//!
+//! [`save_models`] and [`load_models`] keep §5's two trained models in one such file:
+//!
+//! ```text
+//! tensor                 shape          holds
+//! faithful.theta         (P)            the article's model, in faithful_fast's flat layout
+//! faithful.n_movies      (1)            n, the data's number of movies
+//! autorec.v              (n_users, k)   AutoRec's encoder weights, one row per user
+//! autorec.mu             (k)            its encoder bias
+//! autorec.w              (n_users, k)   its decoder weights
+//! autorec.b              (n_users)      its decoder bias
+//! autorec.residual       (1)            1 if it learned the bias baseline's residuals, else 0
+//! autorec.input_offset   (1)            the offset its encoder inputs were shifted by
+//! ```
+//!
+//! AutoRec's item codes and its baseline are not stored: loading rebuilds them from the
+//! training ratings, which must be the ones the models were trained on (a different number of
+//! movies or users is an error naming the tensor).
 
 use std::path::Path;
 
 use crate::core::error::{Error, Result};
 use crate::core::files;
 use crate::core::files::crc32;
+use crate::data::movielens::RatingTable;
+use crate::recommender::autorec::{self, AutoRec, Recommender};
+use crate::recommender::baselines::Baselines;
+use crate::recommender::faithful_fast::Sae;
 
 pub const MAGIC: &[u8; 8] = b"AEWBMODL";
 pub const VERSION: u32 = 1;
@@ -176,4 +198,82 @@ pub fn find<'a>(file: &Path, tensors: &'a [Tensor], name: &str, dims: &[u64]) ->
         ));
     }
     Ok(t)
+}
+
+/// The two models the chapter trains, as [`load_models`] returns them.
+#[derive(Clone, Debug)]
+pub struct Models {
+    /// The article's model (trained by its fast twin).
+    pub faithful: Sae,
+    /// The item-based AutoRec, with its item codes rebuilt.
+    pub autorec: Recommender,
+}
+
+/// Both models as the tensors of the file (the schema in the module doc).
+pub fn models_to_tensors(sae: &Sae, rec: &Recommender) -> Vec<Tensor> {
+    let ar = &rec.model;
+    let (n, k) = (ar.n_users as u64, ar.hidden as u64);
+    vec![
+        Tensor::new("faithful.theta", &[sae.params().len() as u64], sae.params().to_vec()),
+        Tensor::new("faithful.n_movies", &[1], vec![sae.n_movies() as f64]),
+        Tensor::new("autorec.v", &[n, k], ar.v.clone()),
+        Tensor::new("autorec.mu", &[k], ar.mu.clone()),
+        Tensor::new("autorec.w", &[n, k], ar.w.clone()),
+        Tensor::new("autorec.b", &[n], ar.b.clone()),
+        Tensor::new("autorec.residual", &[1], vec![if rec.residual { 1.0 } else { 0.0 }]),
+        Tensor::new("autorec.input_offset", &[1], vec![rec.input_offset]),
+    ]
+}
+
+/// Writes both trained models to `path` (atomically).
+pub fn save_models(path: &Path, sae: &Sae, rec: &Recommender) -> Result<()> {
+    save(path, &models_to_tensors(sae, rec))
+}
+
+/// Reads both models back for the training ratings `train` they were trained on, with
+/// `baselines` fitted on those ratings (AutoRec's predictions fall back on it and, with
+/// `residual`, add it back).
+pub fn load_models(path: &Path, train: &RatingTable, baselines: &Baselines) -> Result<Models> {
+    models_from_tensors(path, &load(path)?, train, baselines)
+}
+
+/// [`load_models`] from tensors already read; `file` names them in errors.
+pub fn models_from_tensors(
+    file: &Path,
+    tensors: &[Tensor],
+    train: &RatingTable,
+    baselines: &Baselines,
+) -> Result<Models> {
+    let scalar = |name: &str| find(file, tensors, name, &[1]).map(|t| t.values[0]);
+    let n_movies = scalar("faithful.n_movies")?;
+    if n_movies != train.n_movies() as f64 {
+        return Err(Error::format(
+            file,
+            format!("the model was trained on {n_movies} movies, this data has {}", train.n_movies()),
+        ));
+    }
+    let theta = find(file, tensors, "faithful.theta", &[Sae::param_count(train.n_movies()) as u64])?;
+    let faithful = Sae::from_params(train.n_movies(), theta.values.clone()).expect("length checked by find");
+    let n = train.n_users() as u64;
+    let b = find(file, tensors, "autorec.b", &[n])?;
+    let mu = tensors
+        .iter()
+        .find(|t| t.name == "autorec.mu")
+        .ok_or_else(|| Error::format(file, "no tensor named \"autorec.mu\" in the model file"))?;
+    let k = mu.values.len() as u64;
+    let mu = find(file, tensors, "autorec.mu", &[k])?;
+    let v = find(file, tensors, "autorec.v", &[n, k])?;
+    let w = find(file, tensors, "autorec.w", &[n, k])?;
+    let residual = scalar("autorec.residual")? != 0.0;
+    let input_offset = scalar("autorec.input_offset")?;
+    let model = AutoRec {
+        n_users: n as usize,
+        hidden: k as usize,
+        v: v.values.clone(),
+        mu: mu.values.clone(),
+        w: w.values.clone(),
+        b: b.values.clone(),
+    };
+    let columns = autorec::columns_for(train, baselines, residual);
+    Ok(Models { faithful, autorec: Recommender::new(model, &columns, baselines.clone(), residual, input_offset) })
 }

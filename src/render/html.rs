@@ -87,6 +87,17 @@ impl Html {
         self
     }
 
+    /// A `<math>` element built by [`crate::render::math::to_mathml`], which escapes every
+    /// text it writes; never text read from a file.
+    ///
+    /// # Panics
+    /// If `mathml` is not one `<math>` element.
+    pub fn math(&mut self, mathml: &str) -> &mut Self {
+        assert!(mathml.starts_with("<math") && mathml.ends_with("</math>"), "not a <math> element");
+        self.buf.push_str(mathml);
+        self
+    }
+
     /// The whole document, `<!DOCTYPE html>` first.
     ///
     /// # Panics

@@ -1,8 +1,9 @@
 //! Output for the reader: aligned text grids and tables, PNG and SVG pictures, and HTML.
 //! Nothing here knows about networks.
 
+pub mod figures;
 pub mod html;
-pub mod panels;
+pub mod math;
 pub mod png;
 pub mod svg;
 pub mod text;

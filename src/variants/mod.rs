@@ -3,11 +3,8 @@
 
 pub mod contractive;
 pub mod denoise;
-pub mod denoise_readings;
 pub mod rbm;
-pub mod rbm_unrolled;
 pub mod sparse;
 pub mod sparse_checks;
 pub mod stacked;
 pub mod stacked_levels;
-pub mod stacked_sparse;

@@ -36,6 +36,7 @@ use crate::core::rng::Rng;
 use crate::nn::activation::{Activation, sigmoid};
 use crate::nn::dense::Dense;
 use crate::nn::network::{Autoencoder, Network};
+use crate::nn::train::minibatch_epoch;
 
 /// A Bernoulli–Bernoulli RBM, or with [`Units::Gaussian`] hidden units the code layer of
 /// Hinton & Salakhutdinov's deep autoencoder.
@@ -243,10 +244,11 @@ impl Rbm {
         for epoch in 1..=cfg.epochs {
             // The velocity builds up from noise at first; a lower momentum settles it.
             let momentum = if epoch == 1 { cfg.momentum.min(0.5) } else { cfg.momentum };
+            // CD-k is not the gradient of an objective, so this walks the batches with the
+            // shared loop but steps on its own; the progress measure is summed over pixels.
             let mut sq = 0.0;
-            for idx in rng.permutation(x.rows()).chunks(cfg.batch_size) {
-                let v0 = x.select_rows(idx);
-                let g = self.cd_k(&v0, cfg.k, cfg.gibbs, rng);
+            minibatch_epoch(x, cfg.batch_size, rng, |_, v0, rng| {
+                let g = self.cd_k(v0, cfg.k, cfg.gibbs, rng);
                 for ((vw, &d), &w) in vel_w.data_mut().iter_mut().zip(g.d_w.data()).zip(self.w.data()) {
                     *vw = momentum * *vw + cfg.lr * (d - cfg.weight_decay * w);
                 }
@@ -259,9 +261,11 @@ impl Rbm {
                 self.w.add_scaled(&vel_w, 1.0);
                 self.b_v.iter_mut().zip(&vel_v).for_each(|(b, v)| *b += v);
                 self.b_h.iter_mut().zip(&vel_h).for_each(|(b, v)| *b += v);
-                let recon = self.visible_probs(&self.sample_hidden(&self.hidden_probs(&v0), rng));
-                sq += recon.sub(&v0).data().iter().map(|d| d * d).sum::<f64>();
-            }
+                let recon = self.visible_probs(&self.sample_hidden(&self.hidden_probs(v0), rng));
+                let batch_sq = recon.sub(v0).data().iter().map(|d| d * d).sum::<f64>();
+                sq += batch_sq;
+                batch_sq
+            });
             let err = sq / x.len() as f64;
             if !err.is_finite() || !self.w.all_finite() {
                 return Err(Error::Diverged {
@@ -440,4 +444,45 @@ pub fn random_deep_autoencoder(widths: &[usize], linear_code: bool, rng: &mut Rn
         .collect();
     let decoder = widths.windows(2).rev().map(|p| Dense::xavier(p[1], p[0], Activation::Sigmoid, rng)).collect();
     Autoencoder::new(Network::new(encoder), Network::new(decoder))
+}
+
+/// §4.5 describes a deep autoencoder as two identical deep belief networks, one to encode and
+/// one to decode. What [`RbmStack::unroll`] builds is one stack used twice: the decoder's layers
+/// are the encoder's, in reverse order, with transposed weights. They start tied and drift
+/// apart as soon as fine-tuning updates each copy on its own. This is how far apart: the
+/// largest relative gap between an encoder layer and its mirror decoder layer.
+///
+/// ```text
+/// encoder layer i:  W_i   (n_{i+1}, n_i)        decoder layer L−1−i:  D_i   (n_i, n_{i+1})
+/// gap = max_i ‖D_i − W_iᵀ‖_F / ‖W_i‖_F          0 when tied
+/// ```
+///
+/// The decoder must mirror the encoder's shapes.
+pub fn tied_gap(ae: &Autoencoder) -> f64 {
+    let (enc, dec) = (&ae.encoder.layers, &ae.decoder.layers);
+    assert_eq!(enc.len(), dec.len(), "tied_gap: the decoder does not mirror the encoder");
+    enc.iter()
+        .zip(dec.iter().rev())
+        .map(|(e, d)| {
+            let wt = e.w.transpose();
+            assert_eq!(wt.shape(), d.w.shape(), "tied_gap: a decoder layer is not the transpose of its encoder layer");
+            d.w.sub(&wt).frobenius() / e.w.frobenius()
+        })
+        .fold(0.0, f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mirrored_pair_has_no_gap_and_a_changed_decoder_has_one() {
+        let mut rng = Rng::new(2);
+        let e = Dense::xavier(5, 3, Activation::Sigmoid, &mut rng);
+        let d = Dense { w: e.w.transpose(), b: vec![0.0; 5], activation: Activation::Sigmoid };
+        let mut ae = Autoencoder::new(Network::new(vec![e.clone()]), Network::new(vec![d]));
+        assert_eq!(tied_gap(&ae), 0.0);
+        ae.decoder.layers[0].w = ae.decoder.layers[0].w.scale(1.5);
+        assert!((tied_gap(&ae) - 0.5).abs() < 1e-12);
+    }
 }

@@ -37,7 +37,7 @@ use crate::core::matrix::Matrix;
 use crate::core::rng::Rng;
 use crate::nn::loss::LossKind;
 use crate::nn::network::{Autoencoder, StepGrads};
-use crate::nn::optim::Optimizer;
+use crate::nn::train::Objective;
 
 /// ρ̂ is clamped into [RHO_HAT_EPS, 1 − RHO_HAT_EPS] so that a unit that is dead (or saturated)
 /// over a whole batch costs a large finite penalty rather than infinity.
@@ -187,7 +187,11 @@ pub fn penalty(h: &Matrix, sparsity: Sparsity) -> Penalty {
 pub fn objective(ae: &Autoencoder, input: &Matrix, target: &Matrix, loss: LossKind, sparsity: Sparsity) -> f64 {
     let h = ae.encode(input);
     let p = penalty(&h, sparsity).value;
-    loss.eval(&reconstruct(ae, input, sparsity), target).value + p
+    let code = match sparsity {
+        Sparsity::TopK { k } => top_k_forward(&h, k).out,
+        _ => h,
+    };
+    loss.eval(&ae.decode(&code), target).value + p
 }
 
 /// Forward and backward of [`objective`]: `loss` in the result is the whole objective.
@@ -214,40 +218,44 @@ pub fn gradients(ae: &Autoencoder, input: &Matrix, target: &Matrix, loss: LossKi
     };
     let p = penalty(h, sparsity);
     d_h.add_scaled(&p.d_h, 1.0);
-    let (encoder, _) = ae.encoder.backward(&enc, &d_h);
+    let encoder = ae.encoder.backward_params(&enc, &d_h);
     StepGrads { loss: l.value + p.value, encoder, decoder }
 }
 
-/// One optimizer update of every parameter from [`gradients`]; returns the objective before it.
-pub fn train_step(
-    ae: &mut Autoencoder,
-    input: &Matrix,
-    target: &Matrix,
-    loss: LossKind,
-    sparsity: Sparsity,
-    opt: &mut dyn Optimizer,
-) -> f64 {
-    let g = gradients(ae, input, target, loss, sparsity);
-    ae.apply(&g, opt)
-}
-
-/// One pass over x: (n, features) in a random order, one step per mini-batch of
-/// `batch_size` rows; returns the mean objective over the mini-batches.
-pub fn train_epoch(
-    ae: &mut Autoencoder,
-    x: &Matrix,
-    batch_size: usize,
-    loss: LossKind,
-    sparsity: Sparsity,
-    opt: &mut dyn Optimizer,
-    rng: &mut Rng,
-) -> f64 {
-    crate::nn::minibatch_epoch(x, batch_size, rng, |_, xb, _| train_step(ae, xb, xb, loss, sparsity, opt))
+/// §4.1's objectives for [`crate::nn::train`]: the batch is both input and target.
+impl Objective for Sparsity {
+    fn gradients(&self, ae: &Autoencoder, x: &Matrix, loss: LossKind, _rng: &mut Rng) -> StepGrads {
+        gradients(ae, x, x, loss, *self)
+    }
 }
 
 /// The fraction of entries of h below `threshold`: how many activations are (near) zero.
 pub fn near_zero_fraction(h: &Matrix, threshold: f64) -> f64 {
     h.data().iter().filter(|&&v| v.abs() < threshold).count() as f64 / h.len().max(1) as f64
+}
+
+/// How sparse a trained code is on a data set, and what it costs: see [`code_stats`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CodeStats {
+    /// The mean of every unit's activation over every row.
+    pub mean_activation: f64,
+    /// The fraction of activations below the threshold ([`near_zero_fraction`]).
+    pub near_zero: f64,
+    /// Units whose average activation reaches the threshold.
+    pub units_used: usize,
+    /// Mean squared error per entry of the reconstruction through [`reconstruct`].
+    pub test_mse: f64,
+}
+
+/// The code [`encode`] gives the rows of x: (n, features), measured against `threshold`.
+pub fn code_stats(ae: &Autoencoder, x: &Matrix, sparsity: Sparsity, threshold: f64) -> CodeStats {
+    let h = encode(ae, x, sparsity);
+    CodeStats {
+        mean_activation: h.sum() / h.len().max(1) as f64,
+        near_zero: near_zero_fraction(&h, threshold),
+        units_used: mean_activation(&h).iter().filter(|&&m| m >= threshold).count(),
+        test_mse: LossKind::Mse.eval(&ae.decode(&h), x).value,
+    }
 }
 
 /// `count` square patches of side `side` cut at random places from random images, keeping

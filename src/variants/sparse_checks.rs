@@ -23,6 +23,7 @@ use crate::nn::dense::Dense;
 use crate::nn::loss::LossKind;
 use crate::nn::network::{Autoencoder, Network};
 use crate::nn::optim::Adam;
+use crate::nn::train;
 use crate::variants::sparse::{self, Sparsity};
 
 /// How one sparse autoencoder is trained (the chapter's settings, passed through).
@@ -74,7 +75,7 @@ pub fn train(x: &Matrix, hidden: usize, sparsity: Sparsity, recipe: &Recipe, rng
     );
     let mut opt = Adam::new(recipe.lr);
     for epoch in 1..=recipe.epochs {
-        let l = sparse::train_epoch(&mut ae, x, recipe.batch, LossKind::Mse, sparsity, &mut opt, rng);
+        let l = train::epoch(&mut ae, x, &sparsity, LossKind::Mse, recipe.batch, &mut opt, rng);
         ae.check_finite("a narrow sparse autoencoder", epoch, x.rows().div_ceil(recipe.batch), l)?;
     }
     Ok(ae)

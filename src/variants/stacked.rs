@@ -12,7 +12,8 @@
 //!            cross-entropy: d_x of the head flows down through each encoder layer
 //! ```
 //!
-//! Masking noise sets each input to 0 with probability ν, drawn from the seeded generator.
+//! Masking noise is §4.2's ([`crate::variants::denoise::mask_noise`]): each input set to 0
+//! with probability ν, drawn from the seeded generator.
 
 use crate::compare::classify::{
     SoftmaxConfig, SoftmaxGrads, SoftmaxRegression, Standardizer, SvmConfig, train_softmax, train_svm,
@@ -24,24 +25,15 @@ use crate::data::images::DigitSet;
 use crate::nn::dense::{Dense, DenseGrads};
 use crate::nn::network::Network;
 use crate::nn::optim::{Adam, Optimizer};
-use crate::structure::{self, TrainConfig};
-
-/// x: (batch, d) → a copy with each entry set to 0 with probability `nu`.
-pub fn mask(x: &Matrix, nu: f64, rng: &mut Rng) -> Matrix {
-    let mut out = x.clone();
-    for v in out.data_mut() {
-        if rng.bernoulli(nu) {
-            *v = 0.0;
-        }
-    }
-    out
-}
+use crate::nn::train::{self, Objective, Plain, TrainConfig, minibatch_epoch};
+use crate::structure;
+use crate::variants::denoise::Corruption;
 
 /// Greedy layer-wise pretraining. `widths` = [input, hidden 1, …, top]; each layer is the
 /// encoder of a one-hidden-layer sigmoid autoencoder ([`structure::sigmoid_autoencoder`],
-/// output started at the mean of its input) trained by [`structure::train_with`] on the codes
-/// of the layers below. `corruption` ν > 0 makes every layer a denoising autoencoder with
-/// masking noise ν on its own input. Returns the stack of encoder layers (sigmoid units) and
+/// output started at the mean of its input) trained by [`train::train`] on the codes of the
+/// layers below. `corruption` ν > 0 makes every layer a denoising autoencoder with masking
+/// noise ν on its own input ([`Corruption::Mask`], §4.2). Returns the stack of encoder layers (sigmoid units) and
 /// each layer's per-epoch training loss.
 pub fn pretrain(
     x: &Matrix,
@@ -50,11 +42,31 @@ pub fn pretrain(
     corruption: f64,
     rng: &mut Rng,
 ) -> Result<(Network, Vec<Vec<f64>>)> {
-    if widths.len() < 2 || widths[0] != x.cols() {
-        return Err(Error::Invalid(format!("stacked: widths {widths:?} must start with the data width {}", x.cols())));
-    }
     if !(0.0..1.0).contains(&corruption) {
         return Err(Error::Invalid(format!("stacked: masking probability {corruption} is not in [0, 1)")));
+    }
+    // ν = 0 draws nothing, exactly the plain autoencoder.
+    let objective: &dyn Objective = if corruption > 0.0 { &Corruption::Mask { nu: corruption } } else { &Plain };
+    pretrain_with(x, widths, cfg, objective, rng)
+}
+
+/// [`pretrain`] with any objective on every layer: §4.4 words its stack as layers of *sparse*
+/// autoencoders, which is `objective` = a [`crate::variants::sparse::Sparsity`] penalty on each
+/// layer's code:
+///
+/// ```text
+/// layer l   h_l = σ(W_l h_{l−1} + b_l),  trained to give back h_{l−1}:
+///           J = loss(decode(h_l), h_{l−1}) + Ω(h_l)          (Ω as in variants::sparse)
+/// ```
+pub fn pretrain_with(
+    x: &Matrix,
+    widths: &[usize],
+    cfg: &TrainConfig,
+    objective: &dyn Objective,
+    rng: &mut Rng,
+) -> Result<(Network, Vec<Vec<f64>>)> {
+    if widths.len() < 2 || widths[0] != x.cols() {
+        return Err(Error::Invalid(format!("stacked: widths {widths:?} must start with the data width {}", x.cols())));
     }
     let mut layers: Vec<Dense> = Vec::new();
     let mut losses = Vec::new();
@@ -62,9 +74,7 @@ pub fn pretrain(
     for pair in widths.windows(2) {
         let mut ae = structure::sigmoid_autoencoder(pair[0], pair[1], rng);
         structure::start_output_at_mean(&mut ae, &input);
-        let mut noise = |clean: &Matrix, r: &mut Rng| mask(clean, corruption, r);
-        let corrupt: Option<&mut structure::Corruption> = if corruption > 0.0 { Some(&mut noise) } else { None };
-        losses.push(structure::train_with(&mut ae, &input, cfg, rng, corrupt)?);
+        losses.push(train::train(&mut ae, &input, objective, cfg, rng)?);
         input = ae.encode(&input);
         layers.push(ae.encoder.layers.remove(0));
     }
@@ -120,8 +130,7 @@ pub fn finetune_gradients(
     let caches = stack.forward(x);
     let top = &caches.last().expect("stack has layers").a;
     let g = head.gradients(top, labels, l2);
-    let (stack_grads, _) = stack.backward(&caches, &g.d_x);
-    (stack_grads, g)
+    (stack.backward_params(&caches, &g.d_x), g)
 }
 
 /// Supervised fine-tuning of `stack` with `head` on its top codes: x: (n, d), labels: (n).
@@ -143,25 +152,20 @@ pub fn finetune(
     let head_slot = 2 * stack.layers.len();
     let mut losses = Vec::with_capacity(cfg.epochs);
     for epoch in 1..=cfg.epochs {
-        let mut total = 0.0;
-        let mut batches = 0;
-        for idx in rng.permutation(x.rows()).chunks(cfg.batch_size) {
-            let xb = x.select_rows(idx);
-            let yb: Vec<usize> = idx.iter().map(|&i| usize::from(labels[i])).collect();
-            let (stack_grads, g) = finetune_gradients(stack, head, &xb, &yb, cfg.l2);
+        let mean = minibatch_epoch(x, cfg.batch_size, rng, |rows, xb, _| {
+            let yb: Vec<usize> = rows.iter().map(|&i| usize::from(labels[i])).collect();
+            let (stack_grads, g) = finetune_gradients(stack, head, xb, &yb, cfg.l2);
             opt.begin_step();
             stack.apply(&stack_grads, &mut opt, 0);
             opt.update(head_slot, head.w.data_mut(), g.d_w.data());
             opt.update(head_slot + 1, &mut head.b, &g.d_b);
-            total += g.loss;
-            batches += 1;
-        }
-        let mean = total / batches as f64;
+            g.loss
+        });
         if !mean.is_finite() || !stack.all_finite() {
             return Err(Error::Diverged {
                 chapter: "fine-tuning".into(),
                 epoch,
-                step: batches,
+                step: x.rows().div_ceil(cfg.batch_size),
                 what: format!("the mean loss is {mean}"),
             });
         }

@@ -342,15 +342,25 @@ pub fn block(chapter: &str, claims: &[Claim], lines: &[(String, String)]) -> (St
 }
 
 /// The end of every chapter run, called as its Results finish: prints the Claims block of
-/// `chapter`'s ledger against the Results so far and adds the `claims*` keys to them.
-pub fn conclude(chapter: &str, results: &mut Results) {
+/// `chapter`'s ledger against the Results so far and adds the `claims*` keys to them. Returns
+/// one line per claim for the book's page (`verdict: id (§): what the run shows`, or why it
+/// was not shown), empty when the chapter tests no claim.
+pub fn conclude(chapter: &str, results: &mut Results) -> Vec<String> {
     let claims = crate::workbook::catalog::claims(chapter);
     if claims.is_empty() {
-        return;
+        return Vec::new();
     }
     let (text, tally) = block(chapter, claims, results.lines());
     println!("{text}");
+    let page = claims
+        .iter()
+        .map(|c| match evaluate(c, results.lines()).outcome {
+            Outcome::Shown(v) => format!("{}: {} ({}): {}", v.name(), c.id, c.section, c.finding),
+            Outcome::NotShown(why) => format!("not shown in this run: {} ({}): {why}", c.id, c.section),
+        })
+        .collect();
     tally.add_to(results);
+    page
 }
 
 /// A constant as the ledger shows it: `0.5`, `1e-6`.

@@ -6,15 +6,21 @@
 //! folder above it (the output root, by default `target/chapters/`). The page is rebuilt from
 //! what the root's folders hold, so it always shows the latest run of each chapter, chapters
 //! run in any order fill it up, and deleting a folder removes its section. It needs no
-//! JavaScript: pictures are linked with `<img>`, PNG and SVG alike.
+//! JavaScript: pictures are linked with `<img>`, PNG and SVG alike, with the captions the
+//! chapter recorded ([`captions`]); formulas are MathML, which browsers lay out themselves.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::core::error::Result;
-use crate::core::files::write_atomic;
+use crate::core::error::{Error, Result};
+use crate::core::files::{ensure_dir, write_atomic};
 use crate::render::html::{Html, url_path};
-use crate::workbook::catalog::{CHAPTERS, Chapter, command};
+use crate::render::math::to_mathml;
+use crate::workbook::captions;
+use crate::workbook::catalog::{self, CHAPTERS, Chapter, command};
 use crate::workbook::cli::{Args, Results, Spec};
 
 /// The file each chapter's Results block is saved to, in its output folder.
@@ -80,9 +86,25 @@ pub struct Entry {
     /// Its folder's name under the root.
     pub folder: String,
     pub results: Vec<(String, String)>,
-    /// Picture file names in its folder (PNG and SVG), sorted.
+    /// Picture file names in its folder (PNG and SVG): those with a caption in the order the
+    /// chapter drew them, then the others sorted.
     pub pictures: Vec<String>,
+    /// (file, caption) from the folder's [`captions::MANIFEST`].
+    pub captions: Vec<(String, String)>,
+    /// The lines of the folder's [`CLAIMS_FILE`], if the chapter wrote one.
+    pub claims: Vec<String>,
 }
+
+impl Entry {
+    /// The caption of one of its pictures, if the chapter gave one.
+    pub fn caption(&self, picture: &str) -> Option<&str> {
+        self.captions.iter().find(|(f, _)| f == picture).map(|(_, c)| c.as_str()).filter(|c| !c.is_empty())
+    }
+}
+
+/// A chapter's Claims block (the article's claims it tests, with this run's verdicts), one
+/// claim a line, if it saves one beside its Results; the page shows it after the summary.
+pub const CLAIMS_FILE: &str = "claims.txt";
 
 /// Every chapter run under `root`, in the article's order (then by folder name). Folders
 /// without a readable `results.txt` naming a known chapter are not chapter runs and are skipped.
@@ -102,8 +124,13 @@ pub fn scan(root: &Path) -> Vec<Entry> {
             .filter_map(|f| f.file_name().to_str().map(str::to_string))
             .filter(|n| n.ends_with(".png") || n.ends_with(".svg"))
             .collect();
-        pictures.sort();
-        entries.push(Entry { chapter, folder, results, pictures });
+        let captions = captions::read(&path);
+        let drawn = |p: &String| captions.iter().position(|(f, _)| f == p).unwrap_or(usize::MAX);
+        pictures.sort_by(|a, b| drawn(a).cmp(&drawn(b)).then_with(|| a.cmp(b)));
+        let claims = fs::read_to_string(path.join(CLAIMS_FILE))
+            .map(|t| t.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect())
+            .unwrap_or_default();
+        entries.push(Entry { chapter, folder, results, pictures, captions, claims });
     }
     let order = |e: &Entry| CHAPTERS.iter().position(|c| c.name == e.chapter.name);
     entries.sort_by(|a, b| order(a).cmp(&order(b)).then_with(|| a.folder.cmp(&b.folder)));
@@ -137,16 +164,39 @@ fn section_id(folder: &str, taken: &mut Vec<String>) -> String {
     id
 }
 
+/// The checkout's root as seen from `root` (where the page is), as a relative URL path
+/// ending in `/`, so code links work wherever the page was written; `../../` (the page's
+/// default place, `target/chapters/`) if either folder cannot be resolved.
+pub fn checkout_from(root: &Path) -> String {
+    let here = fs::canonicalize(root);
+    let checkout = fs::canonicalize(env!("CARGO_MANIFEST_DIR"));
+    let (Ok(here), Ok(checkout)) = (here, checkout) else { return "../../".to_string() };
+    let (a, b): (Vec<_>, Vec<_>) = (here.components().collect(), checkout.components().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut s = "../".repeat(a.len() - common);
+    for c in &b[common..] {
+        s.push_str(&c.as_os_str().to_string_lossy());
+        s.push('/');
+    }
+    if s.is_empty() { "./".to_string() } else { s }
+}
+
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;\
-line-height:1.4;color:#222}h2{border-top:1px solid #ccc;padding-top:1em}\
-table{border-collapse:collapse;font-family:monospace;font-size:90%}td{padding:2px 12px 2px 0;vertical-align:top}\
-figure{display:inline-block;margin:0 1em 1em 0;vertical-align:top}figure img{max-width:100%;height:auto;border:1px solid #ddd}\
-img.pixels{image-rendering:pixelated}figcaption{font-family:monospace;font-size:85%;color:#555}\
-code{background:#f3f3f3;padding:0 3px}.missing{color:#888}";
+line-height:1.45;color:#222}h2{border-top:1px solid #ccc;padding-top:1em}\
+table{border-collapse:collapse;font-size:90%}td,th{padding:3px 12px 3px 0;vertical-align:baseline;text-align:left}\
+th{border-bottom:1px solid #ccc}table.results td:nth-child(2){font-family:monospace,monospace;font-size:95%}\
+table.formulas td{padding:6px 14px 6px 0;border-bottom:1px solid #eee}\
+math{font-family:\"STIX Two Math\",\"Latin Modern Math\",\"DejaVu Math TeX Gyre\",math;font-size:115%}\
+table.formulas math{display:inline math;margin:.2em 0 .2em 1.5em}\
+figure{margin:0 0 1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}\
+img.pixels{image-rendering:pixelated}figcaption{font-size:92%;color:#333;max-width:900px;margin-top:.3em}\
+figcaption .file{font-family:monospace;color:#777}.summary{font-size:105%}\
+code{background:#f3f3f3;padding:0 3px}.missing{color:#888}.unknown{color:#888}";
 
 /// The page for these chapter runs (`root` is where the page goes: picture sizes are read
-/// from there).
+/// from there, and code links are made relative to it).
 pub fn render(root: &Path, entries: &[Entry]) -> String {
+    let checkout = checkout_from(root);
     let mut h = Html::new();
     h.open("html", &[("lang", "en")]).open("head", &[]);
     h.void("meta", &[("charset", "utf-8")]);
@@ -159,10 +209,12 @@ pub fn render(root: &Path, entries: &[Entry]) -> String {
     h.open("p", &[]);
     h.text(
         "One section per chapter that has been run, rebuilt each time a chapter finishes. The chapters \
-         follow the article \"Auto Encoder with Practical Implementation\" (A. Ali, 2019); each section \
-         shows the chapter's Results block and its pictures.",
+         follow the article \"Auto Encoder with Practical Implementation\" (A. Ali, 2019), whose figures and \
+         formulas were lost with its images: each section says what the article's section is about, sets \
+         its formulas beside the function that computes them and the test that checks them, redraws its \
+         figures from this run's numbers, and lists the run's Results. Run every chapter with ",
     );
-    h.close();
+    h.leaf("code", &[], "cargo run -- --all").text(".").close();
 
     let mut taken = Vec::new();
     let ids: Vec<String> = entries.iter().map(|e| section_id(&e.folder, &mut taken)).collect();
@@ -194,39 +246,115 @@ pub fn render(root: &Path, entries: &[Entry]) -> String {
     h.close().close();
 
     for (e, id) in entries.iter().zip(&ids) {
-        h.open("section", &[("id", id)]);
-        h.leaf("h2", &[], &format!("{} ({})", e.chapter.name, e.chapter.section));
-        h.open("p", &[]).text(e.chapter.shows).text(". Run it: ").leaf("code", &[], &command(e.chapter.name));
-        h.text(&format!("; files in {}/", e.folder)).close();
-        h.leaf("h3", &[], "Results");
-        h.open("table", &[]);
-        for (k, v) in e.results.iter().filter(|(k, _)| k != "gallery") {
-            h.open("tr", &[]).leaf("td", &[], k).leaf("td", &[], v).close();
-        }
-        h.close();
-        if !e.pictures.is_empty() {
-            h.leaf("h3", &[], "Pictures");
-        }
-        for pic in &e.pictures {
-            let src = url_path(&format!("{}/{}", e.folder, pic));
-            let size = fs::read(root.join(&e.folder).join(pic)).ok().and_then(|b| png_size(&b));
-            h.open("figure", &[]).open("a", &[("href", &src)]);
-            match size {
-                Some((w, hgt)) if w > 0 => {
-                    let scale = (SHOW_WIDTH / w).clamp(1, 8);
-                    let (w, hgt) = ((w * scale).to_string(), (hgt * scale).to_string());
-                    h.void("img", &[("src", &src), ("alt", pic), ("class", "pixels"), ("width", &w), ("height", &hgt)]);
-                }
-                _ => {
-                    h.void("img", &[("src", &src), ("alt", pic)]);
-                }
-            }
-            h.close().leaf("figcaption", &[], pic).close();
-        }
-        h.close();
+        section(&mut h, root, e, id, &checkout);
     }
     h.close().close();
     h.finish()
+}
+
+/// A link into the checkout: the file's path as its text, `class="code"` so the browser
+/// check can find every one.
+fn code_link(h: &mut Html, checkout: &str, path: &str) {
+    h.leaf("a", &[("class", "code"), ("href", &format!("{checkout}{}", url_path(path)))], path);
+}
+
+/// One chapter run's section, as a page of the book: the article's section in our words, the
+/// claims, the formulas, the figures, the Results, and how to run it.
+fn section(h: &mut Html, root: &Path, e: &Entry, id: &str, checkout: &str) {
+    let page = catalog::page(e.chapter.name);
+    h.open("section", &[("id", id)]);
+    h.leaf("h2", &[], &format!("{} ({})", e.chapter.name, e.chapter.section));
+    h.open("p", &[("class", "summary")]);
+    match page {
+        Some(p) => h.text(p.summary),
+        None => h.text(e.chapter.shows),
+    };
+    h.close();
+
+    if !e.claims.is_empty() {
+        h.leaf("h3", &[], "Claims");
+        h.open("ul", &[("class", "claims")]);
+        for c in &e.claims {
+            h.leaf("li", &[], c);
+        }
+        h.close();
+    }
+
+    let formulas = page.map_or(&[][..], |p| p.formulas);
+    if !formulas.is_empty() {
+        h.leaf("h3", &[], "Formulas");
+        h.open("table", &[("class", "formulas")]);
+        h.open("tr", &[]).leaf("th", &[], "formula").leaf("th", &[], "computed by").leaf("th", &[], "checked by");
+        h.close();
+        for f in formulas {
+            h.open("tr", &[]).open("td", &[]);
+            h.leaf("div", &[("class", "fname")], f.name);
+            match to_mathml(f.tex) {
+                Ok(m) => h.math(&m),
+                // A catalog formula that does not parse is a bug a test catches; the page
+                // still shows its notation rather than nothing.
+                Err(_) => h.leaf("code", &[], f.tex),
+            };
+            h.close().open("td", &[]);
+            code_link(h, checkout, f.code);
+            h.text(" ").leaf("code", &[], f.function);
+            h.close().open("td", &[]);
+            code_link(h, checkout, f.test_file);
+            h.text(" ").leaf("code", &[], f.test);
+            h.close().close();
+        }
+        h.close();
+    }
+
+    if !e.pictures.is_empty() {
+        h.leaf("h3", &[], "Figures");
+    }
+    for pic in &e.pictures {
+        let src = url_path(&format!("{}/{}", e.folder, pic));
+        let size = fs::read(root.join(&e.folder).join(pic)).ok().and_then(|b| png_size(&b));
+        let caption = e.caption(pic);
+        h.open("figure", &[]).open("a", &[("href", &src)]);
+        let alt = caption.unwrap_or(pic);
+        match size {
+            Some((w, hgt)) if w > 0 => {
+                let scale = (SHOW_WIDTH / w).clamp(1, 8);
+                let (w, hgt) = ((w * scale).to_string(), (hgt * scale).to_string());
+                h.void("img", &[("src", &src), ("alt", alt), ("class", "pixels"), ("width", &w), ("height", &hgt)]);
+            }
+            _ => {
+                h.void("img", &[("src", &src), ("alt", alt)]);
+            }
+        }
+        h.close();
+        match caption {
+            Some(c) => h.open("figcaption", &[]).text(c).text(" ").leaf("span", &[("class", "file")], pic),
+            None => h.open("figcaption", &[("class", "uncaptioned")]).text(pic).text(" (no caption)"),
+        };
+        h.close().close();
+    }
+
+    h.leaf("h3", &[], "Results");
+    h.open("table", &[("class", "results")]);
+    h.open("tr", &[]).leaf("th", &[], "key").leaf("th", &[], "value").leaf("th", &[], "meaning");
+    h.leaf("th", &[], "unit").close();
+    for (k, v) in e.results.iter().filter(|(k, _)| k != "gallery") {
+        h.open("tr", &[]).leaf("td", &[], k).leaf("td", &[], v);
+        match page.and_then(|p| p.key(k)) {
+            Some(key) => h.leaf("td", &[], key.meaning).leaf("td", &[], key.unit),
+            None => h.leaf("td", &[("class", "unknown")], "").leaf("td", &[], ""),
+        };
+        h.close();
+    }
+    h.close();
+
+    h.leaf("h3", &[], "Run it");
+    h.open("p", &[]).leaf("code", &[], &command(e.chapter.name));
+    h.text(&format!(
+        " ({}; add --help for its options and exercises). This run's files are in {}/.",
+        e.chapter.shows, e.folder
+    ));
+    h.close();
+    h.close();
 }
 
 /// Saves a chapter's Results block (without its timing lines) as `results.txt` in `out`.
@@ -245,30 +373,177 @@ pub enum PageUpdate {
 
 /// Rebuilds the page in the root above `out` from every chapter folder there, unless a page
 /// of the same name exists that the gallery did not write (see [`GENERATOR`]).
+///
+/// Chapters finishing at the same moment into one root must not lose each other's sections:
+/// one that scanned the root just before another saved its `results.txt` would otherwise put
+/// back a page without it. So the rebuild holds the root's [`LOCK`]: every chapter saves its
+/// Results before it takes the lock, so whoever takes it last sees them all. After the rename
+/// it scans once more and writes again if the root changed underneath, which keeps the page
+/// whole even if a lock was wrongly judged stale and two rebuilds overlapped. Readers only
+/// ever see a whole page: it is written beside its name and renamed into place.
 pub fn update_page(out: &Path) -> Result<PageUpdate> {
     let root = root_of(out);
     let page = root.join(PAGE);
-    if let Ok(old) = fs::read(&page) {
-        let marker = format!("<meta name=\"generator\" content=\"{GENERATOR}\">");
-        if !String::from_utf8_lossy(&old).contains(&marker) {
-            return Ok(PageUpdate::NotOurs(page));
+    if !is_ours(&page) {
+        return Ok(PageUpdate::NotOurs(page));
+    }
+    let _lock = PageLock::acquire(&root)?;
+    // Checked again under the lock: a file may have been put there meanwhile.
+    if !is_ours(&page) {
+        return Ok(PageUpdate::NotOurs(page));
+    }
+    let mut html = render(&root, &scan(&root));
+    for _ in 0..MAX_REWRITES {
+        write_atomic(&page, html.as_bytes())?;
+        let now = render(&root, &scan(&root));
+        if now == html {
+            break;
+        }
+        html = now;
+    }
+    Ok(PageUpdate::Written(page))
+}
+
+/// Writes of the page per update when the root keeps changing under it; whoever changed it
+/// rebuilds the page after that anyway.
+const MAX_REWRITES: usize = 4;
+
+/// Whether `page` is absent or carries the gallery's generator mark.
+fn is_ours(page: &Path) -> bool {
+    match fs::read(page) {
+        Ok(old) => {
+            let marker = format!("<meta name=\"generator\" content=\"{GENERATOR}\">");
+            String::from_utf8_lossy(&old).contains(&marker)
+        }
+        Err(_) => true,
+    }
+}
+
+/// The lock file, in the output root, held while the page is rebuilt. It holds the holder's
+/// process id and the time it was taken, in milliseconds since 1970: `<pid> <ms> <n>` (n tells
+/// apart the holds of one process).
+pub const LOCK: &str = "index.html.lock";
+
+/// A lock older than this is left over from a run that was stopped or killed, and is broken.
+/// Rebuilding the page takes milliseconds, so a live holder never gets near it.
+pub const STALE_LOCK: Duration = Duration::from_secs(10);
+
+/// The longest pause between two attempts to take the lock.
+const LOCK_POLL: Duration = Duration::from_millis(20);
+
+/// Numbers this process's lock holds and broken locks apart (threads of one process share its id).
+static UNIQUE: AtomicUsize = AtomicUsize::new(0);
+
+/// A held [`LOCK`]; dropping it removes the file (if it is still this hold's).
+struct PageLock {
+    path: PathBuf,
+    token: String,
+}
+
+impl PageLock {
+    /// Takes the root's lock, waiting while a live holder has it and breaking a stale one.
+    fn acquire(root: &Path) -> Result<PageLock> {
+        ensure_dir(root)?;
+        let path = root.join(LOCK);
+        let mut pause = Duration::from_millis(1);
+        loop {
+            match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    let token = format!(
+                        "{} {} {}\n",
+                        std::process::id(),
+                        millis_since_epoch(SystemTime::now()),
+                        UNIQUE.fetch_add(1, Ordering::Relaxed)
+                    );
+                    if let Err(e) = file.write_all(token.as_bytes()) {
+                        let _ = fs::remove_file(&path);
+                        return Err(Error::io(&path, e));
+                    }
+                    return Ok(PageLock { path, token });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if let Some(seen) = stale_lock(&path) {
+                        break_lock(&path, &seen);
+                        continue;
+                    }
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(LOCK_POLL);
+                }
+                Err(e) => return Err(Error::io(&path, e)),
+            }
         }
     }
-    write_atomic(&page, render(&root, &scan(&root)).as_bytes())?;
-    Ok(PageUpdate::Written(page))
+}
+
+impl Drop for PageLock {
+    fn drop(&mut self) {
+        // Only if still ours: had it been broken as stale, the file may now be another hold's.
+        if fs::read_to_string(&self.path).is_ok_and(|t| t == self.token) {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn millis_since_epoch(t: SystemTime) -> u128 {
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis())
+}
+
+/// The lock's text if it is stale: its holder's process is gone, or it is older than
+/// [`STALE_LOCK`] (by the time written in it, or by the file's own time while the holder has
+/// not written it yet). `None` if it is live or already gone.
+fn stale_lock(path: &Path) -> Option<String> {
+    let text = fs::read_to_string(path).ok()?;
+    let now = millis_since_epoch(SystemTime::now());
+    let mut fields = text.split_whitespace().map(str::parse::<u128>);
+    let taken = match (fields.next(), fields.next()) {
+        (Some(Ok(pid)), Some(Ok(ms))) if text.ends_with('\n') => {
+            if u32::try_from(pid).is_ok_and(process_is_gone) {
+                return Some(text);
+            }
+            ms
+        }
+        _ => millis_since_epoch(fs::metadata(path).ok()?.modified().ok()?),
+    };
+    (now.saturating_sub(taken) > STALE_LOCK.as_millis()).then_some(text)
+}
+
+/// Whether no process has this id. Known only where `/proc` lists the processes (Linux);
+/// elsewhere a stale lock waits out [`STALE_LOCK`].
+fn process_is_gone(pid: u32) -> bool {
+    Path::new("/proc/self").exists() && !Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Removes a stale lock whose text was `seen`. It is first renamed to a name of this hold's
+/// own, so that of several waiters that judged it stale only one removes it; if what was
+/// renamed is not the stale lock (a new holder had just replaced it), it is put back unless
+/// yet another holder has taken its place.
+fn break_lock(path: &Path, seen: &str) {
+    let mut aside = path.as_os_str().to_os_string();
+    aside.push(format!(".stale-{}-{}", std::process::id(), UNIQUE.fetch_add(1, Ordering::Relaxed)));
+    let aside = PathBuf::from(aside);
+    if fs::rename(path, &aside).is_err() {
+        return;
+    }
+    if fs::read_to_string(&aside).is_ok_and(|t| t != seen) {
+        let _ = fs::hard_link(&aside, path);
+    }
+    let _ = fs::remove_file(&aside);
 }
 
 impl Results {
     /// How every chapter ends: prints the Claims block and adds the `claims*` keys
     /// ([`crate::workbook::claims::conclude`]), adds `gallery: <page>`, saves the block as
-    /// `results.txt` in `--out` (an error if that fails, as for any picture), prints the
+    /// `results.txt` and the claims' verdicts as [`CLAIMS_FILE`] in `--out` (an error if that fails, as for any picture), prints the
     /// block, and rebuilds the gallery page in the folder above (see [`update_page`]). The
     /// page is a convenience: if it cannot be written, or a file the gallery did not write
     /// has its name, the chapter says so on stderr and still succeeds.
     pub fn finish(mut self, spec: &Spec, args: &Args) -> Result<()> {
-        crate::workbook::claims::conclude(spec.name, &mut self);
+        let claims = crate::workbook::claims::conclude(spec.name, &mut self);
         self.add("gallery", page_path(&args.out).display());
         save_results(spec.name, &args.out, self.lines())?;
+        if !claims.is_empty() {
+            write_atomic(&args.out.join(CLAIMS_FILE), (claims.join("\n") + "\n").as_bytes())?;
+        }
         self.print();
         match update_page(&args.out) {
             Ok(PageUpdate::Written(_)) => {}

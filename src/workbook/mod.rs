@@ -1,9 +1,14 @@
 //! Chapter tooling, nothing numeric: flag parsing, the Results block and the expectations
-//! ([`cli`]), the list of chapters ([`catalog`]), the article's claims and their verdicts
-//! ([`claims`], [`ledger`]), and the page of every chapter's results ([`gallery`]).
+//! ([`cli`]), the list of chapters and what their page says ([`catalog`]), each chapter's spec
+//! with its exercises and expectations ([`specs`]), the article's claims and their verdicts
+//! ([`claims`], [`ledger`]), the captions of their pictures ([`captions`]), the page of every
+//! chapter's results ([`gallery`]), and the run of the whole book ([`runner`]).
 
+pub mod captions;
 pub mod catalog;
 pub mod claims;
 pub mod cli;
 pub mod gallery;
 pub mod ledger;
+pub mod runner;
+pub mod specs;

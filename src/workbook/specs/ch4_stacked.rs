@@ -1,0 +1,51 @@
+//! `ch4_stacked`'s spec: its flags, its exercises, and what they and the README promise.
+
+use crate::workbook::cli::{Expect, Opt, Spec};
+
+pub const SPEC: Spec = Spec {
+    name: "ch4_stacked",
+    section: "§4.4",
+    about: "greedy layer-wise stacked (and stacked denoising) autoencoders; their codes into softmax and an SVM",
+    data: Some("a folder with MNIST IDX files (3/4 train, 1/4 held out) instead of the built-in digits"),
+    options: &[
+        Opt { name: "hidden", value: Some("A,B"), help: "widths of the stacked layers (default 128,64)" },
+        Opt { name: "noise", value: Some("P"), help: "masking probability of the denoising stack (default 0.25)" },
+    ],
+    exercises: &[
+        "heavier corruption: does the denoising stack still help? cargo run --bin ch4_stacked -- --noise 0.5",
+        "a third, narrower layer: cargo run --bin ch4_stacked -- --hidden 128,64,16",
+        "real handwriting: cargo run --bin ch4_stacked -- --data ../shared/data/mnist",
+    ],
+    expectations: &[
+        Expect::is(&[], "claims_not_shown", "0"),
+        Expect::near(&[], "accuracy_pixels", 0.9450, 0.00005),
+        Expect::near(&[], "accuracy_one_ae", 0.9470, 0.00005),
+        Expect::near(&[], "accuracy_stacked", 0.9310, 0.00005),
+        Expect::near(&[], "accuracy_stacked_denoising", 0.9360, 0.00005),
+        Expect::near(&[], "accuracy_stacked_sparse", 0.9360, 0.00005),
+        Expect::near(&[], "accuracy_one_ae_finetuned", 0.9570, 0.00005),
+        Expect::near(&[], "accuracy_stacked_finetuned", 0.9470, 0.00005),
+        Expect::near(&[], "accuracy_finetuned", 0.9570, 0.00005),
+        Expect::near(&[], "accuracy_stacked_sparse_finetuned", 0.9490, 0.00005),
+        Expect::near(&[], "near_zero_fraction_stacked", 0.1533, 0.00005),
+        Expect::near(&[], "near_zero_fraction_stacked_sparse", 0.3741, 0.00005),
+        Expect::near(&[], "receptive_radius_layer1", 9.44, 0.005),
+        Expect::near(&[], "receptive_radius_layer2", 8.76, 0.005),
+        Expect::near(&[], "receptive_radius_uniform", 11.42, 0.005),
+        Expect::near(&["--noise", "0.5"], "accuracy_stacked_denoising", 0.9370, 0.00005),
+        Expect::near(&["--noise", "0.5"], "accuracy_stacked", 0.9310, 0.00005),
+        Expect::near(&["--hidden", "128,64,16"], "accuracy_stacked", 0.8610, 0.00005),
+        Expect::near(&["--hidden", "128,64,16"], "accuracy_stacked_denoising", 0.8860, 0.00005),
+        Expect::near(&["--hidden", "128,64,16"], "accuracy_stacked_finetuned", 0.9480, 0.00005),
+        Expect::near(&["--hidden", "128,64,16"], "accuracy_finetuned", 0.9460, 0.00005),
+        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_pixels", 0.8740, 0.00005),
+        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_one_ae", 0.9045, 0.00005),
+        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked", 0.8945, 0.00005),
+        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked_denoising", 0.8970, 0.00005),
+        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked_sparse", 0.9010, 0.00005),
+        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_one_ae_finetuned", 0.9210, 0.00005),
+        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked_finetuned", 0.9260, 0.00005),
+        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_finetuned", 0.9270, 0.00005),
+        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked_sparse_finetuned", 0.9390, 0.00005),
+    ],
+};
