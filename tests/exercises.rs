@@ -1,7 +1,7 @@
 //! Every outcome the docs promise, run: each chapter's expectations (its exercises in
-//! `--help` and what the README says it prints, kept in the chapter's spec and printed by
-//! `--expectations`) are run command by command, and every Results value is checked against
-//! its expectation. Minutes of work, so it is ignored by a plain `cargo test`; CI runs it:
+//! `--help` and what the README says it prints, kept in the chapter's spec in
+//! `src/workbook/specs/` and printed by `--expectations`) are run command by command, and
+//! every Results value is checked against its expectation. Minutes of work, so it is ignored by a plain `cargo test`; CI runs it:
 //!
 //! ```text
 //! cargo test --test exercises -- --ignored --nocapture
