@@ -1,6 +1,10 @@
-//! `ch1_features`'s spec: its flags, its exercises, and what they and the README promise.
+//! `ch1_features`'s spec: its flags, its exercises, what they and the README promise, and the
+//! article's claims it tests.
 
+use crate::workbook::claims::Verdict::{Corrected, Reproduced};
+use crate::workbook::claims::{Check, Claim};
 use crate::workbook::cli::{Expect, Opt, Spec};
+use crate::workbook::ledger::{k, n};
 
 pub const SPEC: Spec = Spec {
     name: "ch1_features",
@@ -38,3 +42,36 @@ pub const SPEC: Spec = Spec {
         Expect::near(&["--data", "../shared/data/mnist"], "accuracy_pca", 0.8920, 0.00005),
     ],
 };
+
+/// The article's claims this chapter tests, each with the Results keys and the condition
+/// that decide its verdict on every run (see [`crate::workbook::claims`]).
+pub const CLAIMS: &[Claim] = &[
+    Claim {
+        id: "codes-as-features",
+        section: "§1",
+        claim: "an autoencoder extracts features that another algorithm, a classifier for one, can use",
+        verdict: Reproduced,
+        finding: "softmax regression on the 25 codes, learned without labels, gets most held-out digits right",
+        evidence: &[Check::gt(k("accuracy_codes"), n(0.8))],
+    },
+    Claim {
+        id: "codes-beat-points",
+        section: "§1",
+        claim: "in some cases the codes describe the data better than the data points themselves",
+        verdict: Corrected,
+        finding: "not in this case: as classifier input the 25 codes lose to the raw pixels and to 25 PCA components",
+        evidence: &[
+            Check::lt(k("accuracy_codes"), k("accuracy_pixels")),
+            Check::lt(k("accuracy_codes"), k("accuracy_pca")),
+        ],
+    },
+    Claim {
+        id: "output-is-code",
+        section: "§1",
+        claim: "the output of an autoencoder is its middle layer, the representation of each point",
+        verdict: Corrected,
+        finding: "the network's output is the reconstruction, as wide as the input; the narrow middle layer is read \
+                  from inside the network, and that is what the classifier gets",
+        evidence: &[Check::lt(k("code_width"), k("output_width")), Check::gt(k("accuracy_codes"), n(0.8))],
+    },
+];

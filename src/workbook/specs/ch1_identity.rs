@@ -1,6 +1,10 @@
-//! `ch1_identity`'s spec: its flags, its exercises, and what they and the README promise.
+//! `ch1_identity`'s spec: its flags, its exercises, what they and the README promise, and the
+//! article's claims it tests.
 
+use crate::workbook::claims::Verdict::Reproduced;
+use crate::workbook::claims::{Check, Claim};
 use crate::workbook::cli::{Expect, Opt, Spec};
+use crate::workbook::ledger::{k, n};
 
 pub const SPEC: Spec = Spec {
     name: "ch1_identity",
@@ -32,3 +36,14 @@ pub const SPEC: Spec = Spec {
         Expect::is(&["--sgd", "--lr", "3"], "stuck", "false"),
     ],
 };
+
+/// The article's claims this chapter tests, each with the Results keys and the condition
+/// that decide its verdict on every run (see [`crate::workbook::claims`]).
+pub const CLAIMS: &[Claim] = &[Claim {
+    id: "one-hot-2",
+    section: "§1",
+    claim: "a 4-2-4 network can squeeze each of the four one-hot vectors into two numbers and give it back",
+    verdict: Reproduced,
+    finding: "all four come back within 0.1 of their targets, their codes near the corners of the unit square",
+    evidence: &[Check::is("reconstructed", "4/4"), Check::lt(k("max_error"), n(0.1))],
+}];

@@ -1,6 +1,10 @@
-//! `ch1_mnist`'s spec: its flags, its exercises, and what they and the README promise.
+//! `ch1_mnist`'s spec: its flags, its exercises, what they and the README promise, and the
+//! article's claims it tests.
 
+use crate::workbook::claims::Verdict::{Corrected, Reproduced};
+use crate::workbook::claims::{Check, Claim};
 use crate::workbook::cli::{Expect, Opt, Spec};
+use crate::workbook::ledger::{k, n, x};
 
 pub const SPEC: Spec = Spec {
     name: "ch1_mnist",
@@ -38,3 +42,28 @@ pub const SPEC: Spec = Spec {
         Expect::near(&["--data", "../shared/data/mnist"], "test_mse", 0.01954, 0.000005),
     ],
 };
+
+/// The article's claims this chapter tests, each with the Results keys and the condition
+/// that decide its verdict on every run (see [`crate::workbook::claims`]).
+pub const CLAIMS: &[Claim] = &[
+    Claim {
+        id: "mnist-25",
+        section: "§1",
+        claim: "25 hidden units are enough to redraw 784-pixel digits, recognisably if not perfectly",
+        verdict: Reproduced,
+        finding: "the held-out error is under half that of drawing every digit as the mean image, and not zero",
+        evidence: &[Check::lt(k("test_mse"), x(0.5, "mean_image_mse")), Check::gt(k("test_mse"), n(0.0))],
+    },
+    Claim {
+        id: "sparse-by-default",
+        section: "§1",
+        claim: "when people speak of autoencoders they really mean sparse autoencoders",
+        verdict: Corrected,
+        finding: "§1's own 784-25-784 example uses no sparsity penalty, most of its code values are far from 0, \
+                  and it reconstructs: its narrow code is the constraint",
+        evidence: &[
+            Check::lt(k("code_near_zero_fraction"), n(0.5)),
+            Check::lt(k("test_mse"), x(0.5, "mean_image_mse")),
+        ],
+    },
+];

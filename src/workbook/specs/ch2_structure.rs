@@ -1,6 +1,10 @@
-//! `ch2_structure`'s spec: its flags, its exercises, and what they and the README promise.
+//! `ch2_structure`'s spec: its flags, its exercises, what they and the README promise, and the
+//! article's claims it tests.
 
+use crate::workbook::claims::Verdict::{Corrected, Extended, Reproduced};
+use crate::workbook::claims::{Check, Claim};
 use crate::workbook::cli::{Expect, Opt, Spec};
+use crate::workbook::ledger::{k, n};
 
 pub const SPEC: Spec = Spec {
     name: "ch2_structure",
@@ -47,3 +51,48 @@ pub const SPEC: Spec = Spec {
         Expect::near(&["--seed", "2"], "min_unit_angle_degrees", 30.1, 0.05),
     ],
 };
+
+/// The article's claims this chapter tests, each with the Results keys and the condition
+/// that decide its verdict on every run (see [`crate::workbook::claims`]).
+pub const CLAIMS: &[Claim] = &[
+    Claim {
+        id: "exact-copy",
+        section: "§2",
+        claim: "once trained, an autoencoder's output is exactly its input",
+        verdict: Corrected,
+        finding: "never exactly: the held-out error stays above zero at every code size, 50 numbers included",
+        evidence: &[Check::gt(k("ae_test_mse_code_50"), n(0.001))],
+    },
+    Claim {
+        id: "bottleneck",
+        section: "§2",
+        claim: "a code shorter than the input forces dimensionality reduction: the narrower the code, the more is lost",
+        verdict: Reproduced,
+        finding: "the held-out error falls at every step as the code widens from 2 to 50 numbers",
+        evidence: &[
+            Check::gt(k("ae_test_mse_code_2"), k("ae_test_mse_code_5")),
+            Check::gt(k("ae_test_mse_code_5"), k("ae_test_mse_code_10")),
+            Check::gt(k("ae_test_mse_code_10"), k("ae_test_mse_code_25")),
+            Check::gt(k("ae_test_mse_code_25"), k("ae_test_mse_code_50")),
+        ],
+    },
+    Claim {
+        id: "linear-is-pca",
+        section: "§2",
+        claim: "(not in the article) a linear autoencoder learns PCA's subspace, though not PCA's axes",
+        verdict: Extended,
+        finding: "its decoder spans the top principal components to within 2°, yet each unit lies far from every axis",
+        evidence: &[
+            Check::lt(k("max_principal_angle_degrees"), n(2.0)),
+            Check::gt(k("min_unit_angle_degrees"), n(20.0)),
+        ],
+    },
+    Claim {
+        id: "two-numbers",
+        section: "§2",
+        claim: "(not in the article) with only 2 numbers, a nonlinear encoder and decoder keep more than PCA's first two components",
+        verdict: Extended,
+        finding: "the 784-64-2-64-784 network reconstructs held-out digits better than 2 principal components",
+        evidence: &[Check::lt(k("two_number_ae_test_mse"), k("two_number_pca_test_mse"))],
+    },
+];

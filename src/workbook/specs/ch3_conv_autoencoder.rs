@@ -1,6 +1,10 @@
-//! `ch3_conv_autoencoder`'s spec: its flags, its exercises, and what they and the README promise.
+//! `ch3_conv_autoencoder`'s spec: its flags, its exercises, what they and the README promise, and the
+//! article's claims it tests.
 
+use crate::workbook::claims::Verdict::Extended;
+use crate::workbook::claims::{Check, Claim};
 use crate::workbook::cli::{Expect, Spec};
+use crate::workbook::ledger::k;
 
 pub const SPEC: Spec = Spec {
     name: "ch3_conv_autoencoder",
@@ -27,3 +31,16 @@ pub const SPEC: Spec = Spec {
         Expect::near(&["--data", "../shared/data/mnist"], "dense_long_test_mse", 0.01239, 0.000005),
     ],
 };
+
+/// The article's claims this chapter tests, each with the Results keys and the condition
+/// that decide its verdict on every run (see [`crate::workbook::claims`]).
+pub const CLAIMS: &[Claim] = &[Claim {
+    id: "conv-ae",
+    section: "§3.1",
+    claim: "(not in the article, which only works the example by hand) convolution, pooling with switches, unpooling \
+            and deconvolution train together as an autoencoder",
+    verdict: Extended,
+    finding: "trained as long, it reconstructs held-out digits better than a dense autoencoder with a code of the \
+              same size (its decoder also reads the switches)",
+    evidence: &[Check::lt(k("test_mse"), k("dense_test_mse"))],
+}];

@@ -1,6 +1,10 @@
-//! `ch4_contractive`'s spec: its flags, its exercises, and what they and the README promise.
+//! `ch4_contractive`'s spec: its flags, its exercises, what they and the README promise, and the
+//! article's claims it tests.
 
+use crate::workbook::claims::Verdict::{Corrected, Extended, Reproduced};
+use crate::workbook::claims::{Check, Claim};
 use crate::workbook::cli::{Expect, Opt, Spec};
+use crate::workbook::ledger::{k, x};
 
 pub const SPEC: Spec = Spec {
     name: "ch4_contractive",
@@ -48,3 +52,55 @@ pub const SPEC: Spec = Spec {
         Expect::below(&["--seed", "2"], "noise_pairs_ratio_contractive", "noise_pairs_ratio_weight_decay"),
     ],
 };
+
+/// The article's claims this chapter tests, each with the Results keys and the condition
+/// that decide its verdict on every run (see [`crate::workbook::claims`]).
+pub const CLAIMS: &[Claim] = &[
+    Claim {
+        id: "cae-insensitive",
+        section: "§4.3",
+        claim: "the Jacobian penalty makes the code less sensitive to small variations of the input",
+        verdict: Reproduced,
+        finding: "the contractive code's Jacobian norm and its response to small random input noise are both several \
+                  times smaller than the plain code's",
+        evidence: &[
+            Check::lt(k("jacobian_norm_contractive"), x(0.5, "jacobian_norm_plain")),
+            Check::lt(k("noise_sensitivity_contractive"), x(0.5, "noise_sensitivity_plain")),
+        ],
+    },
+    Claim {
+        id: "cae-contracts-most",
+        section: "§4.3",
+        claim: "the penalty contracts the data more strongly than weight decay or denoising do",
+        verdict: Reproduced,
+        finding: "its Jacobian norm is the smallest of the four models",
+        evidence: &[
+            Check::lt(k("jacobian_norm_contractive"), k("jacobian_norm_weight_decay")),
+            Check::lt(k("jacobian_norm_contractive"), k("jacobian_norm_denoising")),
+        ],
+    },
+    Claim {
+        id: "cae-better-features",
+        section: "§4.3",
+        claim: "the contractive autoencoder beats weight decay and denoising at learning useful features",
+        verdict: Corrected,
+        finding: "not on these digits: a classifier on its codes does no better than on the weight-decay or the \
+                  denoising codes",
+        evidence: &[
+            Check::le(k("accuracy_contractive"), k("accuracy_weight_decay")),
+            Check::le(k("accuracy_contractive"), k("accuracy_denoising")),
+        ],
+    },
+    Claim {
+        id: "cae-selective",
+        section: "§4.3",
+        claim: "(not in the article) the contraction is selective: small random moves shrink more than moves between digits",
+        verdict: Extended,
+        finding: "its ratio of noise sensitivity to digit-to-digit sensitivity is the lowest of the four models",
+        evidence: &[
+            Check::lt(k("noise_pairs_ratio_contractive"), k("noise_pairs_ratio_plain")),
+            Check::lt(k("noise_pairs_ratio_contractive"), k("noise_pairs_ratio_weight_decay")),
+            Check::lt(k("noise_pairs_ratio_contractive"), k("noise_pairs_ratio_denoising")),
+        ],
+    },
+];

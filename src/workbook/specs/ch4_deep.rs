@@ -1,6 +1,10 @@
-//! `ch4_deep`'s spec: its flags, its exercises, and what they and the README promise.
+//! `ch4_deep`'s spec: its flags, its exercises, what they and the README promise, and the
+//! article's claims it tests.
 
+use crate::workbook::claims::Verdict::{Corrected, Extended, Reproduced};
+use crate::workbook::claims::{Check, Claim};
 use crate::workbook::cli::{Expect, Opt, Spec};
+use crate::workbook::ledger::{k, n, x};
 
 pub const SPEC: Spec = Spec {
     name: "ch4_deep",
@@ -52,3 +56,47 @@ pub const SPEC: Spec = Spec {
         Expect::near(&["--data", "../shared/data/mnist"], "sq_error_per_image_pca", 14.00, 0.005),
     ],
 };
+
+/// The article's claims this chapter tests, each with the Results keys and the condition
+/// that decide its verdict on every run (see [`crate::workbook::claims`]).
+pub const CLAIMS: &[Claim] = &[
+    Claim {
+        id: "four-rbms",
+        section: "§4.5",
+        claim: "the 784-pixel deep autoencoder is pretrained as a stack of 4 RBMs, unrolled, then fine-tuned by backpropagation",
+        verdict: Reproduced,
+        finding: "4 RBMs by CD-1, unrolled; fine-tuning cuts the unrolled network's error",
+        evidence: &[
+            Check::is("rbms", "4"),
+            Check::lt(k("sq_error_per_image_pretrained"), k("sq_error_per_image_unrolled")),
+        ],
+    },
+    Claim {
+        id: "pretraining",
+        section: "§4.5",
+        claim: "unsupervised layer-by-layer pretraining is how a deep autoencoder is trained",
+        verdict: Reproduced,
+        finding: "the same network and fine-tuning from random weights ends with more than twice the error",
+        evidence: &[Check::lt(k("sq_error_per_image_pretrained"), x(0.5, "sq_error_per_image_random_init"))],
+    },
+    Claim {
+        id: "erratum-h",
+        section: "§4.5",
+        claim: "a deep autoencoder is two identical deep belief networks, one to encode and one to decode",
+        verdict: Corrected,
+        finding: "it is one stack used twice: the decoder starts as the encoder's weights transposed, and fine-tuning \
+                  moves the two apart",
+        evidence: &[
+            Check::le(k("tied_gap_before_finetuning"), n(0.0)),
+            Check::gt(k("tied_gap_after_finetuning"), n(0.05)),
+        ],
+    },
+    Claim {
+        id: "compact-code",
+        section: "§4.5",
+        claim: "(beyond the article) the deep code is compact and good: 30 numbers reconstruct better than 30 PCA components",
+        verdict: Extended,
+        finding: "the pretrained, fine-tuned network's held-out error is below PCA's at the same code size",
+        evidence: &[Check::lt(k("sq_error_per_image_pretrained"), k("sq_error_per_image_pca"))],
+    },
+];

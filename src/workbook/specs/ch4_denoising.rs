@@ -1,6 +1,10 @@
-//! `ch4_denoising`'s spec: its flags, its exercises, and what they and the README promise.
+//! `ch4_denoising`'s spec: its flags, its exercises, what they and the README promise, and the
+//! article's claims it tests.
 
+use crate::workbook::claims::Verdict::{Corrected, Extended, Reproduced};
+use crate::workbook::claims::{Check, Claim};
 use crate::workbook::cli::{Expect, Opt, Spec};
+use crate::workbook::ledger::{k, x};
 
 pub const SPEC: Spec = Spec {
     name: "ch4_denoising",
@@ -46,3 +50,47 @@ pub const SPEC: Spec = Spec {
         Expect::near(&["--epochs", "30"], "corrupted_input_mse", 0.052391, 0.0000005),
     ],
 };
+
+/// The article's claims this chapter tests, each with the Results keys and the condition
+/// that decide its verdict on every run (see [`crate::workbook::claims`]).
+pub const CLAIMS: &[Claim] = &[
+    Claim {
+        id: "dae-restores",
+        section: "§4.2",
+        claim: "a denoising autoencoder learns to remove the corruption, restoring corrupted inputs",
+        verdict: Reproduced,
+        finding: "on masked held-out digits it lands far closer to the clean digits than a plain autoencoder does",
+        evidence: &[
+            Check::lt(k("corrupted_test_mse_denoising"), k("corrupted_test_mse_plain")),
+            Check::lt(k("corrupted_test_mse_denoising"), k("corrupted_input_mse")),
+        ],
+    },
+    Claim {
+        id: "dae-no-copy",
+        section: "§4.2",
+        claim: "corrupting the input keeps the network from copying input to output without learning anything",
+        verdict: Reproduced,
+        finding: "where ink was masked away it draws the strokes back, far brighter than the masked input it was shown",
+        evidence: &[Check::gt(k("ink_level_denoising"), x(1.3, "ink_level_input"))],
+    },
+    Claim {
+        id: "erratum-f",
+        section: "§4.2",
+        claim: "the denoising loss compares the output with the clean input, and, a bullet later, with the corrupted input",
+        verdict: Corrected,
+        finding: "only the clean target denoises: scored against the corrupted input, the network learns faded, holed \
+                  strokes and restores masked digits worse than the clean-target one",
+        evidence: &[
+            Check::gt(k("corrupted_target_test_mse"), k("corrupted_test_mse_denoising")),
+            Check::lt(k("ink_level_corrupted_target"), x(0.75, "ink_level_denoising")),
+        ],
+    },
+    Claim {
+        id: "dae-clean-price",
+        section: "§4.2",
+        claim: "(not in the article) robustness to corruption costs accuracy on clean inputs",
+        verdict: Extended,
+        finding: "on clean held-out digits the plain autoencoder reconstructs better than the denoising one",
+        evidence: &[Check::lt(k("clean_test_mse_plain"), k("clean_test_mse_denoising"))],
+    },
+];

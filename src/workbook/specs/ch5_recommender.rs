@@ -1,6 +1,10 @@
-//! `ch5_recommender`'s spec: its flags, its exercises, and what they and the README promise.
+//! `ch5_recommender`'s spec: its flags, its exercises, what they and the README promise, and the
+//! article's claims it tests.
 
+use crate::workbook::claims::Verdict::{Corrected, Extended, Reproduced};
+use crate::workbook::claims::{Check, Claim};
 use crate::workbook::cli::{Expect, Opt, Spec};
+use crate::workbook::ledger::{k, n, x};
 
 pub const SPEC: Spec = Spec {
     name: "ch5_recommender",
@@ -100,3 +104,82 @@ pub const SPEC: Spec = Spec {
         Expect::near(&["--data", "../shared/data/ml-100k", "--seed", "3"], "improved_test_rmse", 0.8943, 0.00005),
     ],
 };
+
+/// The article's claims this chapter tests, each with the Results keys and the condition
+/// that decide its verdict on every run (see [`crate::workbook::claims`]).
+pub const CLAIMS: &[Claim] = &[
+    Claim {
+        id: "ranking",
+        section: "§5",
+        claim: "ranking the predicted ratings from 5 down to 1 tells each user which movies to watch",
+        verdict: Reproduced,
+        finding: "the test movie the article's model ranks first for a user was rated above that user's average",
+        evidence: &[Check::gt(k("top_pick_rating_article"), k("top_pick_rating_random"))],
+    },
+    Claim {
+        id: "erratum-b",
+        section: "§5 1.3",
+        claim: "the course code imports the tab-separated training and test sets as they are",
+        verdict: Corrected,
+        finding: "without header=None pandas makes the first line of each file its column names: one training and \
+                  one test rating never reach the model",
+        evidence: &[Check::is("course_lost_ratings", "2")],
+    },
+    Claim {
+        id: "rating-matrix",
+        section: "§5 1.5",
+        claim: "the ratings become a users × movies matrix, with 0 where a user did not rate a movie",
+        verdict: Reproduced,
+        finding: "built so, the matrix is mostly zeros: a few per cent of it holds ratings",
+        evidence: &[Check::lt(k("matrix_filled_percent"), n(10.0))],
+    },
+    Claim {
+        id: "architecture",
+        section: "§5 2.1",
+        claim: "two encoding and two decoding layers (20, 10, 20 units, sigmoid on the first three) learn the ratings",
+        verdict: Reproduced,
+        finding: "the model predicts held-out ratings better than the global mean does",
+        evidence: &[Check::lt(k("test_rmse"), k("global_mean_rmse"))],
+    },
+    Claim {
+        id: "epochs-improve",
+        section: "§5 3",
+        claim: "each epoch adjusts the weights so the predictions improve",
+        verdict: Reproduced,
+        finding: "the printed train loss ends well below its first epoch's",
+        evidence: &[Check::lt(k("train_loss"), k("train_loss_epoch_1"))],
+    },
+    Claim {
+        id: "erratum-a",
+        section: "§5 3",
+        claim: "the course's training loop, RMSprop with weight decay 0.5, is a sound way to train the model",
+        verdict: Corrected,
+        finding: "it works only because the gradients are never reset: reset them and weight decay 0.5 collapses the \
+                  model, worse than predicting the mean",
+        evidence: &[Check::gt(k("zero_grad_test_rmse"), k("global_mean_rmse"))],
+    },
+    Claim {
+        id: "erratum-d",
+        section: "§5 4",
+        claim: "the test loss is computed as an absolute mean",
+        verdict: Corrected,
+        finding: "the course computes each user's RMSE and averages those; a mean of absolute errors is a smaller number",
+        evidence: &[Check::lt(k("test_loss_absolute_mean"), x(0.95, "test_loss_article"))],
+    },
+    Claim {
+        id: "erratum-c",
+        section: "§5 4",
+        claim: "the autoencoder is a powerful recommender",
+        verdict: Corrected,
+        finding: "a user + item bias baseline, one number per user and one per movie, predicts the test ratings better",
+        evidence: &[Check::gt(k("test_rmse"), k("bias_baseline_rmse"))],
+    },
+    Claim {
+        id: "better-autoencoder",
+        section: "§5 4",
+        claim: "(not in the article) an autoencoder over movies instead of users, item-based AutoRec, does beat the baselines",
+        verdict: Extended,
+        finding: "its test RMSE is below the bias baseline's",
+        evidence: &[Check::lt(k("improved_test_rmse"), k("bias_baseline_rmse"))],
+    },
+];

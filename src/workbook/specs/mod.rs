@@ -1,8 +1,8 @@
 //! Every chapter's [`Spec`](crate::workbook::cli::Spec), kept in the catalog rather than in the
 //! chapter: its flags, its `--help` exercises, and the expectations (`--expectations`) that
-//! `tests/exercises.rs` runs and `tests/docs.rs` holds the README and the exercises to. The
-//! chapter binary keeps only its body; the article's claims each chapter tests are in
-//! [`crate::workbook::ledger`].
+//! `tests/exercises.rs` runs and `tests/docs.rs` holds the README and the exercises to; and
+//! beside it, as `CLAIMS`, the article's claims the chapter tests, which
+//! [`crate::workbook::ledger`] gathers. The chapter binary keeps only its body.
 
 pub mod ch1_features;
 pub mod ch1_identity;
