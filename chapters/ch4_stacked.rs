@@ -4,7 +4,7 @@
 use autoencoders::compare::classify::{SoftmaxConfig, SvmConfig};
 use autoencoders::core::rng::Rng;
 use autoencoders::data;
-use autoencoders::data::images::DigitSet;
+use autoencoders::data::images::{DigitSet, SIDE};
 use autoencoders::gradcheck::models as gradcheck_models;
 use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::nn::loss::LossKind;
@@ -25,7 +25,6 @@ const SPARSE_BETA: f64 = 0.001;
 const NEAR_ZERO: f64 = 0.05;
 /// Held-out digits averaged over when measuring how far each unit reaches.
 const LEVEL_IMAGES: usize = 200;
-const SIDE: usize = 28;
 
 fn main() {
     cli::run(&SPEC, body);
@@ -63,9 +62,9 @@ fn body(args: &Args) -> Result<()> {
         "cross-entropy, Adam lr {}, batches of {}, {} epochs each. Training loss per epoch:",
         pre.lr, pre.batch_size, pre.epochs
     );
-    // The chapter's six trainings (two stacks, then four feature sets scored) are its steps of
-    // progress; their epoch loops run inside the library.
-    let mut progress = Progress::new("ch4_stacked: training", 7);
+    // The chapter's eight trainings (three stacks, then five feature sets scored) are its steps
+    // of progress; their epoch loops run inside the library.
+    let mut progress = Progress::new("ch4_stacked: training", 8);
     let (stack, losses) = stacked::pretrain(&data.train, &widths, &pre, 0.0, &mut rng.fork(1))?;
     progress.tick(1);
     progress.clear();
@@ -84,6 +83,8 @@ fn body(args: &Args) -> Result<()> {
     // A copy of the generator, so every run below draws what it drew before this stack existed.
     let (sparse_stack, losses) =
         stacked::pretrain_with(&data.train, &widths, &pre, &sparsity, &mut rng.clone().fork(3))?;
+    progress.tick(3);
+    progress.clear();
     print_losses(&widths, &losses);
 
     // Step 3.
@@ -111,7 +112,7 @@ fn body(args: &Args) -> Result<()> {
     let mut t = Table::new(&["features", "width", "softmax", "linear SVM", "softmax, fine-tuned"]);
     for (i, (name, net)) in kinds.iter().enumerate() {
         let s = stacked::score_features(*net, &data, &soft, &svm, Some(&tune), &mut rng.fork(10 + i as u64))?;
-        progress.tick(3 + i);
+        progress.tick(4 + i);
         let width = net.map_or(data.train.cols(), |n| n.outputs());
         t.row(vec![
             name.to_string(),
