@@ -13,28 +13,8 @@ use autoencoders::image_ae::{self, Config};
 use autoencoders::image_ae_fast;
 use autoencoders::nn::gradcheck;
 use autoencoders::render::text::Table;
-use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
-
-const SPEC: Spec = Spec {
-    name: "ch1_features",
-    section: "§1",
-    about: "the autoencoder's 25-number codes fed to softmax regression, against raw pixels and 25 PCA components",
-    data: Some(
-        "a folder with MNIST IDX files (*images-idx3-ubyte, *labels-idx1-ubyte): first 3/4 train, last 1/4 held out",
-    ),
-    options: &[Opt {
-        name: "code",
-        value: Some("N"),
-        help: "code width, and the number of PCA components beside it (default 25, as §1)",
-    }],
-    exercises: &[
-        "train the autoencoder twice as long: the codes climb from 86.3 % to 89.8 %, still below the pixels' \
-         93.0 %: cargo run --bin ch1_features -- --epochs 120",
-        "50-number codes beat the 784 pixels (93.5 % against 93.0 %), PCA-50 still edges ahead (93.9 %): \
-         cargo run --bin ch1_features -- --code 50",
-        "real digits (codes 85.7 %, pixels 87.8 %, PCA 89.2 %): cargo run --bin ch1_features -- --data ../shared/data/mnist",
-    ],
-};
+use autoencoders::workbook::cli::{self, Args, Progress, Results};
+use autoencoders::workbook::specs::ch1_features::SPEC;
 
 /// Autoencoder epochs (at ch1_mnist's constant rate 0.01): built-in digits, MNIST (which
 /// leaves its plateau later, see `image_ae`), quick.
@@ -142,6 +122,8 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     r.num("accuracy_codes", codes.test_accuracy, 4);
     r.num("accuracy_pixels", pixels.test_accuracy, 4);
     r.num("accuracy_pca", pcs.test_accuracy, 4);
+    r.add("code_width", code);
+    r.add("output_width", PIXELS);
     gradient_step::add_results(&mut r, &check);
     r.finish(&SPEC, args)
 }

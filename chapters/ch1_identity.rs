@@ -12,24 +12,8 @@ use autoencoders::nn::network::Autoencoder;
 use autoencoders::render::figures;
 use autoencoders::render::text::{Table, fmt_num, vector};
 use autoencoders::workbook::captions;
-use autoencoders::workbook::cli::{self, Args, Opt, Results, Spec};
-
-const SPEC: Spec = Spec {
-    name: "ch1_identity",
-    section: "§1",
-    about: "a 4-2-4 autoencoder learns to copy the four one-hot vectors through a 2-number code",
-    data: None,
-    options: &[
-        Opt { name: "code", value: Some("N"), help: "code width (default 2)" },
-        Opt { name: "lr", value: Some("RATE"), help: "learning rate (default 0.05 for Adam)" },
-        Opt { name: "sgd", value: None, help: "plain gradient descent instead of Adam (try --lr 3)" },
-    ],
-    exercises: &[
-        "squeeze the code to one number: the argmax may survive, but two inputs come back blurred: cargo run --bin ch1_identity -- --code 1",
-        "widen it to three and watch the codes stop looking like bits: cargo run --bin ch1_identity -- --code 3",
-        "plain gradient descent needs a bigger step and more epochs: cargo run --bin ch1_identity -- --sgd --lr 3",
-    ],
-};
+use autoencoders::workbook::cli::{self, Args, Results};
+use autoencoders::workbook::specs::ch1_identity::SPEC;
 
 fn main() {
     cli::run(&SPEC, body);

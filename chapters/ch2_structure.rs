@@ -15,25 +15,9 @@ use autoencoders::render::svg::{LineChart, ScatterPlot, side_by_side, write_svg}
 use autoencoders::render::text::{Table, fmt_num, grid, vector};
 use autoencoders::structure;
 use autoencoders::workbook::captions;
-use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::cli::{self, Args, Progress, Results};
+use autoencoders::workbook::specs::ch2_structure::SPEC;
 use autoencoders::{Error, Result};
-
-const SPEC: Spec = Spec {
-    name: "ch2_structure",
-    section: "§2",
-    about: "encoder and decoder around a bottleneck: error against code size; a linear autoencoder finds PCA's subspace",
-    data: Some("a folder with MNIST IDX files (3/4 train, 1/4 held out) instead of the built-in digits"),
-    options: &[Opt {
-        name: "k",
-        value: Some("N"),
-        help: "code width of the linear autoencoder compared with PCA (default 6)",
-    }],
-    exercises: &[
-        "a 10-number linear code, where λ₁₀ and λ₁₁ lie close: watch the largest angle: cargo run --bin ch2_structure -- --k 10",
-        "real handwriting (MNIST: largest angle 0.17°, the sigmoid AE just ahead of PCA): cargo run --bin ch2_structure -- --data ../shared/data/mnist",
-        "another seed mixes the components differently, the subspace stays: cargo run --bin ch2_structure -- --seed 2",
-    ],
-};
 
 /// The code widths of the error-against-code-size table.
 const CODES: [usize; 5] = [2, 5, 10, 25, 50];
@@ -183,6 +167,7 @@ fn body(args: &Args) -> Result<()> {
     let mut res = Results::new();
     for r in &rows {
         res.num(&format!("ae_test_mse_code_{}", r.code), r.ae_test_mse, 5);
+        res.num(&format!("pca_test_mse_code_{}", r.code), r.pca_test_mse, 5);
     }
     res.add("error_vs_code_svg", curve_path.display());
     res.add("k", k);

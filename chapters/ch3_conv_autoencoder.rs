@@ -14,20 +14,8 @@ use autoencoders::image_ae;
 use autoencoders::nn::gradcheck;
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::workbook::captions;
-use autoencoders::workbook::cli::{self, Args, Progress, Results, Spec};
-
-const SPEC: Spec = Spec {
-    name: "ch3_conv_autoencoder",
-    section: "§3.1",
-    about: "a trained conv autoencoder (conv, ReLU, max pool with switches, unpool, deconv) on digit images, \
-            against a dense autoencoder with a code of the same size",
-    data: Some("a folder with MNIST IDX files; the first 2000 training and first 500 held-out images are used"),
-    options: &[],
-    exercises: &[
-        "train longer: cargo run --bin ch3_conv_autoencoder -- --epochs 8",
-        "real digits: cargo run --bin ch3_conv_autoencoder -- --data ../shared/data/mnist",
-    ],
-};
+use autoencoders::workbook::cli::{self, Args, Progress, Results};
+use autoencoders::workbook::specs::ch3_conv_autoencoder::SPEC;
 
 const TRAIN: usize = 2000;
 const TEST: usize = 500;
@@ -136,6 +124,7 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     let mut r = Results::new();
     r.num("test_mse", test_mse, 5);
     r.num("dense_test_mse", dense_mse, 5);
+    r.num("dense_long_test_mse", dense_long.last().test_mse, 5);
     r.add("code_size", code);
     gradient_step::add_results(&mut r, &check);
     r.finish(&SPEC, args)

@@ -15,23 +15,8 @@ use autoencoders::render::figures;
 use autoencoders::render::svg::{LineChart, write_svg};
 use autoencoders::render::text::{Table, fmt_num, grid, side_by_side, vector};
 use autoencoders::workbook::captions;
-use autoencoders::workbook::cli::{self, Args, Results, Spec};
-
-const SPEC: Spec = Spec {
-    name: "ch3_training_steps",
-    section: "§3",
-    about: "the seven training steps on a customer × product table: every number, and a numeric check of backprop \
-            (writes the loss curve as loss.svg into --out)",
-    data: None,
-    options: &[
-        autoencoders::workbook::cli::Opt { name: "lr", value: Some("RATE"), help: "SGD learning rate (default 0.5)" },
-        autoencoders::workbook::cli::Opt { name: "code", value: Some("N"), help: "code width (default 3)" },
-    ],
-    exercises: &[
-        "a learning rate ten times smaller crawls: cargo run --bin ch3_training_steps -- --lr 0.05",
-        "a 1-number code must merge the three kinds of shopper: cargo run --bin ch3_training_steps -- --code 1",
-    ],
-};
+use autoencoders::workbook::cli::{self, Args, Results};
+use autoencoders::workbook::specs::ch3_training_steps::SPEC;
 
 const LR: f64 = 0.5;
 const CODE: usize = 3;
@@ -81,7 +66,15 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     let loss = loss_kind.eval(&out, &x).value;
     println!("Step 4: the reconstruction error x − x̂ and the loss L = mean((x̂ − x)²).");
     println!("  x − x̂ = {}", vector(error.row(0), 4));
-    println!("  L = {}\n", fmt_num(loss, 6));
+    println!("  L = {}", fmt_num(loss, 6));
+    let error_min = error.data().iter().copied().fold(f64::INFINITY, f64::min);
+    let error_max = error.data().iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let error_sum: f64 = error.data().iter().sum();
+    println!(
+        "  The difference itself cannot be the error to minimise: its entries have both signs (sum {}),",
+        fmt_num(error_sum, 4)
+    );
+    println!("  and too low an output would cancel too high a one. Squaring makes every miss count.\n");
 
     // Step 5: backprop, checked against numbers that owe nothing to it.
     println!("Step 5: backpropagate. Each analytic gradient beside its numeric central-difference");
@@ -216,6 +209,9 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     gradient_step::add_results(&mut res, &summary);
     res.num("first_epoch_loss", first_epoch_loss, 6);
     res.num("final_loss", final_loss, 6);
+    res.num("step4_error_min", error_min, 4);
+    res.num("step4_error_max", error_max, 4);
+    res.num("step4_loss", loss, 6);
     res.finish(&SPEC, args)
 }
 

@@ -5,7 +5,7 @@
 use autoencoders::conv::convolution::Kernel;
 use autoencoders::gradcheck::models as gradcheck_models;
 use autoencoders::gradcheck::step as gradient_step;
-use autoencoders::workbook::cli::{self, Results, Spec};
+use autoencoders::workbook::cli::{self, Results};
 
 use autoencoders::conv::pool::{Switches, decode, max_pool2d, placed_products, stamp, unpool2d, unpool2d_copy, worked};
 use autoencoders::core::matrix::Matrix;
@@ -13,23 +13,7 @@ use autoencoders::core::tensor3::Tensor3;
 use autoencoders::render::figures::{self, Switchless};
 use autoencoders::render::text::{grid, side_by_side};
 use autoencoders::workbook::captions;
-
-const SPEC: Spec = Spec {
-    name: "ch3_unpooling",
-    section: "§3.1",
-    about: "pooling with switches, four unpooling steps and their sum, on a 4×4 example \
-            (draws the grids, every value written in, as SVG figures in --out)",
-    data: None,
-    options: &[],
-    exercises: &[
-        "edit pool::worked::lossy_input so that one window's maximum moves to another cell, then \
-         `cargo run --bin ch3_unpooling`: the switches change and the second output is no longer the first input",
-        "set the kernel's centre in pool::worked::kernel to 2, then `cargo run --bin ch3_unpooling`: every \
-         stamp doubles and exact_reconstruction turns false",
-        "see the grids drawn with every value: cargo run --bin ch3_unpooling -- --out /tmp/unpooling, \
-         then open /tmp/unpooling/unpooling.svg",
-    ],
-};
+use autoencoders::workbook::specs::ch3_unpooling::SPEC;
 
 /// Whole numbers without decimals, everything else with one: every value here is a multiple
 /// of ½, so one decimal is exact.
@@ -83,11 +67,22 @@ fn main() {
         println!("\nThe 2×2 pooled matrix is the code. The switches travel beside it to the decoder.");
 
         println!("\nStep 3. The kernel");
-        let kernel_m = worked::kernel();
+        let centre = args.parsed::<f64>("centre")?.unwrap_or(1.0);
+        if !centre.is_finite() {
+            return Err(autoencoders::Error::Usage("--centre must be a finite number".into()));
+        }
+        let mut kernel_m = worked::kernel();
+        kernel_m[(1, 1)] = centre;
         let kernel = Kernel::from_matrix(&kernel_m);
         print!("{}", show(&kernel_m));
         println!("Decoding stamps this kernel onto the 4×4 grid with its centre cell on a switch. Its");
-        println!("centre is 1, so a stamp puts the pooled value back where it was taken from; its arms");
+        if centre == 1.0 {
+            println!("centre is 1, so a stamp puts the pooled value back where it was taken from; its arms");
+        } else {
+            println!(
+                "centre is {centre} (--centre; 1 by default), so a stamp draws each pooled value {centre} times; its arms"
+            );
+        }
         println!("give half of it to the four neighbouring cells.");
 
         println!("\nStep 4. Decoding, one pooled value at a time");
@@ -238,6 +233,7 @@ fn main() {
         );
         let mut results = Results::new();
         results.add("exact_reconstruction", exact);
+        results.num("reconstruction_error", sum.sum_squared_diff(&x), 4);
         results.num("lossy_example_error", lossy_error, 4);
         results.num("switchless_corner_error", corner_error, 4);
         results.num("switchless_copy_error", copy_error, 4);

@@ -9,26 +9,9 @@ use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::structure;
 use autoencoders::variants::contractive::{self, CompareConfig, Measured, Model};
-use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::cli::{self, Args, Progress, Results};
+use autoencoders::workbook::specs::ch4_contractive::SPEC;
 use autoencoders::{Error, Result};
-
-const SPEC: Spec = Spec {
-    name: "ch4_contractive",
-    section: "§4.3",
-    about: "the Jacobian penalty: plain, weight-decay, denoising and contractive autoencoders side by side",
-    data: Some("a folder with MNIST IDX files (default: built-in procedural digits)"),
-    options: &[
-        Opt { name: "lambda", value: Some("L"), help: "contractive penalty weight λ (default 0.01)" },
-        Opt { name: "decay", value: Some("D"), help: "weight decay of the weight-decay model (default 0.00002)" },
-        Opt { name: "noise", value: Some("NU"), help: "masking level of the denoising model (default 0.25)" },
-        Opt { name: "code", value: Some("N"), help: "code width of all four models (default 64)" },
-    ],
-    exercises: &[
-        "how much further does a ten times stronger penalty contract, and what does it cost? cargo run --bin ch4_contractive -- --lambda 0.1",
-        "weight decay strong enough to match the CAE's Jacobian: what does it cost? cargo run --bin ch4_contractive -- --decay 0.0001",
-        "does the verdict survive another seed? cargo run --bin ch4_contractive -- --seed 2",
-    ],
-};
 
 /// Adam adds weight_decay·θ to gradients whose entries are around 1e-4 here, so a decay of
 /// 1e-3 swamps them (measured: the model collapses to 18 % accuracy). 2e-5 leaves the weight
@@ -179,6 +162,9 @@ fn body(args: &Args) -> Result<()> {
     }
     for (key, m) in ["plain", "weight_decay", "denoising", "contractive"].iter().zip(&measured) {
         res.num(&format!("accuracy_{key}"), m.accuracy, 4);
+    }
+    for (key, m) in ["plain", "weight_decay", "denoising", "contractive"].iter().zip(&measured) {
+        res.num(&format!("noise_pairs_ratio_{key}"), ratio(m), 3);
     }
     gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)

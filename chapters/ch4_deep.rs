@@ -15,32 +15,9 @@ use autoencoders::render::text::{Table, fmt_num, vector};
 use autoencoders::structure::{self, squared_error_per_image};
 use autoencoders::variants::rbm::{self, RbmConfig, RbmStack};
 use autoencoders::workbook::captions;
-use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::cli::{self, Args, Progress, Results};
+use autoencoders::workbook::specs::ch4_deep::SPEC;
 use autoencoders::{Error, Result};
-
-const SPEC: Spec = Spec {
-    name: "ch4_deep",
-    section: "§4.5",
-    about: "a stack of RBMs, unrolled into a deep autoencoder and fine-tuned, against random initialisation and PCA",
-    data: Some("a folder with MNIST IDX files (3/4 train, 1/4 held out) instead of the built-in digits"),
-    options: &[
-        Opt { name: "code", value: Some("N"), help: "code size of all three methods (default 30)" },
-        Opt { name: "hidden", value: Some("A,B"), help: "hidden widths between pixels and code (default 256,64)" },
-        Opt { name: "rbm-epochs", value: Some("N"), help: "CD-1 epochs per RBM (default 5, quick 1)" },
-        Opt {
-            name: "lr",
-            value: Some("RATE"),
-            help: "Adam learning rate of fine-tuning (default 0.005, × 0.8 each epoch)",
-        },
-        Opt { name: "mse", value: None, help: "fine-tune on squared error instead of cross-entropy" },
-        Opt { name: "sigmoid-code", value: None, help: "binary code units instead of Gaussian (linear) ones" },
-    ],
-    exercises: &[
-        "the real digits (measured: pretrained 12.7, random start 36.0, PCA-30 14.0): cargo run --bin ch4_deep -- --data ../shared/data/mnist",
-        "a 10-number code: which of the three methods loses most? cargo run --bin ch4_deep -- --code 10",
-        "Bernoulli code units instead of linear ones: cargo run --bin ch4_deep -- --sigmoid-code",
-    ],
-};
 
 /// Fine-tuning's learning rate is multiplied by this after every epoch.
 const DECAY: f64 = 0.8;
@@ -54,7 +31,7 @@ fn main() {
 
 fn body(args: &Args) -> Result<()> {
     let code = args.width("code", 30)?;
-    let hidden: Vec<usize> = args.widths("hidden", &[256, 64])?;
+    let hidden: Vec<usize> = args.widths("hidden", &[256, 128, 64])?;
     let rbm_epochs = args.epoch_count("rbm-epochs", if args.quick { 1 } else { 5 })?;
     let epochs = args.epochs_or(8, 2);
     let linear_code = !args.flag("sigmoid-code");
@@ -115,6 +92,7 @@ fn body(args: &Args) -> Result<()> {
     // Step 2.
     let mut pretrained = stack.unroll();
     let unrolled_error = squared_error_per_image(&pretrained.reconstruct(test_x), test_x);
+    let gap_before = rbm::tied_gap(&pretrained);
     println!("\nStep 2: unroll into {arch}: encoder layers (W, b_h), decoder layers (Wᵀ, b_v).");
     println!("  before any fine-tuning: {} per image\n", fmt_num(unrolled_error, 2));
 
@@ -134,7 +112,13 @@ fn body(args: &Args) -> Result<()> {
     progress.clear();
     println!("  training loss per epoch: {}", vector(&losses, 4));
     let pretrained_error = squared_error_per_image(&pretrained.reconstruct(test_x), test_x);
-    println!("  held-out: {} per image\n", fmt_num(pretrained_error, 2));
+    println!("  held-out: {} per image", fmt_num(pretrained_error, 2));
+    let gap_after = rbm::tied_gap(&pretrained);
+    println!("  §4.5's \"two identical deep belief networks\" are this one stack used twice: each decoder layer");
+    println!(
+        "  started as the transpose of its encoder layer (largest relative gap {gap_before:.2}); fine-tuning moved"
+    );
+    println!("  them apart (largest gap ‖D − Wᵀ‖/‖W‖ now {gap_after:.2}).\n");
 
     // Step 4.
     println!("Step 4: the same network and fine-tuning from random weights (Xavier-uniform, zero biases,");
@@ -205,6 +189,9 @@ fn body(args: &Args) -> Result<()> {
     res.num("sq_error_per_image_pca", pca_error, 2);
     res.num("sq_error_per_image_unrolled", unrolled_error, 2);
     res.add("pretrained_beats_pca", pretrained_error < pca_error);
+    res.add("rbms", widths.len() - 1);
+    res.num("tied_gap_before_finetuning", gap_before, 2);
+    res.num("tied_gap_after_finetuning", gap_after, 2);
     res.add("reconstructions_png", paths[0].display());
     gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)

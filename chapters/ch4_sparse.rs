@@ -15,28 +15,11 @@ use autoencoders::nn::train;
 use autoencoders::render::png::{image_grid, write_png};
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::variants::sparse::{self, Sparsity};
+use autoencoders::variants::sparse_checks;
 use autoencoders::workbook::captions;
-use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::workbook::cli::{self, Args, Progress, Results};
+use autoencoders::workbook::specs::ch4_sparse::SPEC;
 use autoencoders::{Error, Result};
-
-const SPEC: Spec = Spec {
-    name: "ch4_sparse",
-    section: "§4.1",
-    about: "an overcomplete autoencoder on 8×8 digit patches, plain and with KL, L1 and top-k sparsity",
-    data: Some("a folder with MNIST IDX files to cut patches from (default: built-in procedural digits)"),
-    options: &[
-        Opt { name: "rho", value: Some("R"), help: "KL target average activation ρ (default 0.05)" },
-        Opt { name: "beta", value: Some("B"), help: "KL penalty weight β (default 0.01)" },
-        Opt { name: "l1", value: Some("L"), help: "L1 penalty weight λ (default 0.002)" },
-        Opt { name: "k", value: Some("K"), help: "units kept per patch by top-k (default 10)" },
-        Opt { name: "hidden", value: Some("N"), help: "hidden units, more than the 64 inputs (default 128)" },
-    ],
-    exercises: &[
-        "ask the KL units to fire twice as often; their mean activation follows (0.107 with seed 1): cargo run --bin ch4_sparse -- --rho 0.1",
-        "a ten times larger β holds the average nearer ρ and costs reconstruction (test MSE 0.015 → 0.050): cargo run --bin ch4_sparse -- --beta 0.1",
-        "keep only 3 units per patch: how do the top-k features and error change? cargo run --bin ch4_sparse -- --k 3",
-    ],
-};
 
 const SIDE: usize = 8;
 const INPUTS: usize = SIDE * SIDE;
@@ -165,7 +148,7 @@ fn body(args: &Args) -> Result<()> {
     );
     println!("  against {:.0} % for the plain autoencoder.", 100.0 * plain.near_zero);
     println!(
-        "  Top-k keeps {k} of {hidden} units per patch by construction, so at least {:.0} % are exactly 0.\n",
+        "  Top-k keeps {k} of {hidden} units per patch by construction, so at least {:.1} % are exactly 0.\n",
         100.0 * (hidden - k) as f64 / hidden as f64
     );
 
@@ -207,6 +190,25 @@ fn body(args: &Args) -> Result<()> {
     )?;
     println!("  wrote {} (rows: test patches, then plain, KL, L1, top-k reconstructions)\n", path.display());
 
+    println!("Step 5: three of §4.1's claims, tested on the models above and one more.");
+    let recipe = sparse_checks::Recipe { batch: BATCH, lr: LR, epochs, encoder_init_scale: ENCODER_INIT_SCALE };
+    let noise = sparse_checks::random_inputs(test.rows(), INPUTS, &mut rng.fork(5));
+    let copied: Vec<f64> = trained.iter().map(|(_, m, ae)| sparse_checks::copied_variance(ae, &noise, *m)).collect();
+    let overfit: Vec<f64> =
+        trained.iter().map(|(_, m, ae)| sparse_checks::overfit_ratio(ae, &train, &test, *m)).collect();
+    let narrow_kl = Sparsity::Kl { rho, beta };
+    let narrow =
+        sparse_checks::narrow_sparse(&train, &test, INPUTS / 2, narrow_kl, NEAR_ZERO, &recipe, &mut rng.fork(6))?;
+    let shares: Vec<String> = trained.iter().zip(&copied).map(|((l, _, _), c)| format!("{l} {:.2}", c)).collect();
+    println!("  copying: share of the variance of random patches (never seen) that comes back: {}", shares.join(", "));
+    let ratios: Vec<String> = trained.iter().zip(&overfit).map(|((l, _, _), r)| format!("{l} {:.3}", r)).collect();
+    println!("  overfitting: held-out MSE over training MSE: {}", ratios.join(", "));
+    println!(
+        "  width: a {INPUTS}-{}-{INPUTS} layer with the KL penalty, fewer units than inputs: {:.1} % of its activations near 0\n",
+        narrow.hidden,
+        100.0 * narrow.near_zero
+    );
+
     let mut res = Results::new();
     res.num("mean_activation_kl", kl.mean_activation, 4);
     res.num("target_rho", rho, 4);
@@ -218,6 +220,17 @@ fn body(args: &Args) -> Result<()> {
     res.num("test_mse_kl", kl.test_mse, 6);
     res.num("test_mse_l1", l1.test_mse, 6);
     res.num("test_mse_topk", topk.test_mse, 6);
+    res.add("hidden", hidden);
+    res.num("topk_zero_floor", (hidden - k) as f64 / hidden as f64, 4);
+    res.num("mean_activation_plain", plain.mean_activation, 4);
+    for (((label, _, _), (c, o)), st) in trained.iter().zip(copied.iter().zip(&overfit)).zip(&stats) {
+        let key = label.replace('-', "").to_lowercase();
+        res.add(&format!("units_used_{key}"), st.units_used);
+        res.num(&format!("noise_copied_{key}"), *c, 3);
+        res.num(&format!("overfit_ratio_{key}"), *o, 3);
+    }
+    res.add("narrow_hidden", narrow.hidden);
+    res.num("near_zero_fraction_kl_narrow", narrow.near_zero, 4);
     gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
 }

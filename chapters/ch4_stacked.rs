@@ -1,39 +1,30 @@
 //! §4.4: stacked autoencoders trained greedily, stacked denoising autoencoders, and their
 //! codes fed to softmax regression and a linear SVM, with and without fine-tuning.
 
-use autoencoders::compare::classify::{SoftmaxConfig, SoftmaxRegression, Standardizer, SvmConfig};
-use autoencoders::core::matrix::Matrix;
+use autoencoders::compare::classify::{SoftmaxConfig, SvmConfig};
 use autoencoders::core::rng::Rng;
 use autoencoders::data;
-use autoencoders::data::images::DigitSet;
+use autoencoders::data::images::{DigitSet, SIDE};
 use autoencoders::gradcheck::models as gradcheck_models;
 use autoencoders::gradcheck::step as gradient_step;
-use autoencoders::nn::gradcheck::{self, Checkable};
 use autoencoders::nn::loss::LossKind;
 use autoencoders::nn::network::Network;
 use autoencoders::nn::train::TrainConfig;
 use autoencoders::render::text::{Table, vector};
-use autoencoders::structure;
-use autoencoders::variants::denoise;
+use autoencoders::variants::sparse::{self, Sparsity};
 use autoencoders::variants::stacked::{self, FineTuneConfig, Scores};
-use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
+use autoencoders::variants::stacked_levels;
+use autoencoders::workbook::cli::{self, Args, Progress, Results};
+use autoencoders::workbook::specs::ch4_stacked::SPEC;
 use autoencoders::{Error, Result};
 
-const SPEC: Spec = Spec {
-    name: "ch4_stacked",
-    section: "§4.4",
-    about: "greedy layer-wise stacked (and stacked denoising) autoencoders; their codes into softmax and an SVM",
-    data: Some("a folder with MNIST IDX files (3/4 train, 1/4 held out) instead of the built-in digits"),
-    options: &[
-        Opt { name: "hidden", value: Some("A,B"), help: "widths of the stacked layers (default 128,64)" },
-        Opt { name: "noise", value: Some("P"), help: "masking probability of the denoising stack (default 0.25)" },
-    ],
-    exercises: &[
-        "heavier corruption: does the denoising stack still help? cargo run --bin ch4_stacked -- --noise 0.5",
-        "a third, narrower layer: cargo run --bin ch4_stacked -- --hidden 128,64,16",
-        "real handwriting: cargo run --bin ch4_stacked -- --data ../shared/data/mnist",
-    ],
-};
+/// The KL penalty of the sparse stack (§4.1's target activation, a weight that keeps accuracy).
+const SPARSE_RHO: f64 = 0.05;
+const SPARSE_BETA: f64 = 0.001;
+/// Activations below this count as near zero.
+const NEAR_ZERO: f64 = 0.05;
+/// Held-out digits averaged over when measuring how far each unit reaches.
+const LEVEL_IMAGES: usize = 200;
 
 fn main() {
     cli::run(&SPEC, body);
@@ -61,16 +52,19 @@ fn body(args: &Args) -> Result<()> {
 
     // Step 1.
     let pre_loss = LossKind::BinaryCrossEntropy;
-    let check = check_gradients(&data, &widths, pre_loss, noise, args)?;
+    let sparsity = Sparsity::Kl { rho: SPARSE_RHO, beta: SPARSE_BETA };
+    let (at, reports) =
+        gradcheck_models::stacked_checks(&data, &widths, pre_loss, (noise, sparsity), args.seed, args.quick);
+    let check = gradient_step::print(SPEC.name, &at, &reports)?;
     let pre = TrainConfig { epochs: args.epochs_or(5, 1), batch_size: 32, lr: 5e-3, lr_decay: 1.0, loss: pre_loss };
     println!("Step 1: greedy layer-wise pretraining of {arch}: one sigmoid autoencoder per layer,");
     println!(
         "cross-entropy, Adam lr {}, batches of {}, {} epochs each. Training loss per epoch:",
         pre.lr, pre.batch_size, pre.epochs
     );
-    // The chapter's six trainings (two stacks, then four feature sets scored) are its steps of
-    // progress; their epoch loops run inside the library.
-    let mut progress = Progress::new("ch4_stacked: training", 6);
+    // The chapter's eight trainings (three stacks, then five feature sets scored) are its steps
+    // of progress; their epoch loops run inside the library.
+    let mut progress = Progress::new("ch4_stacked: training", 8);
     let (stack, losses) = stacked::pretrain(&data.train, &widths, &pre, 0.0, &mut rng.fork(1))?;
     progress.tick(1);
     progress.clear();
@@ -81,6 +75,15 @@ fn body(args: &Args) -> Result<()> {
     println!("set to 0 (masking noise) and reconstructs the clean input; the next layer reads clean codes.");
     let (dae_stack, losses) = stacked::pretrain(&data.train, &widths, &pre, noise, &mut rng.fork(2))?;
     progress.tick(2);
+    progress.clear();
+    print_losses(&widths, &losses);
+
+    println!("\nStep 2b: the same, sparse, as §4.4 words it: each layer's code carries §4.1's KL penalty");
+    println!("(ρ = {SPARSE_RHO}, β = {SPARSE_BETA}; a larger β costs the classifier several points here).");
+    // A copy of the generator, so every run below draws what it drew before this stack existed.
+    let (sparse_stack, losses) =
+        stacked::pretrain_with(&data.train, &widths, &pre, &sparsity, &mut rng.clone().fork(3))?;
+    progress.tick(3);
     progress.clear();
     print_losses(&widths, &losses);
 
@@ -98,17 +101,18 @@ fn body(args: &Args) -> Result<()> {
     );
     println!("every weight fine-tuned by backprop of the cross-entropy ({} epochs, Adam lr {}).", tune.epochs, tune.lr);
     let one_layer = Network::new(vec![stack.layers[0].clone()]);
-    let kinds: [(&str, Option<&Network>); 4] = [
+    let kinds: [(&str, Option<&Network>); 5] = [
         ("raw pixels", None),
         ("one autoencoder", Some(&one_layer)),
         ("stacked autoencoder", Some(&stack)),
         ("stacked denoising autoencoder", Some(&dae_stack)),
+        ("stacked sparse autoencoder", Some(&sparse_stack)),
     ];
     let mut scores: Vec<Scores> = Vec::new();
     let mut t = Table::new(&["features", "width", "softmax", "linear SVM", "softmax, fine-tuned"]);
     for (i, (name, net)) in kinds.iter().enumerate() {
         let s = stacked::score_features(*net, &data, &soft, &svm, Some(&tune), &mut rng.fork(10 + i as u64))?;
-        progress.tick(3 + i);
+        progress.tick(4 + i);
         let width = net.map_or(data.train.cols(), |n| n.outputs());
         t.row(vec![
             name.to_string(),
@@ -124,6 +128,28 @@ fn body(args: &Args) -> Result<()> {
     print!("{}", t.render());
     println!("The codes are far narrower than the 784 pixels; fine-tuning turns the unsupervised stack");
     println!("into a supervised network, which is where it usually gains most.\n");
+    let near_zero = |net: &Network| sparse::near_zero_fraction(&net.infer(&data.test), NEAR_ZERO);
+    let (zero_plain, zero_sparse) = (near_zero(&stack), near_zero(&sparse_stack));
+    println!(
+        "Top codes near zero (< {NEAR_ZERO}): {:.1} % for the plain stack, {:.1} % for the sparse one.\n",
+        100.0 * zero_plain,
+        100.0 * zero_sparse
+    );
+
+    println!("Step 4: do the levels build up, small parts first (§1)? Each unit's mean sensitivity to the");
+    println!("pixels, ∂h/∂x over {LEVEL_IMAGES} held-out digits, and how far across the image it reaches (radius in");
+    let radii =
+        stacked_levels::median_radii(&stack, &data.test.slice_rows(0, LEVEL_IMAGES.min(data.test.rows())), SIDE);
+    let uniform = stacked_levels::uniform_radius(SIDE);
+    println!(
+        "pixels; a unit weighing all {SIDE}×{SIDE} pixels alike: {uniform:.2}). Median by layer: {}",
+        vector(&radii, 2)
+    );
+    let grows = radii.windows(2).all(|w| w[1] > w[0]);
+    println!(
+        "Growth from layer to layer would show parts combined into larger ones; here it {}.\n",
+        if grows { "grows" } else { "does not: the first layer already reaches across most of the digit" }
+    );
 
     let mut res = Results::new();
     res.add("network", &arch);
@@ -137,76 +163,17 @@ fn body(args: &Args) -> Result<()> {
     res.num("accuracy_one_ae_finetuned", scores[1].finetuned.unwrap_or(f64::NAN), 4);
     res.num("accuracy_stacked_finetuned", scores[2].finetuned.unwrap_or(f64::NAN), 4);
     res.num("accuracy_finetuned", scores[3].finetuned.unwrap_or(f64::NAN), 4);
+    res.num("accuracy_stacked_sparse", scores[4].softmax, 4);
+    res.num("accuracy_stacked_sparse_svm", scores[4].svm, 4);
+    res.num("accuracy_stacked_sparse_finetuned", scores[4].finetuned.unwrap_or(f64::NAN), 4);
+    res.num("near_zero_fraction_stacked", zero_plain, 4);
+    res.num("near_zero_fraction_stacked_sparse", zero_sparse, 4);
+    for (l, r) in radii.iter().enumerate() {
+        res.num(&format!("receptive_radius_layer{}", l + 1), *r, 2);
+    }
+    res.num("receptive_radius_uniform", uniform, 2);
     gradient_step::add_results(&mut res, &check);
     res.finish(&SPEC, args)
-}
-
-/// The gradient check: training digits it runs on and entries it draws per tensor (fewer of
-/// both in a quick run, so that the check stays a small part of it), and the spread of the
-/// fine-tuning check's softmax head (at zero the stack below would get no gradient at all,
-/// and the check would compare zeros).
-const CHECK_DIGITS: usize = 4;
-const QUICK_CHECK_DIGITS: usize = 1;
-const SCALER_DIGITS: usize = 16;
-const SAMPLE: usize = 10;
-const QUICK_SAMPLE: usize = 2;
-const HEAD_SPREAD: f64 = 0.1;
-
-/// Every objective the chapter trains, on networks fresh from the initialisers its trainers
-/// use (drawn by the check's own generator): each layer's autoencoder, plain and denoising
-/// (masking drawn once and held fixed) on the codes of the fresh layers below; the softmax on
-/// standardised top codes; and the fine-tuning of the whole stack under a softmax head.
-fn check_gradients(
-    data: &DigitSet,
-    widths: &[usize],
-    loss: LossKind,
-    noise: f64,
-    args: &Args,
-) -> Result<autoencoders::nn::gradcheck::Summary> {
-    let (seed, sample) = (args.seed, if args.quick { QUICK_SAMPLE } else { SAMPLE });
-    let mut rng = gradcheck::sampler(seed).fork(1);
-    let digits = if args.quick { QUICK_CHECK_DIGITS } else { CHECK_DIGITS };
-    let x = data.train.slice_rows(0, digits.min(data.train.rows()));
-    let labels: Vec<usize> = data.train_labels[..x.rows()].iter().map(|&l| usize::from(l)).collect();
-    let on = if x.rows() == 1 {
-        "the first training digit".to_string()
-    } else {
-        format!("the first {} training digits", x.rows())
-    };
-    let mut objectives: Vec<Box<dyn Checkable>> = Vec::new();
-    let mut names = Vec::new();
-    let mut input = x.clone();
-    let mut layers = Vec::new();
-    for (l, pair) in widths.windows(2).enumerate() {
-        let mut ae = structure::sigmoid_autoencoder(pair[0], pair[1], &mut rng);
-        structure::start_output_at_mean(&mut ae, &input);
-        let masked = denoise::mask_noise(&input, noise, &mut rng).x;
-        let arch = format!("{}-{}-{}", pair[0], pair[1], pair[0]);
-        names.push(format!("layer {} ({arch}), cross-entropy", l + 1));
-        objectives.push(Box::new(gradcheck_models::autoencoder(ae.clone(), input.clone(), input.clone(), loss)));
-        names.push(format!("layer {} ({arch}), denoising from a fixed masking ν = {noise}", l + 1));
-        objectives.push(Box::new(gradcheck_models::autoencoder(ae.clone(), masked, input.clone(), loss)));
-        input = ae.encode(&input);
-        layers.push(ae.encoder.layers.remove(0));
-    }
-    let stack = Network::new(layers);
-    // Standardised with statistics of more digits than the check runs on, as the chapter
-    // standardises with the whole training set's (one digit alone would standardise to 0).
-    let scaler = Standardizer::fit(&stack.infer(&data.train.slice_rows(0, SCALER_DIGITS.min(data.train.rows()))));
-    let z = scaler.transform(&input);
-    let soft_l2 = SoftmaxConfig::default().l2;
-    names.push("softmax on the standardised top codes, cross-entropy + L2".into());
-    let top = SoftmaxRegression::zeros(input.cols(), 10);
-    objectives.push(Box::new(gradcheck_models::softmax(top, z, labels.clone(), soft_l2)));
-    let mut head = SoftmaxRegression::zeros(input.cols(), 10);
-    head.w = Matrix::uniform(10, input.cols(), -HEAD_SPREAD, HEAD_SPREAD, &mut rng);
-    names.push("fine-tuning: softmax head on the stack, cross-entropy + L2".into());
-    objectives.push(Box::new(gradcheck_models::finetune(stack, head, x, labels, FineTuneConfig::default().l2)));
-    let mut named: Vec<(&str, &mut dyn Checkable)> =
-        names.iter().zip(objectives.iter_mut()).map(|(n, o)| (n.as_str(), &mut **o as &mut dyn Checkable)).collect();
-    let reports = gradcheck::check_all(&mut named, sample, seed);
-    let at = format!("at freshly initialised weights (the trainers' initialisers), on {on}");
-    gradient_step::print(SPEC.name, &at, &reports)
 }
 
 fn pct(a: f64) -> String {

@@ -12,51 +12,12 @@ use autoencoders::gradcheck::step as gradient_step;
 use autoencoders::recommender::autorec::{self, Trained};
 use autoencoders::recommender::baselines::{Baselines, BiasConfig};
 use autoencoders::recommender::experiment::{self as ex, MIN_RATINGS_TO_RECOMMEND};
-use autoencoders::recommender::{faithful, faithful_fast, model_file, my_ratings};
+use autoencoders::recommender::{errata, faithful, faithful_fast, model_file, my_ratings};
 use autoencoders::render::svg::write_svg;
 use autoencoders::render::text::{Table, fmt_num};
 use autoencoders::workbook::captions;
-use autoencoders::workbook::cli::{self, Args, Opt, Progress, Results, Spec};
-
-const SPEC: Spec = Spec {
-    name: "ch5_recommender",
-    section: "§5",
-    about: "the article's stacked-autoencoder recommender on MovieLens: faithful, measured honestly, then done better",
-    data: Some(
-        "MovieLens folder: ml-100k (uN.base/uN.test or u.data; u.item for titles) or ml-1m (ratings.dat, movies.dat)",
-    ),
-    options: &[
-        Opt {
-            name: "split",
-            value: Some("uN|all"),
-            help: "train/test split u1 … u5 (default u1), or all for every split",
-        },
-        Opt { name: "user", value: Some("ID"), help: "print this user's top 10 unseen movies" },
-        Opt {
-            name: "my-ratings",
-            value: Some("FILE"),
-            help: "add yourself (lines `title or id,rating`); get your top 10",
-        },
-        Opt { name: "save", value: Some("PATH"), help: "save the trained models" },
-        Opt { name: "load", value: Some("PATH"), help: "load trained models instead of training" },
-        Opt { name: "zero-grad", value: None, help: "train the article's model with gradients reset each step" },
-        Opt {
-            name: "weight-decay",
-            value: Some("W"),
-            help: "RMSprop weight decay of the article's model (default 0.5)",
-        },
-        Opt {
-            name: "threads",
-            value: Some("N"),
-            help: "1 or 2 threads for the article's model (default 2, same bits)",
-        },
-    ],
-    exercises: &[
-        "reset the gradients as any PyTorch tutorial would, and watch the article's model collapse: cargo run --bin ch5_recommender -- --zero-grad --epochs 20",
-        "then take away the weight decay too, and watch it learn again: cargo run --bin ch5_recommender -- --zero-grad --weight-decay 0 --epochs 20",
-        "rate five movies you know and ask for ten more: cargo run --bin ch5_recommender -- --data ../shared/data/ml-100k --my-ratings my.txt",
-    ],
-};
+use autoencoders::workbook::cli::{self, Args, Progress, Results};
+use autoencoders::workbook::specs::ch5_recommender::SPEC;
 
 /// Epochs of each short run in the gradient-reset study.
 const ERRATUM_EPOCHS: usize = 20;
@@ -99,10 +60,12 @@ fn body(args: &Args) -> Result<()> {
     save.as_deref().map(|p| model_file::check_save_target(p, &inputs)).transpose()?;
 
     let (n, nm) = (split.n_users(), split.n_movies());
-    println!("§5: a recommender from a stacked autoencoder.\n\nData: {}", split.source);
-    println!("  {n} users × {nm} movies (the largest ids in train and test, as the article counts them)");
+    println!("§5: a recommender from a stacked autoencoder.\n\nData (the article's Part 1): {}", split.source);
+    println!("  {n} users × {nm} movies (the largest ids in train and test, as 1.4 counts them)");
     let (train_n, test_n, fill) = (split.train.len(), split.test.len(), 100.0 * split.train.density());
-    println!("  {train_n} training ratings, {test_n} test ratings; the matrix is {fill:.1}% filled");
+    println!(
+        "  {train_n} training ratings, {test_n} test ratings; the users × movies matrix of 1.5 is {fill:.1}% filled"
+    );
     if let (Some(m), Some(p)) = (&mine, &my_path) {
         println!("  plus you: {} ratings from {}, as user {n}", m.len(), p.display());
     }
@@ -121,7 +84,7 @@ fn body(args: &Args) -> Result<()> {
         gradient_step::add_results(&mut res, &check);
         let zero_grad = args.flag("zero-grad");
         let config = faithful::Config { zero_grad, weight_decay, ..faithful::Config::default() };
-        println!("\nPart 1. The article's model, trained as the course code trains it");
+        println!("\nStep 1. The article's model (its 2.1), trained as the course code trains it (its Part 3)");
         println!("  {nm}-20-10-20-{nm}, sigmoid on the first three layers, linear output.");
         let lr = config.lr;
         println!("  RMSprop lr {lr}, weight decay {weight_decay}, one user per step in id order, {epochs} epochs;");
@@ -139,6 +102,7 @@ fn body(args: &Args) -> Result<()> {
         })?;
         let seconds_per_epoch = start.elapsed().as_secs_f64() / epochs as f64;
         res.num("train_loss", run.losses.last().copied().unwrap_or(f64::NAN), 4);
+        res.num("train_loss_epoch_1", run.losses[0], 4);
         println!("  ({seconds_per_epoch:.4} seconds per epoch on {threads} thread(s); the PyTorch reference: 0.69)\n");
         let trained = train_autorec(&split, args.seed, args.quick)?;
         res.num("seconds_per_epoch", seconds_per_epoch, 4);
@@ -148,7 +112,13 @@ fn body(args: &Args) -> Result<()> {
 
     let article = faithful_fast::test_metrics(&sae, &split.train, &split.test);
     print!("{}", ex::article_test_report(&article));
+    let absolute_mean =
+        errata::mean_user_mae(&split.test, |u, r| faithful_fast::predict_movies(&sae, &split.train, u, r));
+    println!("  Part 4 calls its figure an absolute mean, but it is a mean of per-user RMSEs; the mean over users");
+    println!("  of each user's mean absolute error is {}, a different number.\n", fmt_num(absolute_mean, 4));
     res.num("test_loss_article", article.article_loss, 4);
+    res.num("test_loss_absolute_mean", absolute_mean, 4);
+    res.num("matrix_filled_percent", fill, 1);
     res.num("test_rmse", article.rmse, 4);
     res.num("test_mae", article.mae, 4);
 
@@ -156,18 +126,35 @@ fn body(args: &Args) -> Result<()> {
         let e = args.epochs.map_or(if args.quick { 2 } else { ERRATUM_EPOCHS }, |x| x.min(ERRATUM_EPOCHS));
         let study = ex::zero_grad_study(&split, args.seed, threads, e)?;
         println!("{}", study.report());
-        res.num("zero_grad_test_rmse", study.reset_at(0.5).map_or(f64::NAN, |r| r.test_rmse), 4);
+        let reset = study.reset_at(0.5);
+        res.num("zero_grad_test_rmse", reset.map_or(f64::NAN, |r| r.test_rmse), 4);
+        res.num("zero_grad_first_loss", reset.map_or(f64::NAN, |r| r.first_loss), 4);
+        res.num("zero_grad_last_loss", reset.map_or(f64::NAN, |r| r.last_loss), 4);
+        let config = faithful::Config { zero_grad: args.flag("zero-grad"), weight_decay, ..Default::default() };
+        let course = (config, threads, epochs, args.seed);
+        if let Some(run) = errata::course_reading(args.data.as_deref(), fold, &split, course)? {
+            print!("{}", run.report(&article));
+            res.add("course_lost_ratings", run.lost.len());
+            res.num("course_test_loss_article", run.metrics.article_loss, 4);
+        }
     }
 
-    println!("Part 3. Baselines and a better autoencoder, same split, same metrics");
+    println!("Step 3. Baselines and a better autoencoder, same split, same metrics");
     let cmp = ex::compare(&split.test, &base, article, &autorec);
     print!("{}", cmp.table());
-    println!("  (bias baseline: λ = 5; baselines and AutoRec clip predictions to 1–5, the article's model does not)\n");
+    println!("  (bias baseline: λ = 5; baselines and AutoRec clip predictions to 1–5, the article's model does not)");
+    let (pick_article, pick_autorec) = ex::top_picks(&split, &sae, &autorec);
+    println!("{}", ex::verdicts(&cmp, &pick_article, &pick_autorec));
     res.num("bias_baseline_rmse", cmp.bias.rmse, 4);
     let sota =
         ex::state_of_the_art(&split, load_path.is_none(), ex::blend_size(args.data.is_some(), args.quick), args.seed)?;
     print!("{}", ex::Sota::report_or_note(sota.as_ref()));
     ex::improved_keys(&cmp, sota.as_ref()).into_iter().for_each(|(key, value)| res.num(&key, value, 4));
+    res.num("global_mean_rmse", cmp.global_mean.rmse, 4);
+    res.num("bias_baseline_mae", cmp.bias.mae, 4);
+    res.num("top_pick_rating_article", pick_article.top, 3);
+    res.num("top_pick_rating_autorec", pick_autorec.top, 3);
+    res.num("top_pick_rating_random", pick_article.random, 3);
 
     if let Some((losses, curve)) = curves {
         let path = args.out.join("loss_curves.svg");
@@ -180,17 +167,20 @@ fn body(args: &Args) -> Result<()> {
 
     let show = |u: usize, who: &str| {
         println!("Top 10 for {who} (movies with at least {MIN_RATINGS_TO_RECOMMEND} ratings, not yet rated):");
-        let mut t = Table::new(&["rank", "predicted", "movie"]);
-        for (i, p) in ex::recommend(&split, &autorec, u).iter().enumerate() {
-            t.row(vec![(i + 1).to_string(), fmt_num(p.predicted, 2), split.title(p.movie)]);
+        let mut t = Table::new(&["rank", "the article's model", "predicted", "item-based AutoRec", "predicted"]);
+        let (picks, better) = (ex::recommend_article(&split, &sae, u), ex::recommend(&split, &autorec, u));
+        for (i, (p, q)) in picks.iter().zip(&better).enumerate() {
+            let (a, b) = (split.title(p.movie), split.title(q.movie));
+            t.row(vec![(i + 1).to_string(), a, fmt_num(p.predicted, 2), b, fmt_num(q.predicted, 2)]);
         }
         println!("{}", t.render());
     };
     if let Some(u) = user {
         show(u - 1, &format!("user {u}"));
     }
-    if mine.is_some() {
+    if let Some(m) = &mine {
         show(split.n_users() - 1, "you");
+        res.add("my_ratings", m.len());
     }
     if user.is_none() && mine.is_none() {
         println!("For recommendations, add --user ID, or --my-ratings FILE to rate movies yourself.\n");
@@ -205,12 +195,12 @@ fn body(args: &Args) -> Result<()> {
     res.finish(&SPEC, args)
 }
 
-/// Part 1b: AutoRec by its own procedure, its settings and held-out curve printed.
+/// Step 1b: AutoRec by its own procedure, its settings and held-out curve printed.
 fn train_autorec(split: &Split, seed: u64, quick: bool) -> Result<Trained> {
     let config = ex::autorec_config(quick);
     let autorec::Config { hidden: k, weight_decay: wd, lr, lr_decay, batch, epochs, .. } = config;
     let (c, held) = (config.input_offset, config.holdout * 100.0);
-    println!("Part 1b. A better autoencoder: item-based AutoRec (src/recommender/autorec.rs)");
+    println!("Step 1b. A better autoencoder: item-based AutoRec (src/recommender/autorec.rs)");
     println!("  Each movie's column of ratings goes in (what the user+item bias baseline leaves over, plus");
     println!("  an offset of {c} that marks who rated), {k} sigmoid units, linear out; gradients reset every");
     println!("  step; only observed ratings scored; AdamW (decay {wd}), lr {lr} × {lr_decay} per epoch,");

@@ -6,30 +6,20 @@ use std::time::Instant;
 
 use autoencoders::render::text::Table;
 use autoencoders::workbook::catalog::{CHAPTERS, command};
-use autoencoders::workbook::cli::{self, Args, DEFAULT_SEED, Opt, Results, Spec};
+use autoencoders::workbook::claims::{ledger_table, ledger_tally};
+use autoencoders::workbook::cli::{self, Args, DEFAULT_SEED, Results};
+use autoencoders::workbook::ledger::LEDGER;
+use autoencoders::workbook::specs::contents::SPEC;
 use autoencoders::workbook::{gallery, runner};
-
-const SPEC: Spec = Spec {
-    name: "contents",
-    section: "all",
-    about: "the chapters of the workbook and the command that runs each",
-    data: None,
-    options: &[Opt {
-        name: "all",
-        value: None,
-        help: "run every chapter in order (with --quick and --seed if given), then print the page's path",
-    }],
-    exercises: &[
-        "start with the first chapter: cargo run --bin ch1_identity",
-        "run the whole book (a few minutes; add --quick for about 10 s), then open the page it prints: cargo run -- --all",
-    ],
-};
 
 fn main() {
     cli::run(&SPEC, body);
 }
 
 fn body(args: &Args) -> autoencoders::Result<()> {
+    if args.flag("claims") {
+        return claims();
+    }
     if args.flag("all") {
         return all(args);
     }
@@ -45,6 +35,19 @@ fn body(args: &Args) -> autoencoders::Result<()> {
     println!("The checks behind every chapter: cargo test\n");
     let mut r = Results::new();
     r.add("chapters", CHAPTERS.len());
+    r.print();
+    Ok(())
+}
+
+/// `--claims`: the whole ledger as one Markdown table (the README carries the same table).
+fn claims() -> autoencoders::Result<()> {
+    println!("The article's claims in its order: what it says (in our words), the verdict the workbook");
+    println!("reaches, what running code shows, and the chapter whose Results decide it. Each chapter works");
+    println!("its verdicts out again from its own run and prints them in a Claims block.\n");
+    print!("{}", ledger_table(LEDGER));
+    println!();
+    let mut r = Results::new();
+    ledger_tally(LEDGER).add_to(&mut r);
     r.print();
     Ok(())
 }

@@ -13,13 +13,14 @@
 //! | §3.1 convolution, pooling with switches, unpooling, deconvolution | [`conv::convolution`], [`conv::pool`] | `ch3_unpooling` |
 //! | §3.1 a trained convolutional autoencoder | [`conv::autoencoder`] | `ch3_conv_autoencoder` |
 //! | §2, §4.5 a linear autoencoder and PCA share a subspace | [`compare::pca`] | `ch2_structure`, `ch4_deep` |
-//! | §4.1 sparse autoencoders: KL and L1 penalties, top-k | [`variants::sparse`] | `ch4_sparse` |
-//! | §4.2 denoising autoencoders: masking and Gaussian corruption | [`variants::denoise`] | `ch4_denoising` |
+//! | §4.1 sparse autoencoders: KL and L1 penalties, top-k; copying, overfitting and width tested | [`variants::sparse`], [`variants::sparse_checks`] | `ch4_sparse` |
+//! | §4.2 denoising autoencoders: masking and Gaussian corruption; both readings of the loss | [`variants::denoise`] | `ch4_denoising` |
 //! | §4.3 contractive autoencoders: the Jacobian penalty | [`variants::contractive`] | `ch4_contractive` |
-//! | §4.4 greedy layer-wise stacked and stacked denoising autoencoders, fine-tuned with a classifier | [`variants::stacked`] | `ch4_stacked` |
+//! | §4.4 greedy layer-wise stacked, stacked denoising and stacked sparse autoencoders, fine-tuned with a classifier; §1's levels measured | [`variants::stacked`], [`variants::stacked_levels`] | `ch4_stacked` |
 //! | §4.5 RBMs by contrastive divergence, stacked, unrolled into a deep autoencoder | [`variants::rbm`] | `ch4_deep` |
 //! | §1, §4.4 codes fed to softmax regression or an SVM | [`compare::classify`] | `ch1_features`, `ch4_stacked` |
-//! | §5 the recommender: the article's model, honest metrics, baselines, AutoRec, a blend at the state of the art | [`recommender`], [`data::movielens`], [`data::synthetic_ratings`] | `ch5_recommender` |
+//! | §5 the recommender: the article's model, honest metrics, baselines, AutoRec, a blend at the state of the art; its errata run | [`recommender`], [`recommender::errata`], [`recommender::ranking`], [`data::movielens`], [`data::synthetic_ratings`] | `ch5_recommender` |
+//! | every section: the article's claims, each judged by a chapter's run | [`workbook::claims`], [`workbook::ledger`] | every chapter, `contents --claims` |
 //!
 //! ## How the code is laid out
 //!
@@ -27,15 +28,15 @@
 //! core/         matrix, tensor3, rng, error, files: the types every formula is written in
 //! kernels/      gemm, simd, parallel: speed only, no model knowledge
 //! nn/           activation, loss, dense, network, optim, train, gradcheck (§2–§3)
-//! gradcheck/   models (every objective a chapter trains, wrapped for nn::gradcheck), step (its printing)
+//! gradcheck/    models (every objective a chapter trains, wrapped for nn::gradcheck), step (its printing)
 //! identity, image_ae (+ image_ae_fast, its twin), structure           §1–§2
 //! conv/         convolution, pool, autoencoder                        §3.1
-//! variants/     sparse, denoise, contractive, stacked, rbm            §4.1–§4.5
+//! variants/     sparse (+ sparse_checks), denoise, contractive, stacked (+ stacked_levels), rbm   §4.1–§4.5
 //! compare/      pca, classify, features: the yardsticks
 //! recommender/  the article's model and what it is measured against  §5
 //! data/         images, idx, digits, movielens, synthetic_ratings, baskets
 //! render/       text, png, svg, html: pictures and text only
-//! workbook/     cli, catalog, gallery: chapter tooling, nothing numeric
+//! workbook/     cli, catalog, specs, claims, ledger, captions, gallery, runner: chapter tooling, nothing numeric
 //! ```
 //!
 //! Arrows run one way: chapters → section modules → [`nn`] → [`core`] and [`kernels`].

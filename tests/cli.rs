@@ -13,6 +13,7 @@ const SPEC: Spec = Spec {
         Opt { name: "fast", value: None, help: "a switch" },
     ],
     exercises: &[],
+    expectations: &[],
 };
 
 fn args(v: &[&str]) -> Result<Parsed, Error> {
@@ -97,4 +98,31 @@ fn progress_line_extrapolates_the_mean_step() {
     assert_eq!(progress_line("epoch", 0, 10, 2.4), "epoch 0/10, 2 s elapsed, about 0 s to go");
     // Finished (or past the end): nothing left.
     assert_eq!(progress_line("epoch", 12, 10, 6.0), "epoch 12/10, 6 s elapsed, about 0 s to go");
+}
+
+#[test]
+fn expectations_read_back_from_their_lines_and_judge_a_run() {
+    use autoencoders::workbook::cli::{Expect, Expectation};
+    let out = "step 1\nResults\naccuracy: 0.905\nstuck: false\na: 1.5\nb: 2\n";
+    let holds = [
+        Expect::near(&["--code", "3"], "accuracy", 0.9, 0.01),
+        Expect::is(&[], "stuck", "false"),
+        Expect::below(&[], "a", "b"),
+        Expect::above(&[], "b", "a"),
+    ];
+    for e in holds {
+        let read = Expectation::parse(&e.line()).unwrap();
+        assert_eq!(read.args, e.args);
+        assert!(read.check(out).is_ok(), "{:?}", read);
+    }
+    let fails = [
+        (Expect::near(&[], "accuracy", 0.8, 0.01), "accuracy is 0.905, expected 0.8 ± 0.01"),
+        (Expect::is(&[], "stuck", "true"), "stuck is false, expected true"),
+        (Expect::above(&[], "a", "b"), "a is 1.5, expected above b (2)"),
+        (Expect::near(&[], "missing", 1.0, 0.1), "no `missing` in the Results"),
+    ];
+    for (e, why) in fails {
+        assert_eq!(Expectation::parse(&e.line()).unwrap().check(out).unwrap_err(), why);
+    }
+    assert!(Expectation::parse("--x\tkey\tround\t1").is_none());
 }

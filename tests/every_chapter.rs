@@ -9,7 +9,8 @@
 //!   ch3_unpooling its adjoint check's key;
 //! - it saves its Results and puts its section into the gallery page (`gallery: <path>`);
 //! - `--help` exits 0 and lists exercises; an unknown flag exits 2 with a usage line;
-//! - an `--out` that cannot be written is a one-line error with exit 1, not a panic.
+//! - an `--out` that cannot be written is a one-line error with exit 1, not a panic;
+//! - its source file is at most 250 lines.
 
 mod common;
 use common::*;
@@ -158,5 +159,16 @@ fn an_unwritable_out_is_a_clear_error() {
             assert_eq!(o.status.code(), Some(1), "{}: {err}", c.name);
             assert!(err.starts_with("error: ") && err.lines().count() == 1, "{}: {err}", c.name);
         }
+    }
+}
+
+/// The layout's rule: a chapter is a thin binary (library calls and labelled steps), at most
+/// 250 lines; its spec lives in `src/workbook/specs/` and its logic in the library.
+#[test]
+fn every_chapter_file_is_at_most_250_lines() {
+    for c in CHAPTERS {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("chapters").join(format!("{}.rs", c.name));
+        let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+        assert!(lines <= 250, "{} has {lines} lines", path.display());
     }
 }

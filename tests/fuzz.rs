@@ -116,7 +116,7 @@ proptest! {
     ], 0..6)) {
         const SPEC: Spec = Spec {
             name: "fuzz", section: "§0", about: "", data: Some("data"),
-            options: &[Opt { name: "lr", value: Some("RATE"), help: "" }], exercises: &[],
+            options: &[Opt { name: "lr", value: Some("RATE"), help: "" }], exercises: &[], expectations: &[],
         };
         if let Err(e) = parse(&SPEC, argv) {
             prop_assert_eq!(e.exit_code(), 2);

@@ -1019,6 +1019,78 @@ pub fn sparse_checks(
     (format!("at the initial weights, on the first {PATCHES} training patches as one batch"), reports)
 }
 
+/// The checks `ch4_stacked` runs before it trains, on networks fresh from the initialisers its
+/// trainers use (drawn by the check's own generator): each layer's autoencoder, plain and
+/// denoising (masking ν drawn once and held fixed) on the codes of the fresh layers below; the
+/// softmax on standardised top codes; the fine-tuning of the whole stack under a softmax head;
+/// then each layer of the sparse stack with `sparsity` on its code. `(noise, sparsity)` are
+/// the chapter's denoising and sparse settings.
+pub fn stacked_checks(
+    data: &crate::data::images::DigitSet,
+    widths: &[usize],
+    loss: LossKind,
+    (noise, sparsity): (f64, sparse::Sparsity),
+    seed: u64,
+    quick: bool,
+) -> (String, Vec<crate::nn::gradcheck::Report>) {
+    use crate::compare::classify::{SoftmaxConfig, Standardizer};
+    // Training digits the check runs on and entries it draws per tensor (fewer of both in a
+    // quick run), and the spread of the fine-tuning check's softmax head (at zero the stack
+    // below would get no gradient at all, and the check would compare zeros).
+    let (digits, sample) = if quick { (1, 2) } else { (4, 10) };
+    const SCALER_DIGITS: usize = 16;
+    const HEAD_SPREAD: f64 = 0.1;
+    let mut rng = crate::nn::gradcheck::sampler(seed).fork(1);
+    let x = data.train.slice_rows(0, digits.min(data.train.rows()));
+    let labels: Vec<usize> = data.train_labels[..x.rows()].iter().map(|&l| usize::from(l)).collect();
+    let on = if x.rows() == 1 {
+        "the first training digit".to_string()
+    } else {
+        format!("the first {} training digits", x.rows())
+    };
+    let mut objectives: Vec<Box<dyn Checkable>> = Vec::new();
+    let mut names = Vec::new();
+    let mut sparse_layers = Vec::new();
+    let mut input = x.clone();
+    let mut layers = Vec::new();
+    for (l, pair) in widths.windows(2).enumerate() {
+        let mut ae = crate::structure::sigmoid_autoencoder(pair[0], pair[1], &mut rng);
+        crate::structure::start_output_at_mean(&mut ae, &input);
+        let masked = crate::variants::denoise::mask_noise(&input, noise, &mut rng).x;
+        let arch = format!("{}-{}-{}", pair[0], pair[1], pair[0]);
+        names.push(format!("layer {} ({arch}), cross-entropy", l + 1));
+        objectives.push(Box::new(autoencoder(ae.clone(), input.clone(), input.clone(), loss)));
+        names.push(format!("layer {} ({arch}), denoising from a fixed masking ν = {noise}", l + 1));
+        objectives.push(Box::new(autoencoder(ae.clone(), masked, input.clone(), loss)));
+        sparse_layers.push((format!("sparse layer {} ({arch}), cross-entropy + {}", l + 1, sparsity.name()), {
+            self::sparse(ae.clone(), input.clone(), loss, sparsity)
+        }));
+        input = ae.encode(&input);
+        layers.push(ae.encoder.layers.remove(0));
+    }
+    let stack = Network::new(layers);
+    // Standardised with statistics of more digits than the check runs on, as the chapter
+    // standardises with the whole training set's (one digit alone would standardise to 0).
+    let scaler = Standardizer::fit(&stack.infer(&data.train.slice_rows(0, SCALER_DIGITS.min(data.train.rows()))));
+    let z = scaler.transform(&input);
+    names.push("softmax on the standardised top codes, cross-entropy + L2".into());
+    let top = SoftmaxRegression::zeros(input.cols(), 10);
+    objectives.push(Box::new(softmax(top, z, labels.clone(), SoftmaxConfig::default().l2)));
+    let mut head = SoftmaxRegression::zeros(input.cols(), 10);
+    head.w = Matrix::uniform(10, input.cols(), -HEAD_SPREAD, HEAD_SPREAD, &mut rng);
+    names.push("fine-tuning: softmax head on the stack, cross-entropy + L2".into());
+    let l2 = stacked::FineTuneConfig::default().l2;
+    objectives.push(Box::new(finetune(stack, head, x, labels, l2)));
+    for (name, objective) in sparse_layers {
+        names.push(name);
+        objectives.push(Box::new(objective));
+    }
+    let mut named: Vec<(&str, &mut dyn Checkable)> =
+        names.iter().zip(objectives.iter_mut()).map(|(n, o)| (n.as_str(), &mut **o as &mut dyn Checkable)).collect();
+    let reports = crate::nn::gradcheck::check_all(&mut named, sample, seed);
+    (format!("at freshly initialised weights (the trainers' initialisers), on {on}"), reports)
+}
+
 /// The checks `ch4_deep` runs before it trains. Contrastive divergence follows no gradient (its
 /// update is not the derivative of any objective), so there is nothing to check in it; what is
 /// checked is the fine-tuning objective of the unrolled network, on one fresh from the

@@ -87,7 +87,7 @@
 //!
 //! ## Ablation (ml-100k u1, seed 1; `cargo run --bin ch5_recommender -- --data ../shared/data/ml-100k`)
 //!
-//! The chapter's Part 3b. Each member retrained on all of u1.base; each blend row adds one
+//! The chapter's Step 3b. Each member retrained on all of u1.base; each blend row adds one
 //! member to the row above (seconds: both training runs of the members used, one thread, with
 //! the machine shared):
 //!

@@ -4,12 +4,13 @@
 //! ```text
 //! load_split        the data: MovieLens from a folder, or the built-in synthetic table
 //! with_reader       the reader's own ratings appended as one more user
-//! train_faithful    Part 1: the article's model, as the course code trains it (fast twin)
-//! train_autorec     Part 1b: item-based AutoRec by its own procedure (fast twin)
-//! zero_grad_study   Part 2: the erratum, the same model with its gradients reset each step
-//! compare           Part 3: baselines, the article's model and AutoRec on the same metrics
-//! state_of_the_art  Part 3b: a blend of autoencoders and MF, chosen on the held-out tenth
-//! recommend         Part 4: one user's top movies among those enough people rated
+//! train_faithful    Step 1: the article's model, as the course code trains it (fast twin)
+//! train_autorec     Step 1b: item-based AutoRec by its own procedure (fast twin)
+//! zero_grad_study   Step 2: the erratum, the same model with its gradients reset each step
+//! compare           Step 3: baselines, the article's model and AutoRec on the same metrics
+//! state_of_the_art  Step 3b: a blend of autoencoders and MF, chosen on the held-out tenth
+//! recommend         Step 4: one user's top movies among those enough people rated, by either model
+//! top_picks         the ranking check: the true rating of each user's first-ranked test movie
 //! all_folds         `--split all`: the bias baseline and AutoRec on the five splits
 //! ```
 
@@ -24,6 +25,7 @@ use crate::recommender::baselines::{Baseline, Baselines, BiasConfig};
 use crate::recommender::ensemble::{self, AblationRow, BlendKind, Ensemble, Member};
 use crate::recommender::faithful_fast::Sae;
 use crate::recommender::my_ratings::MyRating;
+use crate::recommender::ranking::{self, TopPick};
 use crate::recommender::{Metrics, Pick, autorec_fast, evaluate, faithful, faithful_fast, mf, sizing, top_n};
 use crate::render::figures::{self, Figure};
 use crate::render::svg::LineChart;
@@ -170,7 +172,7 @@ impl ZeroGradStudy {
         self.runs.iter().filter(|r| r.zero_grad && r.collapsed == collapsed).map(|r| r.weight_decay).collect()
     }
 
-    /// The chapter's Part 2: the runs as a table, the verdicts, and why the reset runs collapse.
+    /// The chapter's Step 2: the runs as a table, the verdicts, and why the reset runs collapse.
     pub fn report(&self) -> String {
         let header = format!("loss epoch {}", self.epochs);
         let mut table = Table::new(&["gradients", "weight decay", "loss epoch 1", &header, "test RMSE", "verdict"]);
@@ -190,7 +192,7 @@ impl ZeroGradStudy {
         };
         let (collapsed, learned) = (list(self.reset_decays(true)), list(self.reset_decays(false)));
         format!(
-            "Part 2. The erratum: the course code never resets its gradients\n  \
+            "Step 2. The erratum (its Part 3): the course code never resets its gradients\n  \
              Each step adds the new gradient to the sum of all earlier ones. Reset them, as every\n  \
              PyTorch tutorial does, and keep everything else: {} epochs each.\n\
              {}  (\"collapsed\": test RMSE worse than predicting the global mean, {})\n  \
@@ -380,7 +382,7 @@ pub const PUBLISHED_U1: [(&str, f64); 4] = [
     ("GC-MC (van den Berg et al., 2017)", 0.905),
 ];
 
-/// Part 3b: the blend of [`blend_members`] at `size`, trained by [`ensemble::train`] and
+/// Step 3b: the blend of [`blend_members`] at `size`, trained by [`ensemble::train`] and
 /// scored on `split.test` row by row (the ablation), or nothing when `run` is false (a loaded
 /// model: the blend is not saved).
 pub fn state_of_the_art(split: &Split, run: bool, size: BlendSize, seed: u64) -> Result<Option<Sota>> {
@@ -403,12 +405,12 @@ impl Sota {
     /// `improved_test_rmse` is instead.
     pub fn report_or_note(sota: Option<&Sota>) -> String {
         sota.map_or_else(
-            || "Part 3b. The blend is not saved in the model file: with --load, improved_test_rmse is the saved AutoRec's.\n\n".into(),
+            || "Step 3b. The blend is not saved in the model file: with --load, improved_test_rmse is the saved AutoRec's.\n\n".into(),
             Sota::report,
         )
     }
 
-    /// The chapter's Part 3b: how the blend is made, the ablation table and, on MovieLens, the
+    /// The chapter's Step 3b: how the blend is made, the ablation table and, on MovieLens, the
     /// published figures.
     pub fn report(&self) -> String {
         let mut t = Table::new(&["ingredient", "held-out RMSE", "test RMSE", "test MAE", "seconds"]);
@@ -417,7 +419,7 @@ impl Sota {
             t.row(vec![r.name.clone(), n[0].clone(), n[1].clone(), n[2].clone(), format!("{:.1}", r.seconds)]);
         }
         let mut out = String::from(
-            "Part 3b. Closer to the state of the art: several recommenders, blended\n  \
+            "Step 3b. Closer to the state of the art: several recommenders, blended\n  \
              Each member is trained on 90 % of the training ratings and stopped at its best epoch on the\n  \
              other tenth; blend weights are fitted by ridge regression on that tenth (members' predictions,\n  \
              and \"by support\" adds them times ln(1 + ratings) of the user and of the movie); then every\n  \
@@ -460,13 +462,48 @@ pub fn improved_keys(cmp: &Comparison, sota: Option<&Sota>) -> Vec<(String, f64)
 /// User index `user`'s 10 best movies by AutoRec, among the movies they have rated in neither
 /// split and that at least [`MIN_RATINGS_TO_RECOMMEND`] users rated in training.
 pub fn recommend(split: &Split, autorec: &Recommender, user: usize) -> Vec<Pick> {
+    top_ten(split, user, |m| autorec.predict(user, m))
+}
+
+/// [`recommend`] by the article's model: its outputs for the user's training row, ranked, as
+/// §5 says to recommend.
+pub fn recommend_article(split: &Split, sae: &Sae, user: usize) -> Vec<Pick> {
+    let scores = faithful_fast::predict_all(sae, &split.train, user);
+    top_ten(split, user, |m| scores[m])
+}
+
+fn top_ten(split: &Split, user: usize, score: impl Fn(usize) -> f64) -> Vec<Pick> {
     let mut count = vec![0usize; split.n_movies()];
     for e in split.train.iter() {
         count[e.movie] += 1;
     }
     let known = |m: usize| split.train.get(user, m).is_some() || split.test.get(user, m).is_some();
     let popular = |m: usize| count[m] >= MIN_RATINGS_TO_RECOMMEND;
-    top_n(split.n_movies(), 10, |m| autorec.predict(user, m), known, popular)
+    top_n(split.n_movies(), 10, score, known, popular)
+}
+
+/// Both models' top picks on the test ratings ([`ranking::top_pick`]): the article's model,
+/// then AutoRec.
+pub fn top_picks(split: &Split, sae: &Sae, autorec: &Recommender) -> (TopPick, TopPick) {
+    let article = ranking::top_pick(&split.test, |u, r| faithful_fast::predict_movies(sae, &split.train, u, r));
+    let better =
+        ranking::top_pick(&split.test, |u, r| r.iter().map(|&(i, _)| autorec.predict(u, i as usize)).collect());
+    (article, better)
+}
+
+/// Erratum (c) said in a sentence, and the ranking check, as the chapter prints them below
+/// its table.
+pub fn verdicts(cmp: &Comparison, article: &TopPick, autorec: &TopPick) -> String {
+    let verb = if cmp.article.rmse > cmp.bias.rmse { "does WORSE than" } else { "beats" };
+    let (a, b) = (fmt_num(cmp.article.rmse, 4), fmt_num(cmp.bias.rmse, 4));
+    let (top_a, top_b, random) = (fmt_num(article.top, 3), fmt_num(autorec.top, 3), fmt_num(article.random, 3));
+    format!(
+        "  The article's autoencoder {verb} the user + item bias baseline, a model of one number per user and one\n  \
+         per movie (RMSE {a} against {b}).\n  \
+         Ranking (§5: rank the predictions, recommend the top): each of {} users' test movie ranked first was\n  \
+         rated {top_a} on average by the article's model's order, {top_b} by AutoRec's, {random} for a random pick.\n",
+        article.users
+    )
 }
 
 /// One split's scores under `--split all`.

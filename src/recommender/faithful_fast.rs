@@ -415,10 +415,20 @@ fn rmsprop_generic(theta: &mut [f64], grad: &[f64], square_avg: &mut [f64], c: &
 
 /// [`faithful::test_metrics`] on the sparse forward pass: only each user's rated movies enter.
 pub fn test_metrics(sae: &Sae, train: &RatingTable, test: &RatingTable) -> super::Metrics {
-    super::evaluate(test, |u, row| {
-        let h = sae.hidden(train.row(u));
-        row.iter().map(|&(m, _)| sae.output(&h, m as usize)).collect()
-    })
+    super::evaluate(test, |u, row| predict_movies(sae, train, u, row))
+}
+
+/// The model's predictions for user index `u` at the movies of `movies` (movie index, rating),
+/// from the user's training row: what the test metrics and the ranking check score.
+pub fn predict_movies(sae: &Sae, train: &RatingTable, u: usize, movies: &[(u32, u8)]) -> Vec<f64> {
+    let h = sae.hidden(train.row(u));
+    movies.iter().map(|&(m, _)| sae.output(&h, m as usize)).collect()
+}
+
+/// The model's prediction for every movie index of user index `u`, from their training row.
+pub fn predict_all(sae: &Sae, train: &RatingTable, u: usize) -> Vec<f64> {
+    let h = sae.hidden(train.row(u));
+    (0..sae.n_movies()).map(|m| sae.output(&h, m)).collect()
 }
 
 /// Every test rating beside the model's prediction for it, (true rating, predicted), user by

@@ -23,12 +23,14 @@ pub mod autorec;
 pub mod autorec_fast;
 pub mod baselines;
 pub mod ensemble;
+pub mod errata;
 pub mod experiment;
 pub mod faithful;
 pub mod faithful_fast;
 pub mod mf;
 pub mod model_file;
 pub mod my_ratings;
+pub mod ranking;
 pub mod sizing;
 
 use crate::data::movielens::RatingTable;

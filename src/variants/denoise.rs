@@ -7,6 +7,18 @@
 //! train      x̂ = decoder(encoder(x̃));  L = loss(x̂, x)                 (x, not x̃)
 //! ```
 //!
+//! §4.2 also says, a few lines on, that the loss compares the output with the *corrupted*
+//! input. That second reading is [`CorruptedTarget`]; [`ink_level`] measures what it learns:
+//!
+//! ```text
+//! corrupted target  x̃ = corrupt(x);  L = loss(decoder(encoder(x̃)), x̃)    copy what you see
+//! ink level         mean of x̂ over the pixels where the clean x ≥ threshold
+//! ```
+//!
+//! Scored against x̃, the best a network can do is give back x̃ itself, holes included:
+//! masking removes a fraction ν of every stroke, so such a model learns to draw strokes faded
+//! by about that fraction, and restores nothing.
+//!
 //! §4.2 describes the masking kind: a random subset of inputs set to zero, the rest copied.
 //! Each training step draws a fresh corruption from the seeded generator, so the same seed
 //! trains the same network. [`Corrupted::mask`] records which inputs were dropped so a test
@@ -110,4 +122,60 @@ impl Objective for Corruption {
 /// How well `ae` restores corrupted inputs: the loss of reconstructing the clean x from x̃.
 pub fn restoration_loss(ae: &Autoencoder, corrupted: &Matrix, clean: &Matrix, loss: LossKind) -> f64 {
     loss.eval(&ae.reconstruct(corrupted), clean).value
+}
+
+/// §4.2's second reading of its loss, for [`crate::nn::train`]: a fresh corruption x̃ of the
+/// batch, reconstructed and scored against x̃ itself rather than the clean batch. It draws
+/// exactly what [`Corruption`]'s objective draws, so both readings see the same corruptions.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CorruptedTarget(pub Corruption);
+
+impl Objective for CorruptedTarget {
+    fn gradients(&self, ae: &Autoencoder, clean: &Matrix, loss: LossKind, rng: &mut Rng) -> StepGrads {
+        let noisy = self.0.apply(clean, rng);
+        ae.gradients(&noisy.x, &noisy.x, loss)
+    }
+}
+
+/// Mean of `out` over the entries where `clean` ≥ `threshold`: how bright a model draws the
+/// strokes (1 for a perfect restoration of pure ink). out, clean: (n, d); NaN if no entry
+/// reaches the threshold.
+pub fn ink_level(out: &Matrix, clean: &Matrix, threshold: f64) -> f64 {
+    assert_eq!(out.shape(), clean.shape(), "ink_level: shapes differ");
+    let (sum, n) = out
+        .data()
+        .iter()
+        .zip(clean.data())
+        .filter(|&(_, &c)| c >= threshold)
+        .fold((0.0, 0usize), |(s, n), (&o, _)| (s + o, n + 1));
+    sum / n as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ink_level_averages_the_output_where_the_clean_input_is_dark() {
+        let clean = Matrix::from_rows(&[&[1.0, 0.0, 0.6, 0.2]]);
+        let out = Matrix::from_rows(&[&[0.5, 0.9, 0.3, 0.9]]);
+        // Pixels 0 and 2 reach 0.5: (0.5 + 0.3) / 2.
+        assert!((ink_level(&out, &clean, 0.5) - 0.4).abs() < 1e-15);
+    }
+
+    #[test]
+    fn the_corrupted_target_is_scored_against_the_same_corruption_it_reconstructs() {
+        // With ν = 0 nothing is dropped: both readings are the plain loss, gradient for gradient.
+        let ae = crate::structure::sigmoid_autoencoder(4, 2, &mut Rng::new(1));
+        let x = Matrix::from_rows(&[&[0.1, 0.9, 0.4, 0.0], &[0.7, 0.2, 0.0, 0.5]]);
+        let a = CorruptedTarget(Corruption::Mask { nu: 0.0 }).gradients(&ae, &x, LossKind::Mse, &mut Rng::new(2));
+        let b = ae.gradients(&x, &x, LossKind::Mse);
+        assert_eq!(a.loss, b.loss);
+        // With ν > 0 the target has the holes: the loss differs from the clean-target one on
+        // the same draw.
+        let masked = Corruption::Mask { nu: 0.5 };
+        let c = CorruptedTarget(masked).gradients(&ae, &x, LossKind::Mse, &mut Rng::new(3));
+        let d = masked.gradients(&ae, &x, LossKind::Mse, &mut Rng::new(3));
+        assert_ne!(c.loss, d.loss);
+    }
 }

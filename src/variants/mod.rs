@@ -5,4 +5,6 @@ pub mod contractive;
 pub mod denoise;
 pub mod rbm;
 pub mod sparse;
+pub mod sparse_checks;
 pub mod stacked;
+pub mod stacked_levels;

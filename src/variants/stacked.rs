@@ -42,11 +42,31 @@ pub fn pretrain(
     corruption: f64,
     rng: &mut Rng,
 ) -> Result<(Network, Vec<Vec<f64>>)> {
-    if widths.len() < 2 || widths[0] != x.cols() {
-        return Err(Error::Invalid(format!("stacked: widths {widths:?} must start with the data width {}", x.cols())));
-    }
     if !(0.0..1.0).contains(&corruption) {
         return Err(Error::Invalid(format!("stacked: masking probability {corruption} is not in [0, 1)")));
+    }
+    // ν = 0 draws nothing, exactly the plain autoencoder.
+    let objective: &dyn Objective = if corruption > 0.0 { &Corruption::Mask { nu: corruption } } else { &Plain };
+    pretrain_with(x, widths, cfg, objective, rng)
+}
+
+/// [`pretrain`] with any objective on every layer: §4.4 words its stack as layers of *sparse*
+/// autoencoders, which is `objective` = a [`crate::variants::sparse::Sparsity`] penalty on each
+/// layer's code:
+///
+/// ```text
+/// layer l   h_l = σ(W_l h_{l−1} + b_l),  trained to give back h_{l−1}:
+///           J = loss(decode(h_l), h_{l−1}) + Ω(h_l)          (Ω as in variants::sparse)
+/// ```
+pub fn pretrain_with(
+    x: &Matrix,
+    widths: &[usize],
+    cfg: &TrainConfig,
+    objective: &dyn Objective,
+    rng: &mut Rng,
+) -> Result<(Network, Vec<Vec<f64>>)> {
+    if widths.len() < 2 || widths[0] != x.cols() {
+        return Err(Error::Invalid(format!("stacked: widths {widths:?} must start with the data width {}", x.cols())));
     }
     let mut layers: Vec<Dense> = Vec::new();
     let mut losses = Vec::new();
@@ -54,8 +74,6 @@ pub fn pretrain(
     for pair in widths.windows(2) {
         let mut ae = structure::sigmoid_autoencoder(pair[0], pair[1], rng);
         structure::start_output_at_mean(&mut ae, &input);
-        // ν = 0 draws nothing, exactly the plain autoencoder.
-        let objective: &dyn Objective = if corruption > 0.0 { &Corruption::Mask { nu: corruption } } else { &Plain };
         losses.push(train::train(&mut ae, &input, objective, cfg, rng)?);
         input = ae.encode(&input);
         layers.push(ae.encoder.layers.remove(0));

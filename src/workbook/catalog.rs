@@ -573,3 +573,8 @@ pub const PAGES: &[Page] = &[
         ],
     },
 ];
+/// The article's claims a chapter tests, each with the Results keys and the condition that
+/// decide it: the ledger, kept in [`crate::workbook::ledger`].
+pub fn claims(chapter: &str) -> &'static [crate::workbook::claims::Claim] {
+    crate::workbook::ledger::of(chapter)
+}

@@ -33,6 +33,120 @@ pub struct Spec {
     pub options: &'static [Opt],
     /// "Try this and watch that" lines, each with its command.
     pub exercises: &'static [&'static str],
+    /// What the exercises and the README promise, each as a run, a Results key and the value
+    /// expected at seed 1: `tests/exercises.rs` runs them all, and the docs' numbers are
+    /// checked against them (`tests/docs.rs`). `--expectations` prints them.
+    pub expectations: &'static [Expect],
+}
+
+/// An outcome the docs promise: run the chapter with `args` (seed 1 unless they set one) and
+/// the Results value of `key` meets `want`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Expect {
+    /// The flags after `cargo run --bin <chapter> --`; none for the default run.
+    pub args: &'static [&'static str],
+    pub key: &'static str,
+    pub want: Want,
+}
+
+/// What an [`Expect`] wants of its key's value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Want {
+    /// A number within `tol` of `value`.
+    Near { value: f64, tol: f64 },
+    /// Exactly this text.
+    Is(&'static str),
+    /// A number below the value of another key of the same run.
+    Below(&'static str),
+    /// A number above the value of another key of the same run.
+    Above(&'static str),
+}
+
+impl Expect {
+    pub const fn near(args: &'static [&'static str], key: &'static str, value: f64, tol: f64) -> Expect {
+        Expect { args, key, want: Want::Near { value, tol } }
+    }
+
+    pub const fn is(args: &'static [&'static str], key: &'static str, text: &'static str) -> Expect {
+        Expect { args, key, want: Want::Is(text) }
+    }
+
+    pub const fn below(args: &'static [&'static str], key: &'static str, other: &'static str) -> Expect {
+        Expect { args, key, want: Want::Below(other) }
+    }
+
+    pub const fn above(args: &'static [&'static str], key: &'static str, other: &'static str) -> Expect {
+        Expect { args, key, want: Want::Above(other) }
+    }
+
+    /// One tab-separated line: args (space-joined), key, relation, value and, for `near`, the
+    /// tolerance. [`Expectation::parse`] reads it back.
+    pub fn line(&self) -> String {
+        let args = self.args.join(" ");
+        match self.want {
+            Want::Near { value, tol } => format!("{args}\t{}\tnear\t{value}\t{tol}", self.key),
+            Want::Is(t) => format!("{args}\t{}\tis\t{t}", self.key),
+            Want::Below(k) => format!("{args}\t{}\tbelow\t{k}", self.key),
+            Want::Above(k) => format!("{args}\t{}\tabove\t{k}", self.key),
+        }
+    }
+}
+
+/// An [`Expect`] read back from its [`Expect::line`], as tests get it from a chapter binary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expectation {
+    pub args: Vec<String>,
+    pub key: String,
+    pub relation: String,
+    /// The expected value, or the other key for `below` and `above`.
+    pub value: String,
+    pub tol: f64,
+}
+
+impl Expectation {
+    pub fn parse(line: &str) -> Option<Expectation> {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (args, key, relation, value) = (f.first()?, f.get(1)?, f.get(2)?, f.get(3)?);
+        let tol = match *relation {
+            "near" => f.get(4)?.parse().ok()?,
+            "is" | "below" | "above" => 0.0,
+            _ => return None,
+        };
+        Some(Expectation {
+            args: args.split_whitespace().map(str::to_string).collect(),
+            key: key.to_string(),
+            relation: relation.to_string(),
+            value: value.to_string(),
+            tol,
+        })
+    }
+
+    /// The expected number of a `near` expectation.
+    pub fn number(&self) -> Option<f64> {
+        if self.relation == "near" { self.value.parse().ok() } else { None }
+    }
+
+    /// Checks a run's printed output: `Ok` with the value found, or what is wrong.
+    pub fn check(&self, output: &str) -> std::result::Result<String, String> {
+        let got = result_value(output, &self.key).ok_or_else(|| format!("no `{}` in the Results", self.key))?;
+        let num = |s: &str, what: &str| s.parse::<f64>().map_err(|_| format!("{what} {s:?} is not a number"));
+        let ok = match self.relation.as_str() {
+            "near" => (num(got, &self.key)? - num(&self.value, "expected")?).abs() <= self.tol,
+            "is" => got == self.value,
+            rel => {
+                let other =
+                    result_value(output, &self.value).ok_or_else(|| format!("no `{}` in the Results", self.value))?;
+                let (a, b) = (num(got, &self.key)?, num(other, &self.value)?);
+                if rel == "below" { a < b } else { a > b }
+            }
+        };
+        let wanted = match self.relation.as_str() {
+            "near" => format!("{} ± {}", self.value, self.tol),
+            "is" => self.value.clone(),
+            rel => format!("{rel} {} ({})", self.value, result_value(output, &self.value).unwrap_or("?")),
+        };
+        if ok { Ok(got.to_string()) } else { Err(format!("{} is {got}, expected {wanted}", self.key)) }
+    }
 }
 
 /// The widest layer a chapter accepts: wider ones would need gigabytes and teach nothing more.
@@ -56,6 +170,8 @@ pub struct Args {
 
 pub enum Parsed {
     Help,
+    /// `--expectations`: print the spec's expectations and exit.
+    Expectations,
     Run(Args),
 }
 
@@ -170,6 +286,7 @@ pub fn help_text(spec: &Spec) -> String {
     let mut s = format!("{} ({}): {}\n\n{}\n\noptions:\n", spec.name, spec.section, spec.about, usage_line(spec));
     let mut rows: Vec<(String, &str)> = vec![
         ("--help".into(), "print this help and exit"),
+        ("--expectations".into(), "print what the exercises and the README promise, as tests/exercises.rs checks it"),
         ("--seed N".into(), "seed of every random draw (default 1); same seed, same output"),
         ("--out DIR".into(), "where pictures go (default target/chapters/<chapter>/)"),
         ("--quick".into(), "a small, fast run (what the tests use)"),
@@ -222,7 +339,7 @@ pub fn parse(spec: &Spec, argv: impl IntoIterator<Item = String>) -> Result<Pars
             None => (body.to_string(), None),
         };
         let takes_value = match name.as_str() {
-            "help" | "quick" => false,
+            "help" | "quick" | "expectations" => false,
             "seed" | "out" | "epochs" => true,
             "data" if spec.data.is_some() => true,
             _ => match spec.options.iter().find(|o| o.name == name) {
@@ -253,6 +370,7 @@ pub fn parse(spec: &Spec, argv: impl IntoIterator<Item = String>) -> Result<Pars
         };
         match (name.as_str(), value) {
             ("help", _) => return Ok(Parsed::Help),
+            ("expectations", _) => return Ok(Parsed::Expectations),
             ("quick", _) => args.quick = true,
             ("seed", Some(v)) => args.seed = parse_num("seed", &v)?,
             ("epochs", Some(v)) => {
@@ -289,6 +407,10 @@ pub fn run(spec: &Spec, body: impl FnOnce(&Args) -> Result<()>) {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match parse(spec, std::env::args().skip(1)) {
             Ok(Parsed::Help) => {
                 print!("{}", help_text(spec));
+                Ok(())
+            }
+            Ok(Parsed::Expectations) => {
+                spec.expectations.iter().for_each(|e| println!("{}", e.line()));
                 Ok(())
             }
             Ok(Parsed::Run(args)) => gallery::check_out(spec.name, &args.out)

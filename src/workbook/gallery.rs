@@ -602,14 +602,19 @@ fn break_lock(path: &Path, seen: &str) {
 }
 
 impl Results {
-    /// How every chapter ends: adds `gallery: <page>`, saves the block as `results.txt` in
-    /// `--out` (an error if that fails, as for any picture), prints the block, and rebuilds
-    /// the gallery page in the folder above (see [`update_page`]). The page is a
-    /// convenience: if it cannot be written, or a file the gallery did not write has its
-    /// name, the chapter says so on stderr and still succeeds.
+    /// How every chapter ends: prints the Claims block and adds the `claims*` keys
+    /// ([`crate::workbook::claims::conclude`]), adds `gallery: <page>`, saves the block as
+    /// `results.txt` and the claims' verdicts as [`CLAIMS_FILE`] in `--out` (an error if that fails, as for any picture), prints the
+    /// block, and rebuilds the gallery page in the folder above (see [`update_page`]). The
+    /// page is a convenience: if it cannot be written, or a file the gallery did not write
+    /// has its name, the chapter says so on stderr and still succeeds.
     pub fn finish(mut self, spec: &Spec, args: &Args) -> Result<()> {
+        let claims = crate::workbook::claims::conclude(spec.name, &mut self);
         self.add("gallery", page_path(&args.out).display());
         save_results(spec.name, &args.out, self.lines())?;
+        if !claims.is_empty() {
+            write_atomic(&args.out.join(CLAIMS_FILE), (claims.join("\n") + "\n").as_bytes())?;
+        }
         self.print();
         match update_page(&args.out) {
             Ok(PageUpdate::Written(_)) => {}
