@@ -235,6 +235,6 @@ fn all_splits(args: &Args) -> Result<()> {
     })?;
     println!("{}", scores.table());
     let mut res = Results::new();
-    scores.keys().into_iter().for_each(|(key, value)| res.num(key, value, 4));
+    scores.keys().into_iter().for_each(|(key, value)| res.num(&key, value, 4));
     res.finish(&SPEC, args)
 }

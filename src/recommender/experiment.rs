@@ -456,6 +456,8 @@ pub fn improved_keys(cmp: &Comparison, sota: Option<&Sota>) -> Vec<(String, f64)
     let best = s.best();
     let mut keys = vec![("improved_test_rmse".into(), best.test.rmse), ("improved_test_mae".into(), best.test.mae)];
     keys.extend(s.rows.iter().map(|r| (format!("ablation_{}_rmse", r.key), r.test.rmse)));
+    // The score each choice was made on, beside the test score it is reported with.
+    keys.extend(s.rows.iter().map(|r| (format!("ablation_{}_heldout_rmse", r.key), r.held_rmse)));
     keys
 }
 
@@ -540,13 +542,16 @@ impl FoldScores {
         table.render()
     }
 
-    /// The Results lines of `--split all`.
-    pub fn keys(&self) -> [(&'static str, f64); 3] {
-        [
+    /// The Results lines of `--split all`: the means, and the blend's RMSE on each split
+    /// (`improved_test_rmse_u1` …).
+    pub fn keys(&self) -> Vec<(String, f64)> {
+        let means = [
             ("bias_baseline_rmse_mean", self.bias_rmse_mean),
             ("improved_test_rmse_mean", self.autorec_rmse_mean),
             ("improved_mean_rmse_5fold", self.blend_rmse_mean),
-        ]
+        ];
+        let folds = self.folds.iter().map(|s| (format!("improved_test_rmse_{}", s.fold), s.blend.rmse));
+        means.into_iter().map(|(k, v)| (k.to_string(), v)).chain(folds).collect()
     }
 }
 
