@@ -16,6 +16,6 @@ fn the_course_reading_refuses_a_ratings_file_over_the_limit() {
     let split = ex::load_split(None, Fold::default(), 1, true).unwrap();
     let got = errata::course_files(Some(&dir), Fold::default(), &split);
     std::fs::remove_dir_all(&dir).ok();
-    let err = got.err().expect("a 129 MiB ratings file is refused").to_string();
+    let err = got.expect_err("a 129 MiB ratings file is refused").to_string();
     assert!(err.contains("u1.base") && err.contains("MiB"), "{err}");
 }
