@@ -233,6 +233,22 @@ pub fn split<P: Send>(parts: impl IntoIterator<Item = P>, work: impl Fn(P) + Syn
     });
 }
 
+/// `a()` and `b()`: `b` on a second thread while `a` runs here when [`second_core_free`] says
+/// the other core is free, else one after the other on this thread, `a` first. They must not
+/// depend on each other, so the results are the same either way. A panic in `b` is raised
+/// again here.
+pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    if !second_core_free() {
+        let x = a();
+        return (x, b());
+    }
+    std::thread::scope(|s| {
+        let other = s.spawn(b);
+        let x = a();
+        (x, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
+}
+
 /// `job` on every item, results in `items`' order: on two threads taking items in turn when
 /// [`second_core_free`] says the other core is free, else on this thread alone. Each job must
 /// be independent of the others, so the results do not depend on which.

@@ -26,7 +26,7 @@ use crate::recommender::ensemble::{self, AblationRow, BlendKind, Ensemble, Membe
 use crate::recommender::faithful_fast::Sae;
 use crate::recommender::my_ratings::MyRating;
 use crate::recommender::ranking::{self, TopPick};
-use crate::recommender::{Metrics, Pick, autorec_fast, evaluate, faithful, faithful_fast, mf, sizing, top_n};
+use crate::recommender::{Metrics, Pick, autorec_fast, errata, evaluate, faithful, faithful_fast, mf, sizing, top_n};
 use crate::render::figures::{self, Figure};
 use crate::render::svg::LineChart;
 use crate::render::text::{Table, fmt_num};
@@ -235,6 +235,22 @@ pub fn zero_grad_study(split: &Split, seed: u64, threads: usize, epochs: usize) 
         });
     }
     Ok(ZeroGradStudy { epochs, global_mean_rmse, runs })
+}
+
+/// Steps 2 and 2b, the errata that retrain the article's model: [`zero_grad_study`] for
+/// `study_epochs` epochs, and the course's reading of the files ([`errata::course_reading`])
+/// trained as `course` = (config, threads, epochs, seed) says. Independent of Steps 1 and 1b,
+/// so the chapter runs them alongside ([`crate::kernels::parallel::join`]).
+pub fn errata_runs(
+    data: Option<&Path>,
+    fold: Fold,
+    split: &Split,
+    course: (faithful::Config, usize, usize, u64),
+    study_epochs: usize,
+) -> Result<(ZeroGradStudy, Option<errata::CourseRun>)> {
+    let (_, threads, _, seed) = course;
+    let study = zero_grad_study(split, seed, threads, study_epochs)?;
+    Ok((study, errata::course_reading(data, fold, split, course)?))
 }
 
 fn score(test: &RatingTable, base: &Baselines, which: Baseline) -> Metrics {
