@@ -269,6 +269,18 @@ pub fn map<T: Sync, R: Send>(items: &[T], job: impl Fn(&T) -> R + Sync) -> Vec<R
 mod tests {
     use super::*;
 
+    /// Results in the items' order whichever thread ran them, and `join` returns both sides.
+    #[test]
+    fn map_and_join_keep_their_order() {
+        let items: Vec<u64> = (0..9).collect();
+        let squares = map(&items, |&x| {
+            std::thread::sleep(Duration::from_millis(9 - x));
+            x * x
+        });
+        assert_eq!(squares, items.iter().map(|x| x * x).collect::<Vec<_>>());
+        assert_eq!(join(|| 1 + 1, || "b"), (2, "b"));
+    }
+
     /// Two threads bounce a counter back and forth; every 50th time the echoing thread naps,
     /// so the receiver outlasts its spin and the sleeping path is taken as well.
     #[test]
