@@ -9,6 +9,7 @@ use autoencoders::core::error::{Error, Result};
 use autoencoders::data::movielens::{Fold, Split};
 use autoencoders::gradcheck::models as gradcheck_models;
 use autoencoders::gradcheck::step as gradient_step;
+use autoencoders::kernels::parallel;
 use autoencoders::recommender::autorec::{self, Trained};
 use autoencoders::recommender::baselines::{Baselines, BiasConfig};
 use autoencoders::recommender::experiment::{self as ex, MIN_RATINGS_TO_RECOMMEND};
@@ -73,11 +74,11 @@ fn body(args: &Args) -> Result<()> {
     let epochs = args.epochs_or(200, 3);
     let base = Baselines::fit(&split.train, &BiasConfig::default());
     let mut res = Results::new();
-    let mut curves = None;
-    let (sae, autorec) = if let Some(path) = &load_path {
+    let (mut curves, mut errata_runs) = (None, None);
+    let (sae, autorec, trained) = if let Some(path) = &load_path {
         println!("\nLoading trained models from {} (no training).\n", path.display());
         let models = model_file::load_models_for(path, &on, &split.train, &base)?;
-        (models.faithful, models.autorec)
+        (models.faithful, models.autorec, None)
     } else {
         let (at, reports) = gradcheck_models::recommender_checks(&split, &base, args.seed, args.quick);
         let check = gradient_step::print(SPEC.name, &at, &reports)?;
@@ -92,22 +93,34 @@ fn body(args: &Args) -> Result<()> {
         println!("  unrated outputs are set to 0 before an MSELoss over all {nm} movies; gradients {grads}.");
         println!("  Train loss per epoch, the article's way: √(loss · n_movies / n_rated), averaged over users.");
         println!("  (Trained by faithful_fast.rs, the fast twin of faithful.rs's plain model; tests hold them equal.)");
-        let start = Instant::now();
-        let mut progress = Progress::new("article's model: epoch", epochs);
-        let run = ex::train_faithful(&split.train, config, threads, epochs, args.seed, |epoch, loss| {
-            progress.tick(epoch);
-            if PRINTED_EPOCHS.contains(&epoch) || epoch == epochs {
-                println!("    epoch {epoch:>4}  loss {}", fmt_num(loss, 4));
-            }
-        })?;
-        let seconds_per_epoch = start.elapsed().as_secs_f64() / epochs as f64;
+        // Steps 2 and 2b retrain the article's model on their own: they run alongside Steps 1
+        // and 1b when the other core is free, and are printed in their turn.
+        let e = args.epochs.map_or(if args.quick { 2 } else { ERRATUM_EPOCHS }, |x| x.min(ERRATUM_EPOCHS));
+        let course = (config.clone(), threads, epochs, args.seed);
+        let errata_job = || ex::errata_runs(args.data.as_deref(), fold, &split, course, e);
+        let steps_1 = || -> Result<_> {
+            let start = Instant::now();
+            let mut progress = Progress::new("article's model: epoch", epochs);
+            let run = ex::train_faithful(&split.train, config, threads, epochs, args.seed, |epoch, loss| {
+                progress.tick(epoch);
+                if PRINTED_EPOCHS.contains(&epoch) || epoch == epochs {
+                    println!("    epoch {epoch:>4}  loss {}", fmt_num(loss, 4));
+                }
+            })?;
+            let seconds_per_epoch = start.elapsed().as_secs_f64() / epochs as f64;
+            println!(
+                "  ({seconds_per_epoch:.4} seconds per epoch on up to {threads} thread(s); the PyTorch reference: 0.69)\n"
+            );
+            Ok((run, seconds_per_epoch, train_autorec(&split, args.seed, args.quick)?))
+        };
+        let (steps, errata) = if threads > 1 { parallel::join(steps_1, errata_job) } else { (steps_1(), errata_job()) };
+        let (run, seconds_per_epoch, trained) = steps?;
+        errata_runs = Some(errata?);
         res.num("train_loss", run.losses.last().copied().unwrap_or(f64::NAN), 4);
         res.num("train_loss_epoch_1", run.losses[0], 4);
-        println!("  ({seconds_per_epoch:.4} seconds per epoch on {threads} thread(s); the PyTorch reference: 0.69)\n");
-        let trained = train_autorec(&split, args.seed, args.quick)?;
         res.num("seconds_per_epoch", seconds_per_epoch, 4);
-        curves = Some((run.losses, trained.curve));
-        (run.sae, trained.recommender)
+        curves = Some((run.losses, trained.curve.clone()));
+        (run.sae, trained.recommender.clone(), Some(trained))
     };
 
     let article = faithful_fast::test_metrics(&sae, &split.train, &split.test);
@@ -122,17 +135,13 @@ fn body(args: &Args) -> Result<()> {
     res.num("test_rmse", article.rmse, 4);
     res.num("test_mae", article.mae, 4);
 
-    if load_path.is_none() {
-        let e = args.epochs.map_or(if args.quick { 2 } else { ERRATUM_EPOCHS }, |x| x.min(ERRATUM_EPOCHS));
-        let study = ex::zero_grad_study(&split, args.seed, threads, e)?;
+    if let Some((study, course)) = errata_runs {
         println!("{}", study.report());
         let reset = study.reset_at(0.5);
         res.num("zero_grad_test_rmse", reset.map_or(f64::NAN, |r| r.test_rmse), 4);
         res.num("zero_grad_first_loss", reset.map_or(f64::NAN, |r| r.first_loss), 4);
         res.num("zero_grad_last_loss", reset.map_or(f64::NAN, |r| r.last_loss), 4);
-        let config = faithful::Config { zero_grad: args.flag("zero-grad"), weight_decay, ..Default::default() };
-        let course = (config, threads, epochs, args.seed);
-        if let Some(run) = errata::course_reading(args.data.as_deref(), fold, &split, course)? {
+        if let Some(run) = course {
             print!("{}", run.report(&article));
             res.add("course_lost_ratings", run.lost.len());
             res.num("course_test_loss_article", run.metrics.article_loss, 4);
@@ -146,10 +155,10 @@ fn body(args: &Args) -> Result<()> {
     let (pick_article, pick_autorec) = ex::top_picks(&split, &sae, &autorec);
     println!("{}", ex::verdicts(&cmp, &pick_article, &pick_autorec));
     res.num("bias_baseline_rmse", cmp.bias.rmse, 4);
-    let sota =
-        ex::state_of_the_art(&split, load_path.is_none(), ex::blend_size(args.data.is_some(), args.quick), args.seed)?;
-    print!("{}", ex::Sota::report_or_note(sota.as_ref()));
-    ex::improved_keys(&cmp, sota.as_ref()).into_iter().for_each(|(key, value)| res.num(&key, value, 4));
+    let size = ex::blend_size(args.data.is_some(), args.quick);
+    let step3b = ex::state_of_the_art(&split, trained.as_ref(), size, args.seed)?;
+    print!("{}", step3b.report());
+    ex::improved_keys(&cmp, step3b.sota()).into_iter().for_each(|(key, value)| res.num(&key, value, 4));
     res.num("global_mean_rmse", cmp.global_mean.rmse, 4);
     res.num("bias_baseline_mae", cmp.bias.mae, 4);
     res.num("top_pick_rating_article", pick_article.top, 3);
@@ -224,11 +233,11 @@ fn print_autorec_log(trained: &Trained) {
     println!("  best held-out epoch: {best}; final run: {last} epochs on all training ratings\n");
 }
 
-/// `--split all`: the bias baseline and the better model on all five splits.
+/// `--split all`: the bias baseline, AutoRec and the blend on all five splits.
 fn all_splits(args: &Args) -> Result<()> {
-    let why = "it trains only the bias baseline and AutoRec, on each split in turn";
+    let why = "it trains the bias baseline, AutoRec and the blend on each split in turn and keeps none";
     args.refuse_with(true, "--split all", &["save", "load", "user", "my-ratings"], why)?;
-    println!("§5 on all five splits: the bias baseline and item-based AutoRec, global test RMSE.\n");
+    println!("§5 on all five splits: the bias baseline, item-based AutoRec and the blend, global test RMSE.\n");
     let scores = ex::all_folds(args.data.as_deref(), args.seed, args.quick, |s, trained| {
         println!("  {}:", s.fold);
         print_autorec_log(trained);

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! DATA_DIR defaults to ../shared/data/ml-100k; keys are Config fields (hidden, lambda,
-//! weight_decay, lr, lr_decay, batch, epochs, dropout, residual, input_offset, holdout) and
+//! weight_decay, lr, lr_decay, batch, epochs, masking_noise, residual, input_offset, holdout) and
 //! seed. `validate_only=1` prints the held-out curve and never scores u1.test: that is the
 //! mode for trying settings.
 
@@ -36,7 +36,7 @@ fn main() {
             "lr_decay" => config.lr_decay = f(),
             "batch" => config.batch = f() as usize,
             "epochs" => config.epochs = f() as usize,
-            "dropout" => config.dropout = f(),
+            "masking_noise" => config.masking_noise = f(),
             "residual" => config.residual = f() != 0.0,
             "holdout" => config.holdout = f(),
             "input_offset" => config.input_offset = f(),

@@ -42,7 +42,7 @@ fn parse_member(spec: &str) -> Member {
                     "lr_decay" => c.lr_decay = v,
                     "batch" => c.batch = v as usize,
                     "epochs" => c.epochs = v as usize,
-                    "dropout" => c.dropout = v,
+                    "masking_noise" => c.masking_noise = v,
                     "input_offset" => c.input_offset = v,
                     "residual" => c.residual = v != 0.0,
                     "seed" => seed = v as u64,
@@ -95,15 +95,15 @@ fn main() {
     let start = Instant::now();
     let (fit, held) = holdout(&split.train, 0.1, 1 ^ HOLDOUT_SEED);
     let (held_pairs, target) = pairs(&held);
-    let vals: Vec<_> = members.iter().map(|m| validate(m, &fit, &held_pairs, &target)).collect();
+    let vals: Vec<_> = members.iter().map(|m| validate(m, &fit, &held)).collect();
     for v in &vals {
         println!(
-            "{:<40} best epoch {:>3}/{:<3} held-out RMSE {:.4}  {:.1} s",
+            "{:<40} best epoch {:>3}/{:<3} held-out RMSE {:.4}  {:.1} CPU s",
             format!("{:?}", v.member).chars().take(40).collect::<String>(),
             v.best_epoch,
             v.curve.len(),
             v.best_rmse,
-            v.seconds
+            v.cpu_seconds.unwrap_or(f64::NAN)
         );
         println!("    {}", v.member.name());
         if curves {
@@ -114,9 +114,9 @@ fn main() {
     let preds: Vec<&[f64]> = vals.iter().map(|v| &v.predictions[..]).collect();
     let sup = Support::of(&fit);
     let support: Vec<(f64, f64)> = held_pairs.iter().map(|&(u, i)| (sup.user[u], sup.item[i])).collect();
-    let lin = fit_blend(BlendKind::Linear, &preds, &support, &target);
+    let lin = fit_blend(BlendKind::Linear, &preds, &support, &target).unwrap_or_else(|e| panic!("{e}"));
     println!("linear blend of all: CV RMSE {:.4}  α {:.2}  weights {:?}", lin.cv_rmse, lin.alpha, lin.weights);
-    let all = fit_blend(kind, &preds, &support, &target);
+    let all = fit_blend(kind, &preds, &support, &target).unwrap_or_else(|e| panic!("{e}"));
     println!("{kind:?} blend of all: CV RMSE {:.4}  α {:.2}", all.cv_rmse, all.alpha);
     let mean: Vec<f64> =
         (0..target.len()).map(|j| preds.iter().map(|p| p[j]).sum::<f64>() / preds.len() as f64).collect();
@@ -128,13 +128,13 @@ fn main() {
             println!(
                 "  without {:<28} CV RMSE {:.4}",
                 v.member.name(),
-                fit_blend(kind, &sub, &support, &target).cv_rmse
+                fit_blend(kind, &sub, &support, &target).map_or(f64::NAN, |b| b.cv_rmse)
             );
         }
     }
     println!("validation time {:.1} s", start.elapsed().as_secs_f64());
     if test {
-        let e = ensemble::train(&split.train, &members, kind, 0.1, 1);
+        let e = ensemble::train(&split.train, &members, kind, 0.1, 1, None).unwrap_or_else(|e| panic!("{e}"));
         for (m, member) in members.iter().enumerate() {
             println!("test {:<28} RMSE {:.4}", member.name(), e.evaluate_member(m, &split.test).rmse);
         }

@@ -88,7 +88,7 @@ fn masked_gradient_matches_central_differences() {
 #[test]
 fn training_is_deterministic_for_a_seed() {
     let split = small_split(3);
-    let config = Config { epochs: 3, dropout: 0.2, ..small_config() };
+    let config = Config { epochs: 3, masking_noise: 0.2, ..small_config() };
     let a = train_epochs::<Trainer>(&split.train, &config, 5, |_, _, _| {});
     let b = train_epochs::<Trainer>(&split.train, &config, 5, |_, _, _| {});
     assert_eq!(a.model.flat(), b.model.flat(), "same seed, same weights");
@@ -108,7 +108,7 @@ fn training_is_deterministic_for_a_seed() {
 #[test]
 fn fast_twin_trains_like_the_plain_trainer() {
     let split = small_split(8);
-    let config = Config { epochs: 10, dropout: 0.1, lambda: 0.3, ..small_config() };
+    let config = Config { epochs: 10, masking_noise: 0.1, lambda: 0.3, ..small_config() };
     let base = Baselines::fit(&split.train, &BiasConfig::default());
     let columns = columns_for(&split.train, &base, true);
     let mut plain = Trainer::new(split.n_users(), columns.clone(), config.clone(), 3);

@@ -468,3 +468,27 @@ fn mf_with_the_penalty_on_p_counted_once_instead_of_twice() {
         &["P"],
     );
 }
+
+#[test]
+fn mf_with_the_bias_penalty_counted_once_instead_of_twice() {
+    // ∂/∂b_u of λ_b b_u² is 2λ_b b_u; the plant takes λ_b b_u of it away for every rating of u.
+    // Only visible where the biases are not 0: at the chapter's check point, not at Mf::new's.
+    use autoencoders::recommender::mf::Config;
+    let config = Config { lambda_bias: 0.3, factors: 4, init_std: 0.3, ..Config::default() };
+    let model = models::mf_check_point(6, 8, &config, 3.5, &mut Rng::new(43));
+    let ratings: Vec<(usize, usize, f64)> =
+        (0..14).map(|j| (j % 6, (j * 5) % 8, f64::from(1 + (j * 7 % 5) as u8))).collect();
+    let make = || models::mf(model.clone(), config.clone(), ratings.clone());
+    let plant_ratings = ratings.clone();
+    assert_caught(
+        "MF",
+        make,
+        move |c, g| {
+            let b = tensor(c, "b_user");
+            for &(u, _, _) in &plant_ratings {
+                g[b][u] -= 0.3 * c.model.b_user[u];
+            }
+        },
+        &["b_user"],
+    );
+}

@@ -796,6 +796,21 @@ pub fn mf(model: Mf, config: mf::Config, ratings: Vec<(usize, usize, f64)>) -> M
     MfObjective { model, config, ratings }
 }
 
+/// Standard deviation of the biases [`mf_check_point`] draws.
+pub const MF_CHECK_BIAS_STD: f64 = 0.3;
+
+/// The MF model the chapter's check runs at: factors as [`Mf::new`] draws them, and biases
+/// drawn from N(0, [`MF_CHECK_BIAS_STD`]²) as after some training. [`Mf::new`] starts the biases
+/// at 0, where the λ_b term of the loss and its gradient 2λ_b·b both vanish: a check there
+/// could not see a wrong bias penalty.
+pub fn mf_check_point(n_users: usize, n_items: usize, config: &mf::Config, mu: f64, rng: &mut Rng) -> Mf {
+    let mut model = Mf::new(n_users, n_items, config.factors, mu, config.init_std, rng);
+    for b in model.b_user.iter_mut().chain(model.b_item.iter_mut()) {
+        *b = MF_CHECK_BIAS_STD * rng.normal();
+    }
+    model
+}
+
 impl Checkable for MfObjective {
     fn tensors(&self) -> Vec<TensorSpec> {
         let (k, m) = (self.model.k, &self.model);
@@ -927,11 +942,11 @@ pub fn recommender_checks(
     let rows = first_columns(&by_user, &Baselines::fit(&by_user, &BiasConfig::default()), u_config.residual);
     let model = AutoRec::new(split.n_movies(), u_config.hidden, &mut sampler);
     let mut user_based = autorec(model, u_config.input_offset, rows.clone(), rows);
-    // MF at its initial factors, on the first users' ratings.
+    // MF at its initial factors and nonzero biases (so the λ_b term counts), on the first
+    // users' ratings.
     let mf_config = experiment::mf_config(quick);
     let mu = split.train.mean().unwrap_or(3.0);
-    let (nu, nm, k) = (split.n_users(), split.n_movies(), mf_config.factors);
-    let factors = Mf::new(nu, nm, k, mu, mf_config.init_std, &mut sampler);
+    let factors = mf_check_point(split.n_users(), split.n_movies(), &mf_config, mu, &mut sampler);
     let ratings: Vec<(usize, usize, f64)> =
         split.train.iter().take(MF_RATINGS).map(|e| (e.user, e.movie, f64::from(e.rating))).collect();
     let mut factorised = mf(factors, mf_config, ratings);
@@ -946,7 +961,7 @@ pub fn recommender_checks(
         seed,
     );
     let at = format!(
-        "at the initial weights, on the first {USERS} users (the article's model, U-AutoRec), the first {MOVIES} movies (AutoRec) and the first {MF_RATINGS} ratings (MF)"
+        "at the initial weights (MF's biases drawn nonzero), on the first {USERS} users (the article's model, U-AutoRec), the first {MOVIES} movies (AutoRec) and the first {MF_RATINGS} ratings (MF)"
     );
     (at, reports)
 }

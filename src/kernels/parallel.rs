@@ -233,9 +233,53 @@ pub fn split<P: Send>(parts: impl IntoIterator<Item = P>, work: impl Fn(P) + Syn
     });
 }
 
+/// `a()` and `b()`: `b` on a second thread while `a` runs here when [`second_core_free`] says
+/// the other core is free, else one after the other on this thread, `a` first. They must not
+/// depend on each other, so the results are the same either way. A panic in `b` is raised
+/// again here.
+pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    if !second_core_free() {
+        let x = a();
+        return (x, b());
+    }
+    std::thread::scope(|s| {
+        let other = s.spawn(b);
+        let x = a();
+        (x, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
+}
+
+/// `job` on every item, results in `items`' order: on two threads taking items in turn when
+/// [`second_core_free`] says the other core is free, else on this thread alone. Each job must
+/// be independent of the others, so the results do not depend on which.
+pub fn map<T: Sync, R: Send>(items: &[T], job: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = if items.len() > 1 && second_core_free() { 2 } else { 1 };
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    // Items by position: thread t runs t, t + threads, … (no queue to share).
+    split(0..threads, |t| {
+        for j in (t..items.len()).step_by(threads) {
+            let r = job(&items[j]);
+            *slots[j].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+        }
+    });
+    slots.into_iter().map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()).expect("every job ran")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Results in the items' order whichever thread ran them, and `join` returns both sides.
+    #[test]
+    fn map_and_join_keep_their_order() {
+        let items: Vec<u64> = (0..9).collect();
+        let squares = map(&items, |&x| {
+            std::thread::sleep(Duration::from_millis(9 - x));
+            x * x
+        });
+        assert_eq!(squares, items.iter().map(|x| x * x).collect::<Vec<_>>());
+        assert_eq!(join(|| 1 + 1, || "b"), (2, "b"));
+    }
 
     /// Two threads bounce a counter back and forth; every 50th time the echoing thread naps,
     /// so the receiver outlasts its spin and the sleeping path is taken as well.

@@ -131,7 +131,7 @@ pub struct Config {
     pub epochs: usize,
     /// Masking noise on the input (§4.2): each observed rating is hidden from the encoder with
     /// this probability during training, but still scored, so the network must predict it.
-    pub dropout: f64,
+    pub masking_noise: f64,
     /// Learn the residual of the bias baseline instead of the rating.
     pub residual: bool,
     /// Added to every observed value on the way into the encoder (not to the target), so the
@@ -152,7 +152,7 @@ impl Default for Config {
             lr_decay: 0.85,
             batch: 64,
             epochs: 25,
-            dropout: 0.0,
+            masking_noise: 0.0,
             residual: true,
             input_offset: 3.0,
             holdout: 0.1,
@@ -373,9 +373,9 @@ impl Trainer {
             let mut batch_se = 0.0;
             for &i in batch {
                 let col = &columns[i];
-                let input = if config.dropout > 0.0 {
+                let input = if config.masking_noise > 0.0 {
                     kept.clear();
-                    kept.extend(col.iter().copied().filter(|_| !rng.bernoulli(config.dropout)));
+                    kept.extend(col.iter().copied().filter(|_| !rng.bernoulli(config.masking_noise)));
                     &kept[..]
                 } else {
                     &col[..]
@@ -573,10 +573,10 @@ fn run_epochs<T: ItemTrainer>(
 }
 
 /// The metrics of `held` under the trainer's current model, as [`Recommender::evaluate`]
-/// would give them, but computed item by item: each item's code is built once for its held
-/// ratings and dropped, so the codes of every item (8 MB on ml-1m) never sit beside the
-/// trainer's state.
-fn evaluate_held(trainer: &impl ItemTrainer, baselines: &Baselines, held: &RatingTable) -> Metrics {
+/// would give them, and the predictions in [`RatingTable::iter`] order; computed item by item:
+/// each item's code is built once for its held ratings and dropped, so the codes of every item
+/// (8 MB on ml-1m) never sit beside the trainer's state.
+fn evaluate_held(trainer: &impl ItemTrainer, baselines: &Baselines, held: &RatingTable) -> (Metrics, Vec<f64>) {
     let (model, columns, config) = (trainer.model(), trainer.columns(), trainer.config());
     let offset = config.input_offset;
     let mut preds: Vec<Vec<f64>> = (0..held.n_users()).map(|u| vec![0.0; held.row(u).len()]).collect();
@@ -594,7 +594,8 @@ fn evaluate_held(trainer: &impl ItemTrainer, baselines: &Baselines, held: &Ratin
             preds[u][pos] = predict_with_code(model, h.as_deref(), baselines, config.residual, u, movie);
         }
     }
-    evaluate(held, |u, _| std::mem::take(&mut preds[u]))
+    let metrics = evaluate(held, |u, _| preds[u].clone());
+    (metrics, preds.concat())
 }
 
 /// One epoch's line of the validation curve.
@@ -616,19 +617,45 @@ pub struct Trained {
     pub best_epoch: usize,
     /// The epochs of the final run on all the training ratings.
     pub final_epochs: usize,
+    /// The predictions of the held-out ratings ([`holdout`]'s, in [`RatingTable::iter`] order)
+    /// at the best epoch: what a blend of this model is fitted on ([`super::ensemble`]).
+    pub held_predictions: Vec<f64>,
+    /// CPU seconds of this thread for both runs (`None` where the clock is missing).
+    pub cpu_seconds: Option<f64>,
+}
+
+/// A held-out run: trained on `fit` for `config.epochs` epochs, scored on `held` after each.
+#[derive(Clone, Debug)]
+pub struct HeldOutRun {
+    pub curve: Vec<EpochLog>,
+    /// The first epoch with the lowest held-out RMSE (`config.epochs` if none is finite).
+    pub best_epoch: usize,
+    /// The predictions of `held` at `best_epoch`, in [`RatingTable::iter`] order.
+    pub predictions: Vec<f64>,
+}
+
+/// Trains on `fit` and scores `held` after every epoch, keeping the best epoch's predictions
+/// (early stopping). The one held-out procedure of AutoRec, item- or user-based
+/// ([`super::ensemble`] feeds it transposed tables).
+pub fn held_out_run<T: ItemTrainer>(fit: &RatingTable, held: &RatingTable, config: &Config, seed: u64) -> HeldOutRun {
+    let baselines = Baselines::fit(fit, &BiasConfig::default());
+    let mut curve = Vec::with_capacity(config.epochs);
+    let (mut best_epoch, mut best_rmse, mut predictions) = (config.epochs, f64::INFINITY, Vec::new());
+    run_epochs(fit, config, seed, |epoch, train_rmse, trainer: &T| {
+        let (validation, p) = evaluate_held(trainer, &baselines, held);
+        if validation.rmse < best_rmse {
+            (best_epoch, best_rmse, predictions) = (epoch, validation.rmse, p);
+        }
+        curve.push(EpochLog { epoch, train_rmse, validation });
+    });
+    HeldOutRun { curve, best_epoch, predictions }
 }
 
 /// The held-out curve alone: trains on `train` minus a seeded `config.holdout` share for
 /// `config.epochs` epochs and scores the held-out ratings after each.
 pub fn validation_curve<T: ItemTrainer>(train: &RatingTable, config: &Config, seed: u64) -> Vec<EpochLog> {
     let (fit, held) = holdout(train, config.holdout, seed ^ HOLDOUT_SEED);
-    let baselines = Baselines::fit(&fit, &BiasConfig::default());
-    let mut curve = Vec::with_capacity(config.epochs);
-    run_epochs(&fit, config, seed, |epoch, train_rmse, trainer: &T| {
-        let validation = evaluate_held(trainer, &baselines, &held);
-        curve.push(EpochLog { epoch, train_rmse, validation });
-    });
-    curve
+    held_out_run::<T>(&fit, &held, config, seed).curve
 }
 
 /// Mixed into the seed so the held-out share does not follow the initial weights' draws.
@@ -637,12 +664,21 @@ pub const HOLDOUT_SEED: u64 = 0x5EED_0F40_DDED;
 /// The training procedure: pick the epoch count on a held-out share of `train`, then retrain
 /// on all of `train` (see the module doc).
 pub fn train_with_validation<T: ItemTrainer>(train: &RatingTable, config: &Config, seed: u64) -> Trained {
-    let curve = validation_curve::<T>(train, config, seed);
-    let best =
-        curve.iter().min_by(|a, b| a.validation.rmse.total_cmp(&b.validation.rmse)).map_or(config.epochs, |l| l.epoch);
-    let final_epochs = best;
+    let cpu = crate::image_ae::thread_cpu_seconds();
+    let (fit, held) = holdout(train, config.holdout, seed ^ HOLDOUT_SEED);
+    let run = held_out_run::<T>(&fit, &held, config, seed);
+    drop((fit, held));
+    let final_epochs = run.best_epoch;
     let recommender = train_epochs::<T>(train, &Config { epochs: final_epochs, ..config.clone() }, seed, |_, _, _| {});
-    Trained { recommender, curve, best_epoch: best, final_epochs }
+    let cpu_seconds = crate::image_ae::thread_cpu_seconds().zip(cpu).map(|(b, a)| b - a);
+    Trained {
+        recommender,
+        curve: run.curve,
+        best_epoch: run.best_epoch,
+        final_epochs,
+        held_predictions: run.predictions,
+        cpu_seconds,
+    }
 }
 
 #[cfg(test)]
@@ -665,7 +701,7 @@ mod tests {
         let columns = columns_for(&split.train, &baselines, true);
         let mut trainer = Trainer::new(split.n_users(), columns, config.clone(), 2);
         trainer.epoch();
-        let fast = evaluate_held(&trainer, &baselines, &split.test);
+        let (fast, _) = evaluate_held(&trainer, &baselines, &split.test);
         let oracle =
             Recommender::new(trainer.model.clone(), trainer.columns(), baselines.clone(), true, config.input_offset)
                 .evaluate(&split.test);

@@ -62,9 +62,9 @@ impl ItemTrainer for Trainer {
             let mut batch_se = 0.0;
             for &i in batch {
                 let col = &columns[i];
-                let input = if config.dropout > 0.0 {
+                let input = if config.masking_noise > 0.0 {
                     kept.clear();
-                    kept.extend(col.iter().copied().filter(|_| !rng.bernoulli(config.dropout)));
+                    kept.extend(col.iter().copied().filter(|_| !rng.bernoulli(config.masking_noise)));
                     &kept[..]
                 } else {
                     &col[..]

@@ -95,7 +95,10 @@ pub fn course_files(data: Option<&Path>, fold: movielens::Fold, split: &Split) -
     if !(base.is_file() && test.is_file()) {
         return Ok(written());
     }
-    let read = |p: &Path| std::fs::read(p).map_err(|e| Error::io(p, e));
+    // Checked and bounded like every input (a regular file under the ratings limit). Read a
+    // second time after movielens::load: the split keeps the parsed ratings, not the bytes,
+    // and the course's reading needs the bytes with their first line.
+    let read = |p: &Path| crate::core::files::read_input(p, crate::core::files::Kind::RATINGS);
     Ok(Some([(base.display().to_string(), read(&base)?), (test.display().to_string(), read(&test)?)]))
 }
 

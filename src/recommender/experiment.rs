@@ -11,7 +11,7 @@
 //! state_of_the_art  Step 3b: a blend of autoencoders and MF, chosen on the held-out tenth
 //! recommend         Step 4: one user's top movies among those enough people rated, by either model
 //! top_picks         the ranking check: the true rating of each user's first-ranked test movie
-//! all_folds         `--split all`: the bias baseline and AutoRec on the five splits
+//! all_folds         `--split all`: the bias baseline, AutoRec and the blend on the five splits
 //! ```
 
 use std::path::Path;
@@ -26,7 +26,7 @@ use crate::recommender::ensemble::{self, AblationRow, BlendKind, Ensemble, Membe
 use crate::recommender::faithful_fast::Sae;
 use crate::recommender::my_ratings::MyRating;
 use crate::recommender::ranking::{self, TopPick};
-use crate::recommender::{Metrics, Pick, autorec_fast, evaluate, faithful, faithful_fast, mf, sizing, top_n};
+use crate::recommender::{Metrics, Pick, autorec_fast, errata, evaluate, faithful, faithful_fast, mf, sizing, top_n};
 use crate::render::figures::{self, Figure};
 use crate::render::svg::LineChart;
 use crate::render::text::{Table, fmt_num};
@@ -237,6 +237,22 @@ pub fn zero_grad_study(split: &Split, seed: u64, threads: usize, epochs: usize) 
     Ok(ZeroGradStudy { epochs, global_mean_rmse, runs })
 }
 
+/// Steps 2 and 2b, the errata that retrain the article's model: [`zero_grad_study`] for
+/// `study_epochs` epochs, and the course's reading of the files ([`errata::course_reading`])
+/// trained as `course` = (config, threads, epochs, seed) says. Independent of Steps 1 and 1b,
+/// so the chapter runs them alongside ([`crate::kernels::parallel::join`]).
+pub fn errata_runs(
+    data: Option<&Path>,
+    fold: Fold,
+    split: &Split,
+    course: (faithful::Config, usize, usize, u64),
+    study_epochs: usize,
+) -> Result<(ZeroGradStudy, Option<errata::CourseRun>)> {
+    let (_, threads, _, seed) = course;
+    let study = zero_grad_study(split, seed, threads, study_epochs)?;
+    Ok((study, errata::course_reading(data, fold, split, course)?))
+}
+
 fn score(test: &RatingTable, base: &Baselines, which: Baseline) -> Metrics {
     evaluate(test, |u, r| r.iter().map(|&(i, _)| base.predict(which, u, i as usize)).collect())
 }
@@ -311,7 +327,7 @@ pub fn blend_size(real_data: bool, quick: bool) -> BlendSize {
 
 /// The blend's members at `size` for a chapter run with `seed`. The first two are always the
 /// bias baseline and the chapter's own item-based AutoRec ([`autorec_config`], seed `seed`:
-/// retrained inside the blend, it is the same model as Part 1b's). The seeds of the others are
+/// Step 1b's model, which [`train_blend`] takes as it is). The seeds of the others are
 /// offsets of `seed`, those the search used at seed 1 (`ensemble` module doc).
 pub fn blend_members(size: BlendSize, seed: u64) -> Vec<Member> {
     let quick = size == BlendSize::Quick;
@@ -323,8 +339,8 @@ pub fn blend_members(size: BlendSize, seed: u64) -> Vec<Member> {
         }
         BlendSize::Small => members.push(Member::Mf(mf_config(false), seed)),
         BlendSize::Full => {
-            let dropout = autorec::Config { hidden: 500, dropout: 0.3, ..autorec::Config::default() };
-            members.push(Member::ItemAutoRec(dropout, seed.wrapping_add(6)));
+            let noise = autorec::Config { hidden: 500, masking_noise: 0.3, ..autorec::Config::default() };
+            members.push(Member::ItemAutoRec(noise, seed.wrapping_add(6)));
             members.push(Member::UserAutoRec(u_autorec_config(false), seed.wrapping_add(2)));
             members.push(Member::Mf(mf_config(false), seed));
         }
@@ -346,10 +362,13 @@ pub fn mf_config(quick: bool) -> mf::Config {
 }
 
 /// [`ensemble::train`] with the members of `size`, blended by support on a tenth of `train`,
-/// with an error if a member's final model is not finite on the training ratings.
-pub fn train_blend(train: &RatingTable, size: BlendSize, seed: u64) -> Result<Ensemble> {
+/// with an error if a member's final model is not finite on the training ratings. `autorec`,
+/// if given, is the chapter's AutoRec already trained on `train` by [`train_autorec`] at
+/// `seed` (the blend's second member), so it is not trained twice.
+pub fn train_blend(train: &RatingTable, size: BlendSize, seed: u64, autorec: Option<&Trained>) -> Result<Ensemble> {
     let members = blend_members(size, seed);
-    let e = ensemble::train(train, &members, BlendKind::BySupport, 0.1, seed);
+    let known = autorec.map(|t| (1, t));
+    let e = ensemble::train(train, &members, BlendKind::BySupport, BLEND_SHARE, seed, known)?;
     for (m, v) in e.validations.iter().enumerate() {
         if !v.best_rmse.is_finite() || train.iter().take(1000).any(|r| !(e.finals[m])(r.user, r.movie).is_finite()) {
             return Err(diverged(
@@ -363,6 +382,10 @@ pub fn train_blend(train: &RatingTable, size: BlendSize, seed: u64) -> Result<En
     Ok(e)
 }
 
+/// The share of the training ratings the blend is fitted on: AutoRec's own held-out share, so
+/// that Step 1b's held-out run serves the blend too.
+pub const BLEND_SHARE: f64 = 0.1;
+
 /// What [`state_of_the_art`] returns: the ablation, its best row and the published figures.
 #[derive(Clone, Debug)]
 pub struct Sota {
@@ -374,6 +397,39 @@ pub struct Sota {
     pub seconds: f64,
 }
 
+/// Step 3b's outcome: the blend, or why there is none (a loaded model, or too few ratings).
+#[derive(Clone, Debug)]
+pub enum Step3b {
+    Blended(Sota),
+    /// `--load`: the blend is not saved.
+    Loaded,
+    /// The held-out tenth is too small for the blend's weights; the reason.
+    TooSmall(String),
+}
+
+impl Step3b {
+    pub fn sota(&self) -> Option<&Sota> {
+        match self {
+            Step3b::Blended(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// [`Sota::report`], or the note that says why there is no blend and what
+    /// `improved_test_rmse` is instead.
+    pub fn report(&self) -> String {
+        match self {
+            Step3b::Blended(s) => s.report(),
+            Step3b::Loaded => "Step 3b. The blend is not saved in the model file: with --load, improved_test_rmse \
+                               is the saved AutoRec's.\n\n"
+                .into(),
+            Step3b::TooSmall(why) => {
+                format!("Step 3b. No blend: {why}. improved_test_rmse is AutoRec's.\n\n")
+            }
+        }
+    }
+}
+
 /// Published global test RMSE on ml-100k's u1 split, for the chapter's table.
 pub const PUBLISHED_U1: [(&str, f64); 4] = [
     ("GLocal-K (Han et al., CIKM 2021)", 0.8889),
@@ -382,17 +438,20 @@ pub const PUBLISHED_U1: [(&str, f64); 4] = [
     ("GC-MC (van den Berg et al., 2017)", 0.905),
 ];
 
-/// Step 3b: the blend of [`blend_members`] at `size`, trained by [`ensemble::train`] and
-/// scored on `split.test` row by row (the ablation), or nothing when `run` is false (a loaded
-/// model: the blend is not saved).
-pub fn state_of_the_art(split: &Split, run: bool, size: BlendSize, seed: u64) -> Result<Option<Sota>> {
-    if !run {
-        return Ok(None);
+/// Step 3b: the blend of [`blend_members`] at `size`, trained by [`ensemble::train`] (with
+/// `autorec`, Step 1b's trained model, as its AutoRec member) and scored on `split.test` row by
+/// row (the ablation). No blend without `autorec` (a loaded model: the blend is not saved), or
+/// when the held-out tenth is too small for its weights.
+pub fn state_of_the_art(split: &Split, autorec: Option<&Trained>, size: BlendSize, seed: u64) -> Result<Step3b> {
+    let Some(autorec) = autorec else { return Ok(Step3b::Loaded) };
+    let members = blend_members(size, seed).len();
+    if let Some(why) = ensemble::too_small(split.train.len(), BLEND_SHARE, BlendKind::BySupport, members) {
+        return Ok(Step3b::TooSmall(why));
     }
     let start = std::time::Instant::now();
-    let e = train_blend(&split.train, size, seed)?;
-    let rows = e.ablation(&split.test);
-    Ok(Some(Sota { size, blend: e.blend, rows, seconds: start.elapsed().as_secs_f64() }))
+    let e = train_blend(&split.train, size, seed, Some(autorec))?;
+    let rows = e.ablation(&split.test)?;
+    Ok(Step3b::Blended(Sota { size, blend: e.blend, rows, seconds: start.elapsed().as_secs_f64() }))
 }
 
 impl Sota {
@@ -401,22 +460,14 @@ impl Sota {
         self.rows.last().expect("the ablation has rows")
     }
 
-    /// [`Sota::report`], or for a loaded model (no blend) the line that says what
-    /// `improved_test_rmse` is instead.
-    pub fn report_or_note(sota: Option<&Sota>) -> String {
-        sota.map_or_else(
-            || "Step 3b. The blend is not saved in the model file: with --load, improved_test_rmse is the saved AutoRec's.\n\n".into(),
-            Sota::report,
-        )
-    }
-
     /// The chapter's Step 3b: how the blend is made, the ablation table and, on MovieLens, the
     /// published figures.
     pub fn report(&self) -> String {
-        let mut t = Table::new(&["ingredient", "held-out RMSE", "test RMSE", "test MAE", "seconds"]);
+        let mut t = Table::new(&["ingredient", "held-out RMSE", "test RMSE", "test MAE", "CPU s"]);
         for r in &self.rows {
             let n = [r.held_rmse, r.test.rmse, r.test.mae].map(|x| fmt_num(x, 4));
-            t.row(vec![r.name.clone(), n[0].clone(), n[1].clone(), n[2].clone(), format!("{:.1}", r.seconds)]);
+            let cpu = r.seconds.map_or_else(|| "—".into(), |s| format!("{s:.1}"));
+            t.row(vec![r.name.clone(), n[0].clone(), n[1].clone(), n[2].clone(), cpu]);
         }
         let mut out = String::from(
             "Step 3b. Closer to the state of the art: several recommenders, blended\n  \
@@ -424,12 +475,13 @@ impl Sota {
              other tenth; blend weights are fitted by ridge regression on that tenth (members' predictions,\n  \
              and \"by support\" adds them times ln(1 + ratings) of the user and of the movie); then every\n  \
              member is retrained on all training ratings for its chosen epochs and blended. The test\n  \
-             ratings are read only to fill the last three columns (src/recommender/ensemble.rs).\n",
+             ratings are read only to fill the two test columns (src/recommender/ensemble.rs).\n",
         );
         out += &t.render();
         out += &format!(
             "  (held-out RMSE: a member's best epoch, or a blend's 5-fold cross-validated RMSE on the tenth;\n  \
-             seconds: both training runs of the members a row uses, on up to two threads; all: {:.1} s wall)\n",
+             CPU s: CPU seconds of both training runs of the members a row uses, each counted on its own\n  \
+             thread, Step 1b's for its AutoRec; all of Step 3b: {:.1} s wall, up to two members at a time)\n",
             self.seconds
         );
         if self.size == BlendSize::Full {
@@ -570,7 +622,7 @@ pub fn all_folds(
         let base = Baselines::fit(&split.train, &BiasConfig::default());
         let bias = score(&split.test, &base, Baseline::Bias);
         let trained = train_autorec(&split.train, &autorec_config(quick), seed)?;
-        let e = train_blend(&split.train, blend_size(data.is_some(), quick), seed)?;
+        let e = train_blend(&split.train, blend_size(data.is_some(), quick), seed, Some(&trained))?;
         let autorec = trained.recommender.evaluate(&split.test);
         let s = FoldScore { fold, bias, autorec, blend: e.evaluate(&split.test) };
         each(&s, &trained);

@@ -49,6 +49,7 @@
 use crate::core::matrix::dot;
 use crate::core::rng::Rng;
 use crate::data::movielens::RatingTable;
+use crate::nn::optim::{Optimizer, Sgd};
 use crate::recommender::baselines::clip;
 
 /// Hyperparameters. `Default` (chosen on the held-out tenth of u1.base, see the module doc):
@@ -162,17 +163,17 @@ impl Mf {
         }
     }
 
-    /// θ ← θ − step · ∂ℓ_ui/∂θ for the parameters `g` belongs to.
+    /// θ ← θ − step · ∂ℓ_ui/∂θ for the parameters `g` belongs to: [`Sgd`]'s update on the four
+    /// slices one rating touches. Its own weight decay stays 0: the penalties are already in
+    /// `g`, counted once per rating as the module doc says, which a decay applied per update
+    /// would repeat.
     pub fn apply(&mut self, u: usize, i: usize, g: &RatingGrad, step: f64) {
         let k = self.k;
-        self.b_user[u] -= step * g.d_b_user;
-        self.b_item[i] -= step * g.d_b_item;
-        for (pj, &d) in self.p[u * k..][..k].iter_mut().zip(&g.d_p) {
-            *pj -= step * d;
-        }
-        for (qj, &d) in self.q[i * k..][..k].iter_mut().zip(&g.d_q) {
-            *qj -= step * d;
-        }
+        let mut sgd = Sgd::new(step);
+        sgd.update(0, std::slice::from_mut(&mut self.b_user[u]), &[g.d_b_user]);
+        sgd.update(1, std::slice::from_mut(&mut self.b_item[i]), &[g.d_b_item]);
+        sgd.update(2, &mut self.p[u * k..][..k], &g.d_p);
+        sgd.update(3, &mut self.q[i * k..][..k], &g.d_q);
     }
 
     pub fn all_finite(&self) -> bool {

@@ -11,11 +11,16 @@
 //! ```text
 //! cells  = n_users · n_movies               the dense work of one epoch, per unit
 //!          ≤ max(MIN_CELLS, CELLS_PER_RATING · ratings) and ≤ MAX_CELLS
-//! memory ≈ 64·k·n_users                     AutoRec: V, W (f64), their gradient and Adam's
-//!                                           moments (f32), and a second model while it picks epochs
-//!        + 8·k·n_movies                     AutoRec's item codes
-//!        + 40·P(n_movies)                   the article's model: θ, gradient, RMSprop's average,
+//! memory ≈ 40·P(n_movies)                   the article's model: θ, gradient, RMSprop's average,
 //!                                           and the runs of the gradient-reset study
+//!        + Σ_members kept(m)                every trained member the blend holds at the end
+//!        + train(a) + train(b)              the two costliest members training at once
+//!   AutoRec with k units on a table of R input rows (users for I-AutoRec, movies for
+//!   U-AutoRec) and C items:
+//!        train = 64·k·R                     V, W (f64), their gradient and Adam's moments (f32),
+//!                                           and a second model while it picks epochs
+//!        kept  = 16·k·R + 8·k·C             V, W and every item's code
+//!   MF with k factors: train = kept = 8·k·(n_users + n_movies)
 //!          ≤ MAX_BYTES
 //! ```
 //!
@@ -24,6 +29,8 @@
 
 use crate::core::error::{Error, Result};
 use crate::data::movielens::{IdAt, Split};
+use crate::recommender::ensemble::Member;
+use crate::recommender::experiment::{self, BlendSize};
 use crate::recommender::faithful_fast::Sae;
 
 /// Small data sets may always be this large (ml-100k is 1.6 million cells).
@@ -37,10 +44,35 @@ pub const MAX_BYTES: u64 = 1 << 30;
 /// Too few ratings to score: each split needs at least this many training and test ratings.
 pub const MIN_RATINGS: usize = 10;
 
-/// The memory estimate of the module doc, in bytes, for AutoRec's `hidden` units.
+/// The memory estimate of the module doc, in bytes, for a chapter whose own AutoRec has
+/// `hidden` units: the members of the largest blend ([`BlendSize::Full`], which bounds the
+/// smaller ones), with that AutoRec at `hidden` units.
 pub fn estimate_bytes(n_users: usize, n_movies: usize, hidden: usize) -> u64 {
-    let (u, m, k) = (n_users as u64, n_movies as u64, hidden as u64);
-    64 * k * u + 8 * k * m + 40 * Sae::param_count(n_movies) as u64
+    let mut members = experiment::blend_members(BlendSize::Full, 1);
+    if let Some(Member::ItemAutoRec(c, _)) = members.get_mut(1) {
+        c.hidden = hidden;
+    }
+    estimate_members_bytes(n_users, n_movies, &members)
+}
+
+/// The memory estimate of the module doc, in bytes, for the blend of `members`.
+pub fn estimate_members_bytes(n_users: usize, n_movies: usize, members: &[Member]) -> u64 {
+    let (u, m) = (n_users as u64, n_movies as u64);
+    let autorec = |k: usize, rows: u64, items: u64| (64 * k as u64 * rows, 16 * k as u64 * rows + 8 * k as u64 * items);
+    // (train, kept) of each member
+    let costs: Vec<(u64, u64)> = members
+        .iter()
+        .map(|member| match member {
+            Member::Bias => (0, 0),
+            Member::ItemAutoRec(c, _) => autorec(c.hidden, u, m),
+            Member::UserAutoRec(c, _) => autorec(c.hidden, m, u),
+            Member::Mf(c, _) => (8 * c.factors as u64 * (u + m), 8 * c.factors as u64 * (u + m)),
+        })
+        .collect();
+    let mut train: Vec<u64> = costs.iter().map(|c| c.0).collect();
+    train.sort_unstable_by(|a, b| b.cmp(a));
+    let kept: u64 = costs.iter().map(|c| c.1).sum();
+    40 * Sae::param_count(n_movies) as u64 + kept + train.iter().take(2).sum::<u64>()
 }
 
 /// The most cells `ratings` ratings may span.
