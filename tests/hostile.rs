@@ -499,6 +499,30 @@ fn out_must_be_new_empty_or_this_chapters() {
     fails_with(&o, 1, &["holds the results of ch3_unpooling"]);
 }
 
+/// `..` after a folder that does not exist yet: `create_dir_all` makes that folder and steps
+/// back out of it, so `--out nothere/../..` names the folder above the working one.
+#[test]
+fn out_with_dot_dot_is_checked_as_the_folder_it_really_names() {
+    let home = temp_dir("out-dotdot").parent().unwrap().join("home");
+    let work = home.join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(home.join("notes.txt"), "the reader's").unwrap();
+    std::fs::write(work.join("main.rs"), "fn main() {}").unwrap();
+    for out in ["nothere/../..", "x/..", "a/b/../../.", "./x/../../work/y/.."] {
+        assert!(gallery::check_out("ch1_identity", &work.join(out)).is_err(), "{out}");
+        let o = Command::new(UNPOOL).args(["--out", out]).current_dir(&work).output().unwrap();
+        fails_with(&o, 1, &["did not write"]);
+    }
+    let mut left: Vec<String> =
+        std::fs::read_dir(&home).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    left.sort();
+    assert_eq!(left, ["notes.txt", "work"], "nothing written beside the reader's files");
+    assert_eq!(std::fs::read_dir(&work).unwrap().count(), 1, "nor in the working folder");
+    // `..` that lands in a new folder is fine.
+    assert!(gallery::check_out("ch1_identity", &work.join("x/../new")).is_ok());
+    assert!(gallery::check_out("ch1_identity", &work.join("new/sub/..")).is_ok());
+}
+
 #[test]
 fn the_page_goes_only_into_a_folder_of_chapter_runs() {
     let root = temp_dir("page-rules").parent().unwrap().to_path_buf();

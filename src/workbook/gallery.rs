@@ -11,7 +11,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -379,27 +379,61 @@ fn results_chapter(dir: &Path) -> Option<String> {
 /// `results.txt` (an earlier run), or one holding nothing but a chapter's files (a run that
 /// stopped early). Anything else, such as `/`, `..` or a project folder, is refused before
 /// the chapter writes anything, so its pictures never land among someone's files.
+///
+/// The folder checked is the one `out` really names ([`real_folder`]): `nothere/../..` does
+/// not exist, yet the chapter's writes would land two levels up.
 pub fn check_out(chapter: &str, out: &Path) -> Result<()> {
+    let real = real_folder(out).map_err(|e| Error::io(out, e))?;
+    // Errors name the folder the reader would recognise, not only what they typed.
+    let shown = match out.components().any(|c| c == Component::ParentDir) {
+        true => PathBuf::from(format!("{} (that is {})", out.display(), real.display())),
+        false => out.to_path_buf(),
+    };
+    check_real_out(chapter, &real, &shown)
+}
+
+/// The folder a path names once the system has walked its `..` components, as
+/// `create_dir_all` followed by writes inside it would: `..` after a folder that exists goes to
+/// the parent of where it really is (a link's target), `..` after one that does not (it will be
+/// created) cancels it. A relative path is taken from the working folder.
+pub fn real_folder(out: &Path) -> std::io::Result<PathBuf> {
+    let mut real = if out.is_absolute() { PathBuf::new() } else { std::env::current_dir()? };
+    for part in out.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if real.exists() {
+                    real = fs::canonicalize(&real)?;
+                }
+                real.pop();
+            }
+            other => real.push(other),
+        }
+    }
+    Ok(real)
+}
+
+fn check_real_out(chapter: &str, out: &Path, shown: &Path) -> Result<()> {
     let meta = match fs::metadata(out) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io(out, e)),
+        Err(e) => return Err(Error::io(shown, e)),
         Ok(m) => m,
     };
     if !meta.is_dir() {
-        return Err(Error::format(out, "--out must name a folder, and this is not one"));
+        return Err(Error::format(shown, "--out must name a folder, and this is not one"));
     }
-    let empty = fs::read_dir(out).map_err(|e| Error::io(out, e))?.next().is_none();
+    let empty = fs::read_dir(out).map_err(|e| Error::io(shown, e))?.next().is_none();
     match results_chapter(out) {
         Some(c) if c == chapter => Ok(()),
         Some(other) => Err(Error::format(
-            out,
+            shown,
             format!("holds the results of {other}; give {chapter} a folder of its own with --out"),
         )),
         // A run that stopped before its Results left pictures and their caption manifest; a
         // folder of the reader's own pictures has no manifest.
         None if empty || (only_chapter_files(out) && out.join(captions::MANIFEST).is_file()) => Ok(()),
         None => Err(Error::format(
-            out,
+            shown,
             format!(
                 "already holds files that {chapter} did not write; --out must be a new or empty folder, \
                  or one an earlier run of {chapter} wrote"
