@@ -8,7 +8,7 @@ use common::*;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -368,6 +368,55 @@ fn a_full_stdout_is_an_error_line_and_exit_1() {
     let o = Command::new(CH1).args(["--quick", "--out"]).arg(&out).stdout(full).output().unwrap();
     fails_with(&o, 1, &["stdout", "No space left on device"]);
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
+
+/// `> log 2>&1`: stdout goes through the workbook's copier and stderr does not, yet a warning
+/// must come after the lines printed before it. Here the reader of stdout is slow (its pipe is
+/// full until a second has passed), which is when a warning written at once would overtake the
+/// Results block still waiting in the copier.
+#[test]
+fn a_warning_waits_for_the_stdout_printed_before_it() {
+    let root = temp_dir("slow-stdout").parent().unwrap().to_path_buf();
+    std::fs::write(root.join("notes.txt"), "the reader's").unwrap();
+    let (mut reader, mut writer) = std::io::pipe().unwrap();
+    let to_child = writer.try_clone().unwrap();
+    // Fills the pipe, then blocks until the drain below starts.
+    let filler = std::thread::spawn(move || writer.write_all(&[b'.'; 1 << 20]).unwrap());
+    std::thread::sleep(Duration::from_millis(200));
+    let start = Instant::now();
+    let mut child = Command::new(UNPOOL)
+        .arg("--out")
+        .arg(root.join("run"))
+        .stdout(to_child)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let warned = std::thread::spawn(move || {
+        let mut text = String::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = std::io::Read::read(&mut err, &mut buf) {
+            text.push_str(&String::from_utf8_lossy(&buf[..n]));
+            if text.contains("warning: ") {
+                return Some(start.elapsed());
+            }
+        }
+        None
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    let (mut seen, mut buf, mut results_at) = (Vec::new(), vec![0u8; 1 << 16], None);
+    while results_at.is_none() {
+        let n = std::io::Read::read(&mut reader, &mut buf).unwrap();
+        assert!(n > 0, "stdout ended without a Results block");
+        seen.extend_from_slice(&buf[..n]);
+        results_at = String::from_utf8_lossy(&seen).contains("\nResults\n").then(|| start.elapsed());
+    }
+    // The rest of the filler and of the chapter's output, to the end.
+    std::io::copy(&mut reader, &mut std::io::sink()).unwrap();
+    filler.join().unwrap();
+    assert!(child.wait().unwrap().success());
+    let warned = warned.join().unwrap().expect("the gallery warned of the foreign folder");
+    assert!(warned > results_at.unwrap(), "the warning came {warned:?} after the start, Results {results_at:?}");
 }
 
 #[test]

@@ -425,6 +425,8 @@ pub fn run(spec: &Spec, body: impl FnOnce(&Args) -> Result<()>) {
         (Ok(o), _) => o,
     };
     if let Err(e) = outcome {
+        // Stdout is flushed (finish) or was never redirected (a terminal): flush it all the same.
+        stdout::settle();
         eprintln!("error: {e}");
         if let Error::Usage(_) = e {
             eprintln!("{}", usage_line(spec));
@@ -460,6 +462,8 @@ fn stop_quietly_on_broken_pipe() {
         if msg.contains("failed printing to stdout") && msg.contains("Broken pipe") {
             std::process::exit(0);
         }
+        // The message follows what was printed before the panic.
+        stdout::settle();
         // Where stdout is not behind the guard: a full disk is an error line, not a backtrace.
         if let Some(why) = msg.strip_prefix("failed printing to stdout: ") {
             eprintln!("error: stdout: {why}");

@@ -650,7 +650,10 @@ impl Results {
             write_atomic(&args.out.join(CLAIMS_FILE), (claims.join("\n") + "\n").as_bytes())?;
         }
         self.print();
-        match update_page(&args.out) {
+        let update = update_page(&args.out);
+        // A warning follows the Results block in a log that takes both streams.
+        crate::workbook::stdout::settle();
+        match update {
             Ok(PageUpdate::Written(_)) => {}
             Ok(PageUpdate::NotOurs(page)) => {
                 eprintln!(
