@@ -580,6 +580,11 @@ fn the_page_goes_only_into_a_folder_of_chapter_runs() {
     assert_ok(&o);
     assert!(stderr(&o).contains("no gallery page written"), "{}", stderr(&o));
     assert!(!root.join(gallery::PAGE).exists());
+    // Results names no page that is not there, on screen or in results.txt.
+    let said = result(&stdout(&o), "gallery");
+    assert!(said.starts_with("not written") && !said.ends_with(gallery::PAGE), "{said}");
+    let saved = std::fs::read_to_string(root.join("run").join(gallery::RESULTS_FILE)).unwrap();
+    assert!(saved.contains(&format!("gallery: {said}\n")), "{saved}");
     // A second chapter run there shows the reader chose this folder for the book.
     assert_ok(&Command::new(CH1).args(["--quick", "--out"]).arg(root.join("run2")).output().unwrap());
     assert!(root.join(gallery::PAGE).is_file(), "a folder holding chapter runs gets its page");

@@ -490,6 +490,14 @@ impl Results {
         self.lines.push((key.to_string(), value.to_string()));
     }
 
+    /// Replaces the value of `key` (the first line of it), or adds it.
+    pub fn set(&mut self, key: &str, value: impl Display) {
+        match self.lines.iter_mut().find(|(k, _)| k == key) {
+            Some((_, v)) => *v = value.to_string(),
+            None => self.add(key, value),
+        }
+    }
+
     /// A float with a fixed number of decimals, so output is byte-stable.
     pub fn num(&mut self, key: &str, value: f64, decimals: usize) {
         self.add(key, format!("{value:.decimals$}"));

@@ -638,10 +638,10 @@ fn break_lock(path: &Path, seen: &str) {
 impl Results {
     /// How every chapter ends: prints the Claims block and adds the `claims*` keys
     /// ([`crate::workbook::claims::conclude`]), adds `gallery: <page>`, saves the block as
-    /// `results.txt` and the claims' verdicts as [`CLAIMS_FILE`] in `--out` (an error if that fails, as for any picture), prints the
-    /// block, and rebuilds the gallery page in the folder above (see [`update_page`]). The
-    /// page is a convenience: if it cannot be written, or a file the gallery did not write
-    /// has its name, the chapter says so on stderr and still succeeds.
+    /// `results.txt` and the claims' verdicts as [`CLAIMS_FILE`] in `--out` (an error if that fails, as for any picture), rebuilds the
+    /// gallery page in the folder above (see [`update_page`]) and prints the block. The page
+    /// is a convenience: if it cannot be written, or a file the gallery did not write has its
+    /// name, `gallery` says `not written (why)`, and the chapter warns on stderr and still succeeds.
     pub fn finish(mut self, spec: &Spec, args: &Args) -> Result<()> {
         let claims = crate::workbook::claims::conclude(spec.name, &mut self);
         self.add("gallery", page_path(&args.out).display());
@@ -649,23 +649,32 @@ impl Results {
         if !claims.is_empty() {
             write_atomic(&args.out.join(CLAIMS_FILE), (claims.join("\n") + "\n").as_bytes())?;
         }
-        self.print();
-        let update = update_page(&args.out);
-        // A warning follows the Results block in a log that takes both streams.
-        crate::workbook::stdout::settle();
-        match update {
-            Ok(PageUpdate::Written(_)) => {}
-            Ok(PageUpdate::NotOurs(page)) => {
-                eprintln!(
-                    "warning: {} was not written by this workbook; left alone, gallery not updated",
-                    page.display()
-                )
-            }
-            Ok(PageUpdate::ForeignFolder(root)) => eprintln!(
-                "warning: {} holds files that are not chapter runs of this workbook; no gallery page written there",
-                root.display()
+        // The page is built from the saved Results, so it comes first; the key then says what
+        // became of it, and the block is saved again if that is not the page's path.
+        let (said, warning) = match update_page(&args.out) {
+            Ok(PageUpdate::Written(_)) => (None, None),
+            Ok(PageUpdate::NotOurs(page)) => (
+                Some(format!("not written ({} is not this workbook's)", page.display())),
+                Some(format!("{} was not written by this workbook; left alone, gallery not updated", page.display())),
             ),
-            Err(e) => eprintln!("warning: gallery not updated: {e}"),
+            Ok(PageUpdate::ForeignFolder(root)) => (
+                Some(format!("not written ({} holds other files)", root.display())),
+                Some(format!(
+                    "{} holds files that are not chapter runs of this workbook; no gallery page written there",
+                    root.display()
+                )),
+            ),
+            Err(e) => (Some(format!("not written ({e})")), Some(format!("gallery not updated: {e}"))),
+        };
+        if let Some(said) = said {
+            self.set("gallery", said);
+            save_results(spec.name, &args.out, self.lines())?;
+        }
+        self.print();
+        if let Some(w) = warning {
+            // A warning follows the Results block in a log that takes both streams.
+            crate::workbook::stdout::settle();
+            eprintln!("warning: {w}");
         }
         Ok(())
     }
