@@ -165,6 +165,8 @@ pub struct Args {
     pub quick: bool,
     pub data: Option<PathBuf>,
     pub epochs: Option<usize>,
+    /// Whether `--seed` was typed (`--seed 1` too, though it is the default).
+    seed_given: bool,
     extra: Vec<(&'static str, Option<String>)>,
 }
 
@@ -187,7 +189,7 @@ impl Args {
         match name {
             "epochs" => self.epochs.is_some(),
             "data" => self.data.is_some(),
-            "seed" => self.seed != DEFAULT_SEED,
+            "seed" => self.seed_given,
             _ => self.flag(name),
         }
     }
@@ -327,6 +329,7 @@ pub fn parse(spec: &Spec, argv: impl IntoIterator<Item = String>) -> Result<Pars
         quick: false,
         data: None,
         epochs: None,
+        seed_given: false,
         extra: Vec::new(),
     };
     let mut it = argv.into_iter();
@@ -372,7 +375,10 @@ pub fn parse(spec: &Spec, argv: impl IntoIterator<Item = String>) -> Result<Pars
             ("help", _) => return Ok(Parsed::Help),
             ("expectations", _) => return Ok(Parsed::Expectations),
             ("quick", _) => args.quick = true,
-            ("seed", Some(v)) => args.seed = parse_num("seed", &v)?,
+            ("seed", Some(v)) => {
+                args.seed = parse_num("seed", &v)?;
+                args.seed_given = true;
+            }
             ("epochs", Some(v)) => {
                 let e: usize = parse_num("epochs", &v)?;
                 if e == 0 || e > MAX_EPOCHS {
