@@ -373,7 +373,7 @@ fn a_full_stdout_is_an_error_line_and_exit_1() {
 /// `> log 2>&1`: stdout goes through the workbook's copier and stderr does not, yet a warning
 /// must come after the lines printed before it. Here the reader of stdout is slow (its pipe is
 /// full until a second has passed), which is when a warning written at once would overtake the
-/// Results block still waiting in the copier.
+/// Results block still waiting in the copier: the warning must not come before that second.
 #[test]
 fn a_warning_waits_for_the_stdout_printed_before_it() {
     let root = temp_dir("slow-stdout").parent().unwrap().to_path_buf();
@@ -393,30 +393,28 @@ fn a_warning_waits_for_the_stdout_printed_before_it() {
         .unwrap();
     let mut err = child.stderr.take().unwrap();
     let warned = std::thread::spawn(move || {
-        let mut text = String::new();
+        let (mut text, mut at) = (String::new(), None);
         let mut buf = [0u8; 4096];
         while let Ok(n @ 1..) = std::io::Read::read(&mut err, &mut buf) {
             text.push_str(&String::from_utf8_lossy(&buf[..n]));
-            if text.contains("warning: ") {
-                return Some(start.elapsed());
+            if at.is_none() && text.contains("warning: ") {
+                at = Some(start.elapsed());
             }
         }
-        None
+        (at, text)
     });
     std::thread::sleep(Duration::from_secs(1));
-    let (mut seen, mut buf, mut results_at) = (Vec::new(), vec![0u8; 1 << 16], None);
-    while results_at.is_none() {
-        let n = std::io::Read::read(&mut reader, &mut buf).unwrap();
-        assert!(n > 0, "stdout ended without a Results block");
-        seen.extend_from_slice(&buf[..n]);
-        results_at = String::from_utf8_lossy(&seen).contains("\nResults\n").then(|| start.elapsed());
-    }
-    // The rest of the filler and of the chapter's output, to the end.
-    std::io::copy(&mut reader, &mut std::io::sink()).unwrap();
+    // Until now the pipe was full, so the copier could not have written the Results block.
+    let drained_from = start.elapsed();
+    let mut seen = Vec::new();
+    std::io::Read::read_to_end(&mut reader, &mut seen).unwrap();
     filler.join().unwrap();
-    assert!(child.wait().unwrap().success());
-    let warned = warned.join().unwrap().expect("the gallery warned of the foreign folder");
-    assert!(warned > results_at.unwrap(), "the warning came {warned:?} after the start, Results {results_at:?}");
+    assert!(String::from_utf8_lossy(&seen).contains("\nResults\n"));
+    let status = child.wait().unwrap();
+    let (warned, err) = warned.join().unwrap();
+    assert!(status.success(), "{status:?}: {err}");
+    let warned = warned.expect("the gallery warned of the foreign folder");
+    assert!(warned > drained_from, "the warning came {warned:?} after the start, before stdout could be written");
 }
 
 #[test]
