@@ -38,6 +38,18 @@ fn defaults_and_values() {
     assert_eq!(a.epochs_or(100, 5), 3);
 }
 
+/// A mode that cannot honour `--seed` must see it even when it is the default's value.
+#[test]
+fn given_counts_a_seed_typed_on_the_command_line_even_the_default() {
+    let Ok(Parsed::Run(a)) = args(&[]) else { panic!() };
+    assert!(!a.given("seed"));
+    for typed in [&["--seed", "1"][..], &["--seed=1"], &["--seed", "7"]] {
+        let Ok(Parsed::Run(a)) = args(typed) else { panic!() };
+        assert!(a.given("seed"), "{typed:?}");
+        assert!(a.refuse_with(true, "a mode", &["seed"], "it draws nothing").is_err(), "{typed:?}");
+    }
+}
+
 #[test]
 fn malformed_is_usage() {
     for bad in [

@@ -8,7 +8,7 @@ use common::*;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -370,6 +370,53 @@ fn a_full_stdout_is_an_error_line_and_exit_1() {
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
 }
 
+/// `> log 2>&1`: stdout goes through the workbook's copier and stderr does not, yet a warning
+/// must come after the lines printed before it. Here the reader of stdout is slow (its pipe is
+/// full until a second has passed), which is when a warning written at once would overtake the
+/// Results block still waiting in the copier: the warning must not come before that second.
+#[test]
+fn a_warning_waits_for_the_stdout_printed_before_it() {
+    let root = temp_dir("slow-stdout").parent().unwrap().to_path_buf();
+    std::fs::write(root.join("notes.txt"), "the reader's").unwrap();
+    let (mut reader, mut writer) = std::io::pipe().unwrap();
+    let to_child = writer.try_clone().unwrap();
+    // Fills the pipe, then blocks until the drain below starts.
+    let filler = std::thread::spawn(move || writer.write_all(&[b'.'; 1 << 20]).unwrap());
+    std::thread::sleep(Duration::from_millis(200));
+    let start = Instant::now();
+    let mut child = Command::new(UNPOOL)
+        .arg("--out")
+        .arg(root.join("run"))
+        .stdout(to_child)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let warned = std::thread::spawn(move || {
+        let (mut text, mut at) = (String::new(), None);
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = std::io::Read::read(&mut err, &mut buf) {
+            text.push_str(&String::from_utf8_lossy(&buf[..n]));
+            if at.is_none() && text.contains("warning: ") {
+                at = Some(start.elapsed());
+            }
+        }
+        (at, text)
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    // Until now the pipe was full, so the copier could not have written the Results block.
+    let drained_from = start.elapsed();
+    let mut seen = Vec::new();
+    std::io::Read::read_to_end(&mut reader, &mut seen).unwrap();
+    filler.join().unwrap();
+    assert!(String::from_utf8_lossy(&seen).contains("\nResults\n"));
+    let status = child.wait().unwrap();
+    let (warned, err) = warned.join().unwrap();
+    assert!(status.success(), "{status:?}: {err}");
+    let warned = warned.expect("the gallery warned of the foreign folder");
+    assert!(warned > drained_from, "the warning came {warned:?} after the start, before stdout could be written");
+}
+
 #[test]
 fn flags_a_mode_cannot_honour_are_usage_errors_saying_why() {
     for (args, why) in [
@@ -499,6 +546,30 @@ fn out_must_be_new_empty_or_this_chapters() {
     fails_with(&o, 1, &["holds the results of ch3_unpooling"]);
 }
 
+/// `..` after a folder that does not exist yet: `create_dir_all` makes that folder and steps
+/// back out of it, so `--out nothere/../..` names the folder above the working one.
+#[test]
+fn out_with_dot_dot_is_checked_as_the_folder_it_really_names() {
+    let home = temp_dir("out-dotdot").parent().unwrap().join("home");
+    let work = home.join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(home.join("notes.txt"), "the reader's").unwrap();
+    std::fs::write(work.join("main.rs"), "fn main() {}").unwrap();
+    for out in ["nothere/../..", "x/..", "a/b/../../.", "./x/../../work/y/.."] {
+        assert!(gallery::check_out("ch1_identity", &work.join(out)).is_err(), "{out}");
+        let o = Command::new(UNPOOL).args(["--out", out]).current_dir(&work).output().unwrap();
+        fails_with(&o, 1, &["did not write"]);
+    }
+    let mut left: Vec<String> =
+        std::fs::read_dir(&home).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    left.sort();
+    assert_eq!(left, ["notes.txt", "work"], "nothing written beside the reader's files");
+    assert_eq!(std::fs::read_dir(&work).unwrap().count(), 1, "nor in the working folder");
+    // `..` that lands in a new folder is fine.
+    assert!(gallery::check_out("ch1_identity", &work.join("x/../new")).is_ok());
+    assert!(gallery::check_out("ch1_identity", &work.join("new/sub/..")).is_ok());
+}
+
 #[test]
 fn the_page_goes_only_into_a_folder_of_chapter_runs() {
     let root = temp_dir("page-rules").parent().unwrap().to_path_buf();
@@ -507,6 +578,11 @@ fn the_page_goes_only_into_a_folder_of_chapter_runs() {
     assert_ok(&o);
     assert!(stderr(&o).contains("no gallery page written"), "{}", stderr(&o));
     assert!(!root.join(gallery::PAGE).exists());
+    // Results names no page that is not there, on screen or in results.txt.
+    let said = result(&stdout(&o), "gallery");
+    assert!(said.starts_with("not written") && !said.ends_with(gallery::PAGE), "{said}");
+    let saved = std::fs::read_to_string(root.join("run").join(gallery::RESULTS_FILE)).unwrap();
+    assert!(saved.contains(&format!("gallery: {said}\n")), "{saved}");
     // A second chapter run there shows the reader chose this folder for the book.
     assert_ok(&Command::new(CH1).args(["--quick", "--out"]).arg(root.join("run2")).output().unwrap());
     assert!(root.join(gallery::PAGE).is_file(), "a folder holding chapter runs gets its page");

@@ -165,6 +165,8 @@ pub struct Args {
     pub quick: bool,
     pub data: Option<PathBuf>,
     pub epochs: Option<usize>,
+    /// Whether `--seed` was typed (`--seed 1` too, though it is the default).
+    seed_given: bool,
     extra: Vec<(&'static str, Option<String>)>,
 }
 
@@ -187,7 +189,7 @@ impl Args {
         match name {
             "epochs" => self.epochs.is_some(),
             "data" => self.data.is_some(),
-            "seed" => self.seed != DEFAULT_SEED,
+            "seed" => self.seed_given,
             _ => self.flag(name),
         }
     }
@@ -327,6 +329,7 @@ pub fn parse(spec: &Spec, argv: impl IntoIterator<Item = String>) -> Result<Pars
         quick: false,
         data: None,
         epochs: None,
+        seed_given: false,
         extra: Vec::new(),
     };
     let mut it = argv.into_iter();
@@ -372,7 +375,10 @@ pub fn parse(spec: &Spec, argv: impl IntoIterator<Item = String>) -> Result<Pars
             ("help", _) => return Ok(Parsed::Help),
             ("expectations", _) => return Ok(Parsed::Expectations),
             ("quick", _) => args.quick = true,
-            ("seed", Some(v)) => args.seed = parse_num("seed", &v)?,
+            ("seed", Some(v)) => {
+                args.seed = parse_num("seed", &v)?;
+                args.seed_given = true;
+            }
             ("epochs", Some(v)) => {
                 let e: usize = parse_num("epochs", &v)?;
                 if e == 0 || e > MAX_EPOCHS {
@@ -425,6 +431,8 @@ pub fn run(spec: &Spec, body: impl FnOnce(&Args) -> Result<()>) {
         (Ok(o), _) => o,
     };
     if let Err(e) = outcome {
+        // Stdout is flushed (finish) or was never redirected (a terminal): flush it all the same.
+        stdout::settle();
         eprintln!("error: {e}");
         if let Error::Usage(_) = e {
             eprintln!("{}", usage_line(spec));
@@ -460,6 +468,8 @@ fn stop_quietly_on_broken_pipe() {
         if msg.contains("failed printing to stdout") && msg.contains("Broken pipe") {
             std::process::exit(0);
         }
+        // The message follows what was printed before the panic.
+        stdout::settle();
         // Where stdout is not behind the guard: a full disk is an error line, not a backtrace.
         if let Some(why) = msg.strip_prefix("failed printing to stdout: ") {
             eprintln!("error: stdout: {why}");
@@ -484,6 +494,14 @@ impl Results {
 
     pub fn add(&mut self, key: &str, value: impl Display) {
         self.lines.push((key.to_string(), value.to_string()));
+    }
+
+    /// Replaces the value of `key` (the first line of it), or adds it.
+    pub fn set(&mut self, key: &str, value: impl Display) {
+        match self.lines.iter_mut().find(|(k, _)| k == key) {
+            Some((_, v)) => *v = value.to_string(),
+            None => self.add(key, value),
+        }
     }
 
     /// A float with a fixed number of decimals, so output is byte-stable.

@@ -11,7 +11,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -379,27 +379,61 @@ fn results_chapter(dir: &Path) -> Option<String> {
 /// `results.txt` (an earlier run), or one holding nothing but a chapter's files (a run that
 /// stopped early). Anything else, such as `/`, `..` or a project folder, is refused before
 /// the chapter writes anything, so its pictures never land among someone's files.
+///
+/// The folder checked is the one `out` really names ([`real_folder`]): `nothere/../..` does
+/// not exist, yet the chapter's writes would land two levels up.
 pub fn check_out(chapter: &str, out: &Path) -> Result<()> {
+    let real = real_folder(out).map_err(|e| Error::io(out, e))?;
+    // Errors name the folder the reader would recognise, not only what they typed.
+    let shown = match out.components().any(|c| c == Component::ParentDir) {
+        true => PathBuf::from(format!("{} (that is {})", out.display(), real.display())),
+        false => out.to_path_buf(),
+    };
+    check_real_out(chapter, &real, &shown)
+}
+
+/// The folder a path names once the system has walked its `..` components, as
+/// `create_dir_all` followed by writes inside it would: `..` after a folder that exists goes to
+/// the parent of where it really is (a link's target), `..` after one that does not (it will be
+/// created) cancels it. A relative path is taken from the working folder.
+pub fn real_folder(out: &Path) -> std::io::Result<PathBuf> {
+    let mut real = if out.is_absolute() { PathBuf::new() } else { std::env::current_dir()? };
+    for part in out.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if real.exists() {
+                    real = fs::canonicalize(&real)?;
+                }
+                real.pop();
+            }
+            other => real.push(other),
+        }
+    }
+    Ok(real)
+}
+
+fn check_real_out(chapter: &str, out: &Path, shown: &Path) -> Result<()> {
     let meta = match fs::metadata(out) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io(out, e)),
+        Err(e) => return Err(Error::io(shown, e)),
         Ok(m) => m,
     };
     if !meta.is_dir() {
-        return Err(Error::format(out, "--out must name a folder, and this is not one"));
+        return Err(Error::format(shown, "--out must name a folder, and this is not one"));
     }
-    let empty = fs::read_dir(out).map_err(|e| Error::io(out, e))?.next().is_none();
+    let empty = fs::read_dir(out).map_err(|e| Error::io(shown, e))?.next().is_none();
     match results_chapter(out) {
         Some(c) if c == chapter => Ok(()),
         Some(other) => Err(Error::format(
-            out,
+            shown,
             format!("holds the results of {other}; give {chapter} a folder of its own with --out"),
         )),
         // A run that stopped before its Results left pictures and their caption manifest; a
         // folder of the reader's own pictures has no manifest.
         None if empty || (only_chapter_files(out) && out.join(captions::MANIFEST).is_file()) => Ok(()),
         None => Err(Error::format(
-            out,
+            shown,
             format!(
                 "already holds files that {chapter} did not write; --out must be a new or empty folder, \
                  or one an earlier run of {chapter} wrote"
@@ -604,10 +638,10 @@ fn break_lock(path: &Path, seen: &str) {
 impl Results {
     /// How every chapter ends: prints the Claims block and adds the `claims*` keys
     /// ([`crate::workbook::claims::conclude`]), adds `gallery: <page>`, saves the block as
-    /// `results.txt` and the claims' verdicts as [`CLAIMS_FILE`] in `--out` (an error if that fails, as for any picture), prints the
-    /// block, and rebuilds the gallery page in the folder above (see [`update_page`]). The
-    /// page is a convenience: if it cannot be written, or a file the gallery did not write
-    /// has its name, the chapter says so on stderr and still succeeds.
+    /// `results.txt` and the claims' verdicts as [`CLAIMS_FILE`] in `--out` (an error if that fails, as for any picture), rebuilds the
+    /// gallery page in the folder above (see [`update_page`]) and prints the block. The page
+    /// is a convenience: if it cannot be written, or a file the gallery did not write has its
+    /// name, `gallery` says `not written (why)`, and the chapter warns on stderr and still succeeds.
     pub fn finish(mut self, spec: &Spec, args: &Args) -> Result<()> {
         let claims = crate::workbook::claims::conclude(spec.name, &mut self);
         self.add("gallery", page_path(&args.out).display());
@@ -615,20 +649,32 @@ impl Results {
         if !claims.is_empty() {
             write_atomic(&args.out.join(CLAIMS_FILE), (claims.join("\n") + "\n").as_bytes())?;
         }
-        self.print();
-        match update_page(&args.out) {
-            Ok(PageUpdate::Written(_)) => {}
-            Ok(PageUpdate::NotOurs(page)) => {
-                eprintln!(
-                    "warning: {} was not written by this workbook; left alone, gallery not updated",
-                    page.display()
-                )
-            }
-            Ok(PageUpdate::ForeignFolder(root)) => eprintln!(
-                "warning: {} holds files that are not chapter runs of this workbook; no gallery page written there",
-                root.display()
+        // The page is built from the saved Results, so it comes first; the key then says what
+        // became of it, and the block is saved again if that is not the page's path.
+        let (said, warning) = match update_page(&args.out) {
+            Ok(PageUpdate::Written(_)) => (None, None),
+            Ok(PageUpdate::NotOurs(page)) => (
+                Some(format!("not written ({} is not this workbook's)", page.display())),
+                Some(format!("{} was not written by this workbook; left alone, gallery not updated", page.display())),
             ),
-            Err(e) => eprintln!("warning: gallery not updated: {e}"),
+            Ok(PageUpdate::ForeignFolder(root)) => (
+                Some(format!("not written ({} holds other files)", root.display())),
+                Some(format!(
+                    "{} holds files that are not chapter runs of this workbook; no gallery page written there",
+                    root.display()
+                )),
+            ),
+            Err(e) => (Some(format!("not written ({e})")), Some(format!("gallery not updated: {e}"))),
+        };
+        if let Some(said) = said {
+            self.set("gallery", said);
+            save_results(spec.name, &args.out, self.lines())?;
+        }
+        self.print();
+        if let Some(w) = warning {
+            // A warning follows the Results block in a log that takes both streams.
+            crate::workbook::stdout::settle();
+            eprintln!("warning: {w}");
         }
         Ok(())
     }
