@@ -294,8 +294,15 @@ pub fn help_text(spec: &Spec) -> String {
         ("--quick".into(), "a small, fast run (what the tests use)"),
         ("--epochs N".into(), "number of training epochs"),
     ];
+    // The exercises write the folder of the real data sets as DATA (src/ never names it).
+    let data_note;
     if let Some(d) = spec.data {
-        rows.push(("--data DIR".into(), d));
+        data_note =
+            format!("{d}; the exercises write the folder of the data sets as DATA (see the README's Real data)");
+        rows.push((
+            "--data DIR".into(),
+            if spec.exercises.iter().any(|e| e.contains("DATA/")) { &data_note } else { d },
+        ));
     }
     for o in spec.options {
         let name = match o.value {

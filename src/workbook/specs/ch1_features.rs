@@ -23,7 +23,7 @@ pub const SPEC: Spec = Spec {
          93.50 %: cargo run --bin ch1_features -- --epochs 120",
         "50-number codes catch up with the pixels but do not pass them (93.45 % against 93.50 %), and PCA-50 edges \
          ahead (93.85 %): cargo run --bin ch1_features -- --code 50",
-        "real digits (codes 85.65 %, pixels 88.55 %, PCA 89.20 %): cargo run --bin ch1_features -- --data ../shared/data/mnist",
+        "real digits (codes 85.65 %, pixels 88.55 %, PCA 89.20 %): cargo run --bin ch1_features -- --data DATA/mnist",
     ],
     expectations: &[
         Expect::is(&[], "claims_not_shown", "0"),
@@ -37,9 +37,9 @@ pub const SPEC: Spec = Spec {
         Expect::near(&["--code", "50"], "accuracy_pixels", 0.9350, 0.00005),
         Expect::near(&["--code", "50"], "accuracy_pca", 0.9385, 0.00005),
         Expect::below(&["--code", "50"], "accuracy_codes", "accuracy_pixels"),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_codes", 0.8565, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_pixels", 0.8855, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_pca", 0.8920, 0.00005),
+        Expect::near(&["--data", "DATA/mnist"], "accuracy_codes", 0.8565, 0.00005),
+        Expect::near(&["--data", "DATA/mnist"], "accuracy_pixels", 0.8855, 0.00005),
+        Expect::near(&["--data", "DATA/mnist"], "accuracy_pca", 0.8920, 0.00005),
     ],
 };
 

@@ -29,7 +29,7 @@ pub const SPEC: Spec = Spec {
          (held-out 0.0254 against 0.0223 with seed 1): cargo run --bin ch1_mnist -- --lr 0.001",
         "squeeze to 5 hidden units: with seed 1 the code never leaves the mean-image plateau and every \
          digit comes back as the same grey blur: cargo run --bin ch1_mnist -- --hidden 5",
-        "real MNIST (held-out 0.0195 after 120 epochs): cargo run --bin ch1_mnist -- --data ../shared/data/mnist",
+        "real MNIST (held-out 0.0195 after 120 epochs): cargo run --bin ch1_mnist -- --data DATA/mnist",
     ],
     expectations: &[
         Expect::is(&[], "claims_not_shown", "0"),
@@ -39,7 +39,7 @@ pub const SPEC: Spec = Spec {
         Expect::near(&["--lr", "0.001"], "test_mse", 0.02536, 0.000005),
         Expect::near(&["--hidden", "5"], "test_mse", 0.05543, 0.000005),
         Expect::above(&["--hidden", "5"], "test_mse", "mean_image_mse"),
-        Expect::near(&["--data", "../shared/data/mnist"], "test_mse", 0.01954, 0.000005),
+        Expect::near(&["--data", "DATA/mnist"], "test_mse", 0.01954, 0.000005),
     ],
 };
 

@@ -16,7 +16,7 @@ pub const SPEC: Spec = Spec {
     exercises: &[
         "train longer: the conv autoencoder reaches 0.0192, but the dense one catches up (0.0199): \
          cargo run --bin ch3_conv_autoencoder -- --epochs 8",
-        "real digits (0.0299 against the dense 0.0509): cargo run --bin ch3_conv_autoencoder -- --data ../shared/data/mnist",
+        "real digits (0.0299 against the dense 0.0509): cargo run --bin ch3_conv_autoencoder -- --data DATA/mnist",
     ],
     expectations: &[
         Expect::is(&[], "claims_not_shown", "0"),
@@ -26,9 +26,9 @@ pub const SPEC: Spec = Spec {
         Expect::near(&["--epochs", "8"], "test_mse", 0.01922, 0.000005),
         Expect::near(&["--epochs", "8"], "dense_test_mse", 0.01986, 0.000005),
         Expect::near(&["--epochs", "8"], "dense_long_test_mse", 0.00441, 0.000005),
-        Expect::near(&["--data", "../shared/data/mnist"], "test_mse", 0.02989, 0.000005),
-        Expect::near(&["--data", "../shared/data/mnist"], "dense_test_mse", 0.05093, 0.000005),
-        Expect::near(&["--data", "../shared/data/mnist"], "dense_long_test_mse", 0.01239, 0.000005),
+        Expect::near(&["--data", "DATA/mnist"], "test_mse", 0.02989, 0.000005),
+        Expect::near(&["--data", "DATA/mnist"], "dense_test_mse", 0.05093, 0.000005),
+        Expect::near(&["--data", "DATA/mnist"], "dense_long_test_mse", 0.01239, 0.000005),
     ],
 };
 

@@ -28,7 +28,7 @@ pub const SPEC: Spec = Spec {
         Opt { name: "sigmoid-code", value: None, help: "binary code units instead of Gaussian (linear) ones" },
     ],
     exercises: &[
-        "the real digits (pretrained 13.49, random start 44.25, PCA-30 14.00): cargo run --bin ch4_deep -- --data ../shared/data/mnist",
+        "the real digits (pretrained 13.49, random start 44.25, PCA-30 14.00): cargo run --bin ch4_deep -- --data DATA/mnist",
         "a 10-number code: which of the three methods loses most (PCA: 20.16, from 9.59)? cargo run --bin ch4_deep -- --code 10",
         "Bernoulli code units instead of linear ones: the pretrained network no longer beats PCA (10.29 against 9.59): \
          cargo run --bin ch4_deep -- --sigmoid-code",
@@ -51,9 +51,9 @@ pub const SPEC: Spec = Spec {
         Expect::near(&["--sigmoid-code"], "sq_error_per_image_pretrained", 10.29, 0.005),
         Expect::near(&["--sigmoid-code"], "sq_error_per_image_random_init", 35.32, 0.005),
         Expect::is(&["--sigmoid-code"], "pretrained_beats_pca", "false"),
-        Expect::near(&["--data", "../shared/data/mnist"], "sq_error_per_image_pretrained", 13.49, 0.005),
-        Expect::near(&["--data", "../shared/data/mnist"], "sq_error_per_image_random_init", 44.25, 0.005),
-        Expect::near(&["--data", "../shared/data/mnist"], "sq_error_per_image_pca", 14.00, 0.005),
+        Expect::near(&["--data", "DATA/mnist"], "sq_error_per_image_pretrained", 13.49, 0.005),
+        Expect::near(&["--data", "DATA/mnist"], "sq_error_per_image_random_init", 44.25, 0.005),
+        Expect::near(&["--data", "DATA/mnist"], "sq_error_per_image_pca", 14.00, 0.005),
     ],
 };
 

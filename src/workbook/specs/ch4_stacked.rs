@@ -18,7 +18,7 @@ pub const SPEC: Spec = Spec {
     exercises: &[
         "heavier corruption: does the denoising stack still help? cargo run --bin ch4_stacked -- --noise 0.5",
         "a third, narrower layer: cargo run --bin ch4_stacked -- --hidden 128,64,16",
-        "real handwriting: cargo run --bin ch4_stacked -- --data ../shared/data/mnist",
+        "real handwriting: cargo run --bin ch4_stacked -- --data DATA/mnist",
     ],
     expectations: &[
         Expect::is(&[], "claims_not_shown", "0"),
@@ -42,15 +42,15 @@ pub const SPEC: Spec = Spec {
         Expect::near(&["--hidden", "128,64,16"], "accuracy_stacked_denoising", 0.8860, 0.00005),
         Expect::near(&["--hidden", "128,64,16"], "accuracy_stacked_finetuned", 0.9480, 0.00005),
         Expect::near(&["--hidden", "128,64,16"], "accuracy_finetuned", 0.9460, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_pixels", 0.8740, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_one_ae", 0.9045, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked", 0.8945, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked_denoising", 0.8970, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked_sparse", 0.9010, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_one_ae_finetuned", 0.9210, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked_finetuned", 0.9260, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_finetuned", 0.9270, 0.00005),
-        Expect::near(&["--data", "../shared/data/mnist"], "accuracy_stacked_sparse_finetuned", 0.9390, 0.00005),
+        Expect::near(&["--data", "DATA/mnist"], "accuracy_pixels", 0.8740, 0.00005),
+        Expect::near(&["--data", "DATA/mnist"], "accuracy_one_ae", 0.9045, 0.00005),
+        Expect::near(&["--data", "DATA/mnist"], "accuracy_stacked", 0.8945, 0.00005),
+        Expect::near(&["--data", "DATA/mnist"], "accuracy_stacked_denoising", 0.8970, 0.00005),
+        Expect::near(&["--data", "DATA/mnist"], "accuracy_stacked_sparse", 0.9010, 0.00005),
+        Expect::near(&["--data", "DATA/mnist"], "accuracy_one_ae_finetuned", 0.9210, 0.00005),
+        Expect::near(&["--data", "DATA/mnist"], "accuracy_stacked_finetuned", 0.9260, 0.00005),
+        Expect::near(&["--data", "DATA/mnist"], "accuracy_finetuned", 0.9270, 0.00005),
+        Expect::near(&["--data", "DATA/mnist"], "accuracy_stacked_sparse_finetuned", 0.9390, 0.00005),
     ],
 };
 
