@@ -305,6 +305,18 @@ fn ratings(users: usize, movies: usize, seed: u64) -> Vec<Vec<(u32, u8)>> {
         .collect()
 }
 
+/// `count` AutoRec inputs over `width` positions, each with `filled` of them set to values in
+/// [-1, 1), as (index, value) in index order.
+fn sparse_inputs(rng: &mut Rng, count: usize, width: usize, filled: usize) -> Vec<Vec<(u32, f64)>> {
+    (0..count)
+        .map(|_| {
+            let mut picked = rng.choose_k(width, filled);
+            picked.sort_unstable();
+            picked.into_iter().map(|i| (i as u32, rng.range(-1.0, 1.0))).collect()
+        })
+        .collect()
+}
+
 #[test]
 fn the_articles_recommender_with_its_output_mask_forgotten() {
     // Unrated outputs are set to 0 before the loss, so they get no gradient; the bug scores
@@ -340,13 +352,7 @@ fn autorec_with_its_observed_mask_forgotten() {
     let users = 24;
     let mut rng = Rng::new(25);
     let model = AutoRec::new(users, 6, &mut rng);
-    let columns: Vec<Vec<(u32, f64)>> = (0..3)
-        .map(|_| {
-            let mut who = rng.choose_k(users, 8);
-            who.sort_unstable();
-            who.into_iter().map(|u| (u as u32, rng.range(-1.0, 1.0))).collect()
-        })
-        .collect();
+    let columns = sparse_inputs(&mut rng, 3, users, 8);
     let make = || models::autorec(model.clone(), 3.0, columns.clone(), columns.clone());
     let (cols, ins) = (columns.clone(), columns.clone());
     assert_caught(
@@ -432,13 +438,7 @@ fn user_based_autorec_with_its_decoder_gradient_scaled_by_1_001() {
     let movies = 30;
     let mut rng = Rng::new(41);
     let model = AutoRec::new(movies, 5, &mut rng);
-    let rows: Vec<Vec<(u32, f64)>> = (0..3)
-        .map(|_| {
-            let mut which = rng.choose_k(movies, 10);
-            which.sort_unstable();
-            which.into_iter().map(|m| (m as u32, rng.range(-1.0, 1.0))).collect()
-        })
-        .collect();
+    let rows = sparse_inputs(&mut rng, 3, movies, 10);
     let make = || models::autorec(model.clone(), 1.0, rows.clone(), rows.clone());
     assert_caught("U-AutoRec", make, |c, g| scale(c, "W", g, 1.001), &["W"]);
 }
